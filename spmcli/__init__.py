@@ -1,0 +1,3 @@
+"""spm: sales performance management from spreadsheets."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow ``python -m spmcli``."""
+
+from spmcli.cli.app import main
+
+main()

@@ -1,0 +1,89 @@
+"""What an evaluation produces: small frozen objects around polars frames.
+
+Writers (workbooks, JSON, console) read these; nothing here knows about files.
+
+Frames and their columns
+------------------------
+``reps`` — one row per rep on the roster, in rank order (not-due reps last):
+    rep_id, name, team, role, role_label, manager, region (all String),
+    due (Boolean: the rep's cycle is evaluated in this run),
+    composite, penalty, final_score (Float64; null when not due or nothing scored),
+    grade, grade_label (String), rank, team_rank (Int64).
+
+``kpis`` — one row per (rep, KPI), every KPI of the scheme for every due rep:
+    rep_id, kpi (String), actual, target, achievement, score (Float64, null = N/A),
+    weight (Float64: the role's weight, 0 when the role does not weight the KPI),
+    effective_weight (Float64: share of 100 after renormalisation; 0 when not scored),
+    weighted (Float64: score × effective_weight / 100),
+    status (String, one of STATUSES), note (String: why N/A, or the adjustment reason).
+
+``teams`` — one row per team: team, members (Int64), due_members (Int64),
+    average_score (Float64), plus, per team-scope KPI ``<id>``: <id>_actual,
+    <id>_target, <id>_achievement (Float64).
+
+``sources`` — per KPI id, the rows behind the figure: the source table's columns,
+    ``rep_id`` (the rep credited), ``_row`` (the row number in the input as Excel
+    shows it) and ``window`` (period / prev / yoy / ytd / first_purchase ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import polars as pl
+
+from spmcli.scheme.model import Scheme
+
+STATUSES = (
+    "scored",  # scored from data and target
+    "adjusted",  # scored after an approved KPI adjustment replaced the actual
+    "no_target",  # N/A: the KPI needs a target the rep does not have
+    "no_data",  # N/A: nothing to compute from (AVG of no rows, growth on a zero base)
+    "zero_target",  # scored 0 for a missing target (missing_target: zero)
+    "informational",  # computed, but the rep's role does not weight it
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """An evaluation period: inclusive calendar days and its label (2025-Q3)."""
+
+    label: str
+    kind: str  # month | quarter | half | year
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """A warning shown on screen and written to every output."""
+
+    code: str
+    message: str
+    rep_id: str | None = None
+    kpi: str | None = None
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Sales in the period = credited to reps + unassigned; skipped rows counted aside."""
+
+    sales_in_period: Decimal
+    credited: Decimal
+    unassigned: Decimal
+    unassigned_lines: int
+    skipped_rows: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    period: Period
+    scheme: Scheme
+    reps: pl.DataFrame
+    kpis: pl.DataFrame
+    teams: pl.DataFrame
+    sources: dict[str, pl.DataFrame]
+    reconciliation: Reconciliation
+    warnings: list[Warning_] = field(default_factory=list)

@@ -1,0 +1,130 @@
+"""The typed KPI scheme (SPEC §3): what the YAML may say, and nothing else.
+
+Every model forbids unknown keys, so a typo is an error rather than a rule that
+silently disappears. Cross-field rules (ids unique, weights name KPIs, SQL columns
+exist) live in ``spmcli.scheme.rules``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Cycle = Literal["month", "quarter", "half", "year"]
+Window = Literal["period", "prev", "yoy", "ytd"]
+KpiKind = Literal["aggregate", "growth", "new_customers", "repurchase_rate", "rating"]
+Unit = Literal["money", "percent", "count", "number"]
+TableName = Literal[
+    "reps",
+    "sales",
+    "visits",
+    "satisfaction",
+    "targets",
+    "customers",
+    "activities",
+    "ratings",
+    "adjustments",
+    "comments",
+]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Strict(BaseModel):
+    """Base for every scheme model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """Where a table is and what its headers are called, when the aliases do not know."""
+
+    sheet: str | None = None
+    file: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+    date_format: str | None = None
+
+
+class Scoring(Strict):
+    """How a KPI's achievement (or value) becomes a score (SPEC §4 Scoring)."""
+
+    method: Literal["linear", "bands", "rating"] = "linear"
+    floor: float = Field(default=0.0, ge=0)
+    cap: float = Field(default=1.2, gt=0)
+    on: Literal["achievement", "value"] = "achievement"
+    bands: list[tuple[float, float]] = Field(default_factory=list)
+
+
+class Kpi(Strict):
+    """One KPI: how its actual is computed, targeted and scored."""
+
+    id: Identifier
+    label: str = ""
+    kind: KpiKind = "aggregate"
+    table: TableName = "sales"
+    value: str | None = None
+    where: str | None = None
+    window: Window = "period"
+    of: str | None = None
+    vs: Literal["prev", "yoy"] = "yoy"
+    scope: Literal["rep", "team"] = "rep"
+    item: str | None = None
+    scale: dict[str, float] = Field(default_factory=dict)
+    target: Literal["targets"] | float | None = None
+    direction: Literal["higher_is_better", "lower_is_better"] = "higher_is_better"
+    scoring: Scoring = Field(default_factory=Scoring)
+    unit: Unit | None = None
+
+    @property
+    def title(self) -> str:
+        return self.label or self.id
+
+    @property
+    def needs_target(self) -> bool:
+        """Scores from achievement need a target; value bands and ratings do not."""
+        if self.kind == "rating" or self.scoring.method == "rating":
+            return False
+        return not (self.scoring.method == "bands" and self.scoring.on == "value")
+
+
+class Role(Strict):
+    """A role's KPI weights and, optionally, its own evaluation cycle."""
+
+    label: str = ""
+    cycle: Cycle | None = None
+    weights: dict[str, float]
+
+
+class Grade(Strict):
+    grade: str
+    label: str = ""
+    min: float
+
+
+class Feedback(Strict):
+    appeal_days: int = Field(default=7, ge=0)
+
+
+class Scheme(Strict):
+    """A whole KPI scheme."""
+
+    name: str = "spm"
+    cycle: Cycle = "quarter"
+    period: str | None = None
+    locale: Literal["zh", "en"] = "zh"
+    currency: str = "CNY"
+    sources: dict[TableName, Source] = Field(default_factory=dict)
+    kpis: list[Kpi]
+    roles: dict[Identifier, Role]
+    default_role: str
+    missing_target: Literal["renormalize", "zero", "error"] = "renormalize"
+    grades: list[Grade] = Field(default_factory=list)
+    feedback: Feedback = Field(default_factory=Feedback)
+
+    def kpi(self, kpi_id: str) -> Kpi:
+        return next(k for k in self.kpis if k.id == kpi_id)
+
+    def cycle_of(self, role: str) -> Cycle:
+        """A role's cycle, falling back to the scheme's."""
+        found = self.roles.get(role)
+        return found.cycle if found and found.cycle else self.cycle
