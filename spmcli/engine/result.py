@@ -87,3 +87,14 @@ class Evaluation:
     sources: dict[str, pl.DataFrame]
     reconciliation: Reconciliation
     warnings: list[Warning_] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DataIssue:
+    """A cell the engine cannot use, by table and source row; the CLI adds file and sheet."""
+
+    table: str
+    row: int
+    column: str
+    value: str
+    reason: str

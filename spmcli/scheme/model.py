@@ -31,9 +31,12 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class Strict(BaseModel):
-    """Base for every scheme model: unknown keys are errors, values are immutable."""
+    """Base for every scheme model: unknown keys are errors, values are immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    A number where text is expected (``period: 2025``, ``grade: 1``) is taken as its text.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 class Source(Strict):
@@ -78,6 +81,26 @@ class Kpi(Strict):
     @property
     def title(self) -> str:
         return self.label or self.id
+
+    @property
+    def display_unit(self) -> Unit:
+        """How figures of this KPI are formatted: the scheme's ``unit``, else a guess from its form."""
+        if self.unit:
+            return self.unit
+        if self.kind in ("growth", "repurchase_rate"):
+            return "percent"
+        if self.kind in ("new_customers",):
+            return "count"
+        if self.kind == "rating":
+            return "number"
+        text = (self.value or "").upper().replace(" ", "")
+        if text.startswith("COUNT("):
+            return "count"
+        if "/" in text or text.startswith("AVG(CASE"):
+            return "percent"
+        if text.startswith("SUM(") and any(m in text for m in ("AMOUNT", "COST", "COLLECTED")):
+            return "money"
+        return "number"
 
     @property
     def needs_target(self) -> bool:

@@ -1,0 +1,184 @@
+"""KPI actuals per rep or per team, and the source rows behind each figure (SPEC §4).
+
+Every function here is columnar: it filters a table to a window, groups by the
+key column (``rep_id``, or ``team`` for team-scope KPIs) and aggregates with a
+polars expression parsed from the scheme's SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from spmcli.engine.periods import previous, window_range
+from spmcli.engine.result import Period
+from spmcli.scheme.model import Kpi, Scheme
+
+# SUM(...) or COUNT(...) alone: a rep with no rows has 0, not N/A (SPEC §4 Aggregates).
+_ZERO_WHEN_EMPTY = re.compile(r"\s*(SUM|COUNT)\s*\((?:[^()]|\([^()]*\))*\)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """A KPI's actual per key, and the rows it came from (with the key and a ``window`` label)."""
+
+    values: pl.DataFrame
+    sources: pl.DataFrame
+
+
+def as_float(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Float64 that still prints as the exact decimal: Decimal goes through its text."""
+    if isinstance(dtype, pl.Decimal):
+        return expr.cast(pl.String).cast(pl.Float64)
+    return expr.cast(pl.Float64)
+
+
+def compute_actuals(
+    kpi: Kpi, scheme: Scheme, tables: dict[str, pl.DataFrame], period: Period, key: str,
+    window: str | None = None,
+) -> Actuals | None:
+    """The KPI's actual per ``key`` over ``window`` (default: the KPI's own); None if its table is absent."""
+    window = window or kpi.window
+    if kpi.kind == "growth":
+        return _growth(kpi, scheme, tables, period, key, window)
+    if kpi.kind == "new_customers":
+        return _new_customers(kpi, tables, period, key, window)
+    if kpi.kind == "repurchase_rate":
+        return _repurchase_rate(kpi, tables, period, key, window)
+    if kpi.kind == "rating":
+        return _rating(kpi, tables, period, key)
+    return _aggregate(kpi, tables, period, key, window)
+
+
+def zero_when_empty(kpi: Kpi) -> bool:
+    """Whether a key with no rows has 0 (a plain SUM or COUNT) rather than no value."""
+    if kpi.kind == "new_customers":
+        return True
+    return kpi.kind == "aggregate" and bool(_ZERO_WHEN_EMPTY.fullmatch(kpi.value or ""))
+
+
+def _in_window(frame: pl.DataFrame, period: Period, window: str) -> pl.DataFrame:
+    if "date" not in frame.columns:
+        return frame
+    start, end = window_range(period, window)
+    return frame.filter(pl.col("date").is_between(start, end))
+
+
+def _filtered(kpi: Kpi, frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    if kpi.where:
+        frame = frame.filter(pl.sql_expr(kpi.where))
+    return frame.filter(pl.col(key).is_not_null())
+
+
+def _group(frame: pl.DataFrame, key: str, value: pl.Expr) -> pl.DataFrame:
+    grouped = frame.group_by(key).agg(value.alias("actual"))
+    return grouped.with_columns(as_float(pl.col("actual"), grouped.schema["actual"]))
+
+
+def _aggregate(
+    kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str, window: str
+) -> Actuals | None:
+    table = tables.get(kpi.table)
+    if table is None:
+        return None
+    rows = _filtered(kpi, _in_window(table, period, window), key)
+    values = _group(rows, key, pl.sql_expr(kpi.value or "COUNT(*)"))
+    return Actuals(values, rows.with_columns(pl.lit(window).alias("window")))
+
+
+def _growth(
+    kpi: Kpi, scheme: Scheme, tables: dict[str, pl.DataFrame], period: Period, key: str,
+    window: str,
+) -> Actuals | None:
+    base_kpi = scheme.kpi(kpi.of or "")
+    current = compute_actuals(base_kpi, scheme, tables, period, key, window)
+    before = compute_actuals(base_kpi, scheme, tables, period, key, kpi.vs)
+    if current is None or before is None:
+        return None
+    fill = 0.0 if zero_when_empty(base_kpi) else None
+    joined = current.values.join(before.values, on=key, how="full", coalesce=True, suffix="_base")
+    joined = joined.with_columns(pl.col("actual", "actual_base").fill_null(fill))
+    values = joined.select(
+        key,
+        pl.when(pl.col("actual_base") > 0)
+        .then((pl.col("actual") - pl.col("actual_base")) / pl.col("actual_base"))
+        .alias("actual"),
+    )
+    sources = pl.concat([current.sources, before.sources], how="diagonal_relaxed")
+    return Actuals(values, sources)
+
+
+def _purchases(kpi: Kpi, tables: dict[str, pl.DataFrame]) -> pl.DataFrame | None:
+    """Sales lines that are purchases (positive amount), after the KPI's filter."""
+    sales = tables.get("sales")
+    if sales is None:
+        return None
+    if kpi.where:
+        sales = sales.filter(pl.sql_expr(kpi.where))
+    return sales.filter(pl.col("amount") > 0)
+
+
+def _new_customers(
+    kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str, window: str
+) -> Actuals | None:
+    """Customers whose first purchase ever falls in the window, credited to that line's rep."""
+    purchases = _purchases(kpi, tables)
+    if purchases is None:
+        return None
+    first = purchases.sort("date", "_row").unique("customer_id", keep="first", maintain_order=True)
+    start, end = window_range(period, window)
+    rows = first.filter(pl.col("date").is_between(start, end) & pl.col(key).is_not_null())
+    values = _group(rows, key, pl.col("customer_id").n_unique())
+    return Actuals(values, rows.with_columns(pl.lit("first_purchase").alias("window")))
+
+
+def _repurchase_rate(
+    kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str, window: str
+) -> Actuals | None:
+    """Of the customers bought from in the period before, the share that bought again."""
+    purchases = _purchases(kpi, tables)
+    if purchases is None:
+        return None
+    purchases = purchases.filter(pl.col(key).is_not_null())
+    start, end = window_range(period, window)
+    b_start, b_end = window_range(previous(period), window)
+    earlier = (
+        purchases.filter(pl.col("date").is_between(b_start, b_end))
+        .group_by(key, "customer_id")
+        .agg(pl.col("amount").sum().alias("amount_before"))
+    )
+    again = (
+        purchases.filter(pl.col("date").is_between(start, end))
+        .group_by(key, "customer_id")
+        .agg(pl.col("amount").sum().alias("amount_now"))
+    )
+    pairs = earlier.join(again, on=[key, "customer_id"], how="left").with_columns(
+        pl.col("amount_now").is_not_null().alias("bought_again")
+    )
+    values = _group(pairs, key, pl.col("bought_again").mean())
+    return Actuals(values, pairs.sort(key, "customer_id").with_columns(pl.lit("prev").alias("window")))
+
+
+def _rating(
+    kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str
+) -> Actuals | None:
+    """The supervisor rating for the KPI's item, mapped through its scale (mean if several)."""
+    ratings = tables.get("ratings")
+    if ratings is None:
+        return None
+    rows = ratings.filter(pl.col("item") == kpi.item)
+    if "period" in rows.columns:
+        rows = rows.filter(pl.col("period").is_null() | (period_key(pl.col("period")) == period_key(pl.lit(period.label))))
+    rows = rows.filter(pl.col(key).is_not_null()).with_columns(
+        pl.col("rating").str.strip_chars().replace_strict(kpi.scale, default=None, return_dtype=pl.Float64).alias("mapped")
+    )
+    values = _group(rows, key, pl.col("mapped").mean())
+    return Actuals(values, rows.with_columns(pl.lit("period").alias("window")))
+
+
+def period_key(expr: pl.Expr) -> pl.Expr:
+    """Compare period labels loosely: 2025-Q3 = 2025q3 = 2025 Q3, 2025-7 = 2025-07."""
+    text = expr.cast(pl.String).str.to_uppercase().str.replace_all(r"[^0-9A-Z]", "")
+    return text.str.replace(r"^(\d{4})(\d)$", "${1}0${2}")

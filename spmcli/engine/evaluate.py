@@ -1,0 +1,296 @@
+"""``evaluate``: a scheme and input frames in, an Evaluation out (SPEC §4).
+
+The order follows the spec: period, roster, actuals, targets, adjustments,
+achievement and score per KPI, composite, penalty, grade, rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import polars as pl
+
+from spmcli.engine.actuals import Actuals, compute_actuals, zero_when_empty
+from spmcli.engine.composite import composite_scores, grade_and_rank, team_summary
+from spmcli.engine.periods import parse_period, period_containing
+from spmcli.engine.result import DataIssue, Evaluation, Period, Reconciliation, Warning_
+from spmcli.engine.roster import build_roster
+from spmcli.engine.scoring import achievement, score
+from spmcli.engine.targets import adjustments_for, check_references, rep_targets, targets_in_period
+from spmcli.errors import DataError, Problem, UsageError
+from spmcli.scheme.model import Kpi, Scheme
+
+TEAM_KEY = "_team"
+KPI_COLUMNS = {
+    "rep_id": pl.String,
+    "kpi": pl.String,
+    "actual": pl.Float64,
+    "target": pl.Float64,
+    "adjusted": pl.Boolean,
+    "note": pl.String,
+}
+
+
+def resolve_period(scheme: Scheme, sales: pl.DataFrame, label: str | None) -> Period:
+    """--period, else the scheme's period, else the cycle period holding the latest sale."""
+    if label or scheme.period:
+        return parse_period(label or scheme.period or "")
+    latest = sales["date"].max()
+    if latest is None:
+        raise UsageError("the sales table has no dated lines — give the period with --period")
+    return period_containing(latest, scheme.cycle)  # type: ignore[arg-type]
+
+
+def evaluate(
+    scheme: Scheme,
+    tables: Mapping[str, pl.DataFrame],
+    period: str | None = None,
+    skipped_rows: int = 0,
+) -> Evaluation:
+    """Score every due rep of the roster for the period, as the scheme says."""
+    frames = dict(tables)
+    when = resolve_period(scheme, frames["sales"], period)
+    issues = check_references(scheme, frames, when)
+    if issues:
+        raise DataError([issue_problem(issue) for issue in issues])
+
+    roster, warnings = build_roster(scheme, frames, when)
+    frames = _credit_rows(frames, roster, warnings)
+    period_targets = targets_in_period(scheme, frames.get("targets"), when)
+    penalties, overrides = adjustments_for(scheme, frames.get("adjustments"))
+
+    parts: list[pl.DataFrame] = []
+    sources: dict[str, pl.DataFrame] = {}
+    team_figures: list[pl.DataFrame] = []
+    for kpi in scheme.kpis:
+        if kpi.scope == "team":
+            part, source, team = _team_kpi(kpi, scheme, frames, when, roster, period_targets, warnings)
+            team_figures.append(team)
+        else:
+            part, source = _rep_kpi(kpi, scheme, frames, when, roster, period_targets, overrides, warnings)
+        parts.append(
+            part.with_columns(pl.lit(kpi.id).alias("kpi"))
+            .select(pl.col(name).cast(dtype) for name, dtype in KPI_COLUMNS.items())
+            .with_columns(achievement(kpi))
+            .with_columns(score(kpi))
+        )
+        if source is not None:
+            sources[kpi.id] = source.drop(TEAM_KEY, strict=False)
+
+    due = roster.filter(pl.col("due"))
+    kpis = pl.concat(parts).join(due.select("rep_id", "role"), on="rep_id", how="inner")
+    kpis = composite_input(scheme, kpis)
+    _policy_and_warnings(scheme, kpis, warnings)
+    kpis, totals = composite_scores(scheme, kpis)
+    reps = grade_and_rank(scheme, roster, totals, penalties)
+    for rep_id in reps.filter(pl.col("due") & pl.col("composite").is_null())["rep_id"]:
+        warnings.append(Warning_("nothing_scored", f"rep {rep_id}: no KPI could be scored", rep_id))
+    teams = team_summary(reps, team_figures)
+    return Evaluation(
+        period=when,
+        scheme=scheme,
+        reps=reps,
+        kpis=kpis.drop("role").sort("rep_id", pl.col("kpi").cast(pl.Enum([k.id for k in scheme.kpis]))),
+        teams=teams,
+        sources=sources,
+        reconciliation=_reconcile(frames["sales"], roster, when, skipped_rows, warnings),
+        warnings=warnings,
+    )
+
+
+def issue_problem(issue: DataIssue) -> Problem:
+    """A DataIssue as a Problem when no file or sheet is known (library use)."""
+    return Problem(f"{issue.table} row {issue.row}, column '{issue.column}'", f"{issue.value!r} {issue.reason}")
+
+
+def _credit_rows(
+    frames: dict[str, pl.DataFrame], roster: pl.DataFrame, warnings: list[Warning_]
+) -> dict[str, pl.DataFrame]:
+    """Give every rep-level row its rep's team, and surveys without a rep the customer's rep."""
+    teams = roster.select("rep_id", pl.col("team").replace("", None).alias(TEAM_KEY))
+    survey = frames.get("satisfaction")
+    if survey is not None:
+        frames["satisfaction"] = _credit_surveys(survey, frames, warnings)
+    return {
+        name: frame.join(teams, on="rep_id", how="left") if "rep_id" in frame.columns else frame
+        for name, frame in frames.items()
+    }
+
+
+def _credit_surveys(
+    survey: pl.DataFrame, frames: dict[str, pl.DataFrame], warnings: list[Warning_]
+) -> pl.DataFrame:
+    """SPEC §2: a survey without ``rep_id`` is credited to the customer's rep — the assigned
+    rep in ``customers``, else the rep of the customer's latest sales line."""
+    if "rep_id" not in survey.columns:
+        survey = survey.with_columns(pl.lit(None, dtype=pl.String).alias("rep_id"))
+    owners = (
+        frames["sales"].sort("date", "_row").group_by("customer_id").agg(pl.col("rep_id").last().alias("_owner"))
+    )
+    customers = frames.get("customers")
+    if customers is not None and "rep_id" in customers.columns:
+        assigned = customers.select("customer_id", pl.col("rep_id").alias("_assigned"))
+        owners = owners.join(assigned, on="customer_id", how="full", coalesce=True).select(
+            "customer_id", pl.coalesce("_assigned", "_owner").alias("_owner")
+        )
+    credited = survey.join(owners, on="customer_id", how="left").with_columns(
+        pl.coalesce("rep_id", "_owner").alias("rep_id")
+    ).drop("_owner")
+    lost = credited.filter(pl.col("rep_id").is_null())
+    if lost.height:
+        rows = ", ".join(str(r) for r in lost["_row"].head(10))
+        warnings.append(
+            Warning_("survey_without_rep", f"{lost.height} satisfaction survey(s) name no rep and their "
+                     f"customer has no rep either; they count for nobody (rows {rows})")
+        )
+    return credited
+
+
+def _rep_kpi(
+    kpi: Kpi, scheme: Scheme, frames: dict[str, pl.DataFrame], when: Period, roster: pl.DataFrame,
+    period_targets: pl.DataFrame, overrides: pl.DataFrame, warnings: list[Warning_],
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    actuals = compute_actuals(kpi, scheme, frames, when, "rep_id")
+    values = _on_roster(roster.select("rep_id"), "rep_id", kpi, actuals, warnings)
+    mine = overrides.filter(pl.col("kpi") == kpi.id).select("rep_id", pl.col("value"), "reason")
+    part = (
+        values.join(rep_targets(kpi, period_targets, roster), on="rep_id", how="left")
+        .join(mine, on="rep_id", how="left")
+        .with_columns(
+            pl.col("value").is_not_null().alias("adjusted"),
+            pl.coalesce("value", "actual").alias("actual"),
+            pl.when(pl.col("value").is_not_null())
+            .then(pl.format("adjusted: {} (data gave {})", pl.col("reason").fill_null("no reason given"),
+                            pl.col("actual").round(2)))
+            .alias("note"),
+        )
+    )
+    return part, actuals.sources if actuals else None
+
+
+def _team_kpi(
+    kpi: Kpi, scheme: Scheme, frames: dict[str, pl.DataFrame], when: Period, roster: pl.DataFrame,
+    period_targets: pl.DataFrame, warnings: list[Warning_],
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """SPEC §4 scope: team — the `of` KPI over the whole team, target the members' sum;
+    every member gets the team's figures. Returns the per-rep part, the members' breakdown
+    (the sources) and the team figures."""
+    of = scheme.kpi(kpi.of or "")
+    teams = roster.select(pl.col("team").replace("", None).alias(TEAM_KEY)).drop_nulls().unique()
+    team_actuals = _on_roster(teams, TEAM_KEY, of, compute_actuals(of, scheme, frames, when, TEAM_KEY), warnings)
+    members = roster.select("rep_id", "name", pl.col("team").replace("", None).alias(TEAM_KEY)).join(
+        rep_targets(of, period_targets, roster), on="rep_id", how="left"
+    )
+    member_actuals = _on_roster(roster.select("rep_id"), "rep_id", of,
+                                compute_actuals(of, scheme, frames, when, "rep_id"), [])
+    team_targets = members.group_by(TEAM_KEY).agg(
+        pl.when(pl.col("target").is_not_null().any()).then(pl.col("target").sum()).alias("target")
+    )
+    team = team_actuals.join(team_targets, on=TEAM_KEY, how="left")
+    part = (
+        roster.select("rep_id", pl.col("team").replace("", None).alias(TEAM_KEY))
+        .join(team, on=TEAM_KEY, how="left")
+        .with_columns(
+            pl.lit(False).alias("adjusted"),
+            pl.when(pl.col(TEAM_KEY).is_null()).then(pl.lit("the rep has no team")).alias("note"),
+        )
+    )
+    breakdown = (
+        members.join(member_actuals, on="rep_id", how="left")
+        .select(TEAM_KEY, pl.col("rep_id").alias("member_id"), pl.col("name").alias("member_name"),
+                "actual", "target")
+        .drop_nulls(TEAM_KEY)
+    )
+    viewers = roster.select("rep_id", pl.col("team").replace("", None).alias(TEAM_KEY)).drop_nulls(TEAM_KEY)
+    sources = viewers.join(breakdown, on=TEAM_KEY).with_columns(pl.lit("period").alias("window"))
+    team_out = team.with_columns(achievement(kpi)).select(
+        pl.col(TEAM_KEY).alias("team"),
+        pl.col("actual").alias(f"{kpi.id}_actual"),
+        pl.col("target").alias(f"{kpi.id}_target"),
+        pl.col("achievement").alias(f"{kpi.id}_achievement"),
+    )
+    return part, sources.sort("rep_id", "member_id"), team_out
+
+
+def _on_roster(
+    keys: pl.DataFrame, key: str, kpi: Kpi, actuals: Actuals | None, warnings: list[Warning_]
+) -> pl.DataFrame:
+    """The actual for every key; 0 for a plain SUM/COUNT without rows, else null."""
+    if actuals is None:
+        warnings.append(Warning_("missing_table", f"KPI {kpi.id}: table '{kpi.table}' is not in the "
+                                 "inputs, so it is N/A for everyone", kpi=kpi.id))
+        return keys.with_columns(pl.lit(None, dtype=pl.Float64).alias("actual"))
+    values = keys.join(actuals.values, on=key, how="left")
+    if zero_when_empty(kpi):
+        values = values.with_columns(pl.col("actual").fill_null(0.0))
+    return values
+
+
+def composite_input(scheme: Scheme, kpis: pl.DataFrame) -> pl.DataFrame:
+    """Attach each rep's role weight and the KPI's status (SPEC §4 Missing targets)."""
+    weights = pl.DataFrame(
+        [(role_id, kpi_id, float(w)) for role_id, role in scheme.roles.items() for kpi_id, w in role.weights.items()],
+        schema={"role": pl.String, "kpi": pl.String, "weight": pl.Float64},
+        orient="row",
+    )
+    needs_target = [k.id for k in scheme.kpis if k.needs_target]
+    zero_policy = scheme.missing_target == "zero"
+    kpis = kpis.join(weights, on=["role", "kpi"], how="left").with_columns(pl.col("weight").fill_null(0.0))
+    no_target = pl.col("kpi").is_in(needs_target) & ~(pl.col("target") > 0).fill_null(False)
+    status = (
+        pl.when(pl.col("weight") == 0).then(pl.lit("informational"))
+        .when(no_target & zero_policy).then(pl.lit("zero_target"))
+        .when(no_target).then(pl.lit("no_target"))
+        .when(pl.col("score").is_null()).then(pl.lit("no_data"))
+        .when(pl.col("adjusted")).then(pl.lit("adjusted"))
+        .otherwise(pl.lit("scored"))
+    )
+    return kpis.with_columns(status.alias("status")).with_columns(
+        pl.when(pl.col("status") == "zero_target").then(0.0).otherwise(pl.col("score")).alias("score"),
+        pl.when(pl.col("status") == "no_target")
+        .then(pl.coalesce("note", pl.lit("no target for this period")))
+        .when(pl.col("status") == "zero_target")
+        .then(pl.lit("no target for this period: scored 0 (missing_target: zero)"))
+        .when(pl.col("status") == "no_data")
+        .then(pl.coalesce("note", pl.lit("no data to compute it from")))
+        .otherwise(pl.col("note"))
+        .alias("note"),
+    ).drop("adjusted")
+
+
+def _policy_and_warnings(scheme: Scheme, kpis: pl.DataFrame, warnings: list[Warning_]) -> None:
+    """List every weighted N/A KPI; stop when the scheme says missing targets are errors."""
+    missing = kpis.filter(pl.col("status").is_in(["no_target", "no_data", "zero_target"])).sort("rep_id", "kpi")
+    if scheme.missing_target == "error":
+        lacking = missing.filter(pl.col("status") == "no_target")
+        if lacking.height:
+            raise DataError([
+                Problem(f"rep {rep_id}", f"KPI {kpi} has no target", "add it to the targets table, or set "
+                        "missing_target: renormalize in the scheme")
+                for rep_id, kpi in lacking.select("rep_id", "kpi").iter_rows()
+            ])
+    for rep_id, kpi_id, status, note in missing.select("rep_id", "kpi", "status", "note").iter_rows():
+        text = "N/A" if status != "zero_target" else "0"
+        warnings.append(Warning_(status, f"rep {rep_id}: KPI {kpi_id} is {text} — {note}", rep_id, kpi_id))
+
+
+def _reconcile(
+    sales: pl.DataFrame, roster: pl.DataFrame, when: Period, skipped_rows: int, warnings: list[Warning_]
+) -> Reconciliation:
+    """SPEC §2: sales in the period = credited to reps on the roster + unassigned."""
+    in_period = sales.filter(pl.col("date").is_between(when.start, when.end))
+    on_roster = pl.col("rep_id").is_in(roster["rep_id"].implode())
+    totals = in_period.select(
+        pl.col("amount").sum().alias("all"),
+        pl.col("amount").filter(on_roster).sum().alias("credited"),
+        pl.col("amount").filter(~on_roster).sum().alias("unassigned"),
+        (~on_roster).sum().alias("lines"),
+    ).row(0, named=True)
+    money = {k: Decimal(str(totals[k] or 0)) for k in ("all", "credited", "unassigned")}
+    if totals["lines"]:
+        strays = in_period.filter(~on_roster)["rep_id"].unique().sort().to_list()
+        warnings.append(Warning_("unassigned_sales", f"{totals['lines']} sales line(s) in {when.label} "
+                                 f"worth {money['unassigned']:,.2f} belong to reps not on the roster "
+                                 f"({', '.join(map(str, strays))}); shown as unassigned"))
+    return Reconciliation(money["all"], money["credited"], money["unassigned"], int(totals["lines"]), skipped_rows)

@@ -1,0 +1,81 @@
+"""Who is evaluated: the roster, each rep's role, and whether the rep is due this run."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from spmcli.engine.periods import MONTHS_IN
+from spmcli.engine.result import Period, Warning_
+from spmcli.io.aliases import normalize
+from spmcli.scheme.model import Scheme
+
+ROSTER_COLUMNS = ("rep_id", "name", "team", "role", "manager", "region")
+
+
+def build_roster(
+    scheme: Scheme, tables: dict[str, pl.DataFrame], period: Period
+) -> tuple[pl.DataFrame, list[Warning_]]:
+    """One row per rep: the columns of ROSTER_COLUMNS plus role_label, due and target_bonus.
+
+    Without a ``reps`` table the roster is every rep found in ``sales`` with the
+    default role (SPEC §2). A role cell may hold a role id or its label; an unknown
+    role falls back to the default role with a warning.
+    """
+    warnings: list[Warning_] = []
+    reps = tables.get("reps")
+    if reps is None:
+        warnings.append(
+            Warning_("no_reps_table", "no reps table: the roster is the reps found in sales, "
+                     f"all with the default role '{scheme.default_role}'")
+        )
+        reps = tables["sales"].select("rep_id").unique().sort("rep_id")
+    for column in ROSTER_COLUMNS:
+        if column not in reps.columns:
+            reps = reps.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    if "target_bonus" not in reps.columns:
+        reps = reps.with_columns(pl.lit(None, dtype=pl.Decimal(38, 6)).alias("target_bonus"))
+
+    role_names = {normalize(role_id): role_id for role_id in scheme.roles}
+    role_names.update({normalize(r.label): role_id for role_id, r in scheme.roles.items() if r.label})
+    lookup = pl.DataFrame(
+        {"_role_key": list(role_names), "_role_id": list(role_names.values())},
+        schema={"_role_key": pl.String, "_role_id": pl.String},
+    )
+    role_key = (
+        pl.col("role")
+        .fill_null("")
+        .str.replace_all(r"[\s_\u3000]", "")
+        .str.to_lowercase()
+        .alias("_role_key")
+    )
+    roster = reps.with_columns(role_key).join(lookup, on="_role_key", how="left")
+    unknown = roster.filter(pl.col("_role_id").is_null() & (pl.col("_role_key") != ""))
+    for value, count in unknown.group_by("role").len().sort("role").iter_rows():
+        warnings.append(
+            Warning_(
+                "unknown_role",
+                f"role '{value}' of {count} rep(s) is not in the scheme's roles "
+                f"({', '.join(scheme.roles)}); they get the default role '{scheme.default_role}'",
+            )
+        )
+    roster = roster.with_columns(pl.col("_role_id").fill_null(scheme.default_role).alias("role"))
+
+    labels = {role_id: role.label or role_id for role_id, role in scheme.roles.items()}
+    run_length = MONTHS_IN[period.kind]
+    due_roles = [r for r in scheme.roles if MONTHS_IN[scheme.cycle_of(r)] <= run_length]
+    roster = roster.with_columns(
+        pl.col("role").replace_strict(labels, return_dtype=pl.String).alias("role_label"),
+        pl.col("role").is_in(due_roles).alias("due"),
+        pl.col("team").fill_null(""),
+    ).select(*ROSTER_COLUMNS, "role_label", "due", "target_bonus")
+
+    not_due = roster.filter(~pl.col("due"))
+    if not_due.height:
+        warnings.append(
+            Warning_(
+                "not_due",
+                f"{not_due.height} rep(s) are not due in a {period.kind} run "
+                f"(their role's cycle is longer) and are listed but not scored",
+            )
+        )
+    return roster, warnings

@@ -1,0 +1,40 @@
+"""Achievement and scores (SPEC §4 Achievement, Scoring)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from spmcli.scheme.model import Kpi
+
+
+def achievement(kpi: Kpi) -> pl.Expr:
+    """actual / target, or target / actual when lower is better; null without a positive target."""
+    actual, target = pl.col("actual"), pl.col("target")
+    ratio = target / actual if kpi.direction == "lower_is_better" else actual / target
+    usable = (target > 0) & actual.is_not_null()
+    if kpi.direction == "lower_is_better":
+        usable = usable & (actual > 0)
+    return pl.when(usable).then(ratio).otherwise(None).alias("achievement")
+
+
+def score(kpi: Kpi) -> pl.Expr:
+    """The KPI's score from ``achievement`` (or ``actual``) columns; null when those are null."""
+    rule = kpi.scoring
+    if kpi.kind == "rating" or rule.method == "rating":
+        return pl.col("actual").alias("score")
+    if rule.method == "bands":
+        x = pl.col("actual") if rule.on == "value" else pl.col("achievement")
+        bands = sorted(rule.bands, key=lambda band: band[0], reverse=True)
+        chain = pl.when(x.is_null()).then(None)
+        for threshold, points in bands:
+            chain = chain.when(x >= threshold).then(pl.lit(float(points)))
+        return chain.otherwise(0.0).alias("score")
+    x = pl.col("achievement")
+    return (
+        pl.when(x.is_null())
+        .then(None)
+        .when(x < rule.floor)
+        .then(0.0)
+        .otherwise(100 * x.clip(0.0, rule.cap))
+        .alias("score")
+    )

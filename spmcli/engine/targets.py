@@ -1,0 +1,139 @@
+"""Targets per rep, approved adjustments, and the references in the data that must resolve."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from spmcli.engine.actuals import period_key
+from spmcli.engine.result import DataIssue, Period
+from spmcli.scheme.model import Kpi, Scheme
+
+
+def kpi_key(expr: pl.Expr) -> pl.Expr:
+    """A targets/adjustments ``kpi`` cell compared loosely with KPI ids and labels."""
+    return expr.cast(pl.String).str.strip_chars().str.to_lowercase()
+
+
+def kpi_lookup(scheme: Scheme) -> dict[str, str]:
+    """Loose KPI names (id or label) to the KPI id."""
+    names = {k.id.lower(): k.id for k in scheme.kpis}
+    names.update({k.label.strip().lower(): k.id for k in scheme.kpis if k.label})
+    return names
+
+
+def targets_in_period(scheme: Scheme, targets: pl.DataFrame | None, period: Period) -> pl.DataFrame:
+    """Rows of ``targets`` for this period (or without a period), with ``kpi`` resolved to an id."""
+    schema = {"rep_id": pl.String, "kpi": pl.String, "target": pl.Float64, "_row": pl.Int64}
+    if targets is None:
+        return pl.DataFrame(schema=schema)
+    rows = targets
+    if "period" in rows.columns:
+        rows = rows.filter(
+            pl.col("period").is_null() | (period_key(pl.col("period")) == period_key(pl.lit(period.label)))
+        )
+    return rows.with_columns(
+        kpi_key(pl.col("kpi")).replace_strict(kpi_lookup(scheme), default=None).alias("kpi")
+    ).select(*schema)
+
+
+def rep_targets(kpi: Kpi, period_targets: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
+    """``rep_id, target`` for every rep on the roster (null where the rep has none)."""
+    if isinstance(kpi.target, float | int):
+        return roster.select("rep_id", pl.lit(float(kpi.target)).alias("target"))
+    found = period_targets.filter(pl.col("kpi") == kpi.id).select("rep_id", "target")
+    return roster.select("rep_id").join(found, on="rep_id", how="left")
+
+
+def check_references(scheme: Scheme, tables: dict[str, pl.DataFrame], period: Period) -> list[DataIssue]:
+    """Data that points at something that does not exist, or says one thing twice.
+
+    These stop the run (exit 1) because going on would silently drop an approved
+    target, adjustment or rating.
+    """
+    issues: list[DataIssue] = []
+    roster_ids = tables["reps"]["rep_id"] if "reps" in tables else None
+    lookup = kpi_lookup(scheme)
+    known_kpis = ", ".join(k.id for k in scheme.kpis)
+
+    targets = tables.get("targets")
+    if targets is not None:
+        rows = targets_in_period(scheme, targets, period)
+        unknown = targets.join(rows.filter(pl.col("kpi").is_null()).select("_row"), on="_row")
+        issues += _issues(unknown, "targets", "kpi", f"is not a KPI of the scheme ({known_kpis})")
+        dupes = rows.filter(pl.col("kpi").is_not_null() & pl.struct("rep_id", "kpi").is_duplicated())
+        dupes = dupes.filter(pl.col("_row") != pl.col("_row").min().over("rep_id", "kpi"))
+        issues += _issues(dupes, "targets", "rep_id",
+                          f"has a second target for the same KPI in {period.label}; keep one row")
+
+    adjustments = tables.get("adjustments")
+    if adjustments is not None:
+        if roster_ids is not None:
+            stray = adjustments.filter(~pl.col("rep_id").is_in(roster_ids.implode()))
+            issues += _issues(stray, "adjustments", "rep_id", "is not on the reps roster")
+        if "kpi" in adjustments.columns:
+            named = adjustments.filter(pl.col("kpi").is_not_null())
+            resolved = named.with_columns(
+                kpi_key(pl.col("kpi")).replace_strict(lookup, default=None).alias("_kpi")
+            )
+            issues += _issues(resolved.filter(pl.col("_kpi").is_null()), "adjustments", "kpi",
+                              f"is not a KPI of the scheme ({known_kpis})")
+            if "value" not in adjustments.columns:
+                issues += _issues(named, "adjustments", "kpi", "names a KPI but the table has no value column")
+            else:
+                issues += _issues(named.filter(pl.col("value").is_null()), "adjustments", "kpi",
+                                  "names a KPI but its value is empty; give the corrected actual")
+                again = resolved.filter(
+                    pl.col("_kpi").is_not_null()
+                    & (pl.col("_row") != pl.col("_row").min().over("rep_id", "_kpi"))
+                )
+                issues += _issues(again, "adjustments", "kpi",
+                                  "adjusts the same rep's KPI a second time; keep one row")
+
+    ratings = tables.get("ratings")
+    if ratings is not None:
+        for kpi in scheme.kpis:
+            if kpi.kind != "rating":
+                continue
+            rows = ratings.filter(pl.col("item") == kpi.item)
+            unmapped = rows.filter(~pl.col("rating").str.strip_chars().is_in(list(kpi.scale)))
+            issues += _issues(unmapped, "ratings", "rating",
+                              f"is not on the scale of KPI {kpi.id} ({', '.join(kpi.scale)})")
+    return issues
+
+
+def _issues(rows: pl.DataFrame, table: str, column: str, reason: str) -> list[DataIssue]:
+    return [
+        DataIssue(table, row, column, "" if value is None else str(value), reason)
+        for row, value in rows.select("_row", column).iter_rows()
+    ]
+
+
+def adjustments_for(
+    scheme: Scheme, adjustments: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Penalty points per rep (``rep_id, penalty, penalty_reason``) and KPI overrides
+    (``rep_id, kpi, value, reason``)."""
+    penalties_schema = {"rep_id": pl.String, "penalty": pl.Float64, "penalty_reason": pl.String}
+    overrides_schema = {"rep_id": pl.String, "kpi": pl.String, "value": pl.Float64, "reason": pl.String}
+    if adjustments is None:
+        return pl.DataFrame(schema=penalties_schema), pl.DataFrame(schema=overrides_schema)
+    rows = adjustments
+    for column, dtype in (("points", pl.Float64), ("kpi", pl.String), ("value", pl.Float64), ("reason", pl.String)):
+        if column not in rows.columns:
+            rows = rows.with_columns(pl.lit(None, dtype=dtype).alias(column))
+    penalties = (
+        rows.filter(pl.col("points").is_not_null())
+        .group_by("rep_id")
+        .agg(
+            pl.col("points").abs().sum().alias("penalty"),
+            pl.col("reason").drop_nulls().str.join("; ").alias("penalty_reason"),
+        )
+        .select(*penalties_schema)
+    )
+    overrides = (
+        rows.filter(pl.col("kpi").is_not_null() & pl.col("value").is_not_null())
+        .with_columns(kpi_key(pl.col("kpi")).replace_strict(kpi_lookup(scheme), default=None).alias("kpi"))
+        .filter(pl.col("kpi").is_not_null())
+        .select(*overrides_schema)
+    )
+    return penalties, overrides
