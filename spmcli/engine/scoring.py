@@ -13,8 +13,14 @@ def achievement(kpi: Kpi) -> pl.Expr:
     ratio = target / actual if kpi.direction == "lower_is_better" else actual / target
     usable = (target > 0) & actual.is_not_null()
     if kpi.direction == "lower_is_better":
-        usable = usable & (actual > 0)
+        # Nothing at all (0 complaints) against a positive target is the best possible result.
+        return pl.when(usable & (actual <= 0)).then(best_achievement(kpi)).when(usable).then(ratio).alias("achievement")
     return pl.when(usable).then(ratio).otherwise(None).alias("achievement")
+
+
+def best_achievement(kpi: Kpi) -> float:
+    """The achievement that earns the top score: the cap, or the highest band threshold."""
+    return max([kpi.scoring.cap, *(threshold for threshold, _ in kpi.scoring.bands)])
 
 
 def score(kpi: Kpi) -> pl.Expr:

@@ -1,0 +1,47 @@
+"""The ``spm`` command: one Typer app, one module per command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from spmcli import __version__
+from spmcli.cli.check import check
+from spmcli.cli.evaluate import evaluate
+
+app = typer.Typer(
+    name="spm",
+    help=(
+        "Sales performance management from spreadsheets.\n\n"
+        "Examples:\n\n"
+        "  spm evaluate sample_data/q3.xlsx\n\n"
+        "  spm evaluate q3.xlsx --scheme spm.yaml --period 2025-Q3 --lang en\n\n"
+        "  spm check q3.xlsx"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.command()(evaluate)
+app.command()(check)
+
+
+def show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"spm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=show_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Sales performance management from spreadsheets."""
+
+
+def main() -> None:
+    app()

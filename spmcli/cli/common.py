@@ -1,0 +1,159 @@
+"""What every command shares: options, the stderr console, loading, and turning user
+mistakes into messages and exit statuses (0 ok, 1 data errors, 2 usage or scheme errors)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from spmcli.engine.result import DataIssue
+from spmcli.errors import Problem, RowProblem, SchemeError, SpmError, UsageError
+from spmcli.io.errors_file import write_errors
+from spmcli.io.read import Inputs, read_inputs
+from spmcli.scheme.loader import SchemeFile, load_scheme
+from spmcli.scheme.rules import check_columns
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False)
+
+SHOWN_PROBLEMS = 20
+ERRORS_FILE = "errors.xlsx"
+
+InputsArg = Annotated[
+    list[Path],
+    typer.Argument(help="A workbook (.xlsx/.xls), a folder of .csv/.parquet files, or several files.",
+                   show_default=False),
+]
+SchemeOpt = Annotated[
+    Path | None,
+    typer.Option("--scheme", "-s", help="The KPI scheme (YAML). Default: ./spm.yaml, else the built-in scheme."),
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option("--period", "-p", help="2025-07, 2025-Q3, 2025-H2 or 2025. Default: the scheme's, else "
+                 "the cycle period holding the latest sale."),
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder. Default: spm-out/<period>/.")]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en. Default: the scheme's locale.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the JSON result on stdout and nothing else there.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Write into a non-empty output folder.")]
+SkipOpt = Annotated[
+    bool, typer.Option("--skip-invalid", help="Skip rows that cannot be read (they are listed) instead of stopping.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress or warnings.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.", hidden=True)]
+
+@contextmanager
+def user_errors(debug: bool = False) -> Iterator[None]:
+    """Print an SpmError's problems on stderr and exit with its status; no traceback."""
+    try:
+        yield
+    except SpmError as error:
+        if debug:
+            raise
+        report_problems(error.problems)
+        raise typer.Exit(error.exit_code) from None
+
+
+def report_problems(problems: Sequence[Problem | RowProblem]) -> None:
+    shown = problems[:SHOWN_PROBLEMS]
+    for problem in shown:
+        err.print(f"[red]error:[/red] {escape(str(problem))}")
+    if len(problems) > len(shown):
+        err.print(f"… and {len(problems) - len(shown)} more (all are in the errors file)")
+
+
+def escape(text: str) -> str:
+    """Keep rich from reading [brackets] in user data as markup."""
+    return text.replace("[", r"\[")
+
+
+def find_scheme(path: Path | None) -> Path | None:
+    """--scheme, else spm.yaml in the working directory, else None (the built-in scheme)."""
+    if path is not None:
+        if not path.is_file():
+            raise UsageError(f"scheme file '{path}' does not exist")
+        return path
+    local = Path("spm.yaml")
+    return local if local.is_file() else None
+
+
+def load(paths: Sequence[Path], scheme_path: Path | None, lang: str | None) -> tuple[SchemeFile, Inputs]:
+    """The scheme first (validated before any data is read), then the inputs and their columns."""
+    if lang is not None and lang not in ("zh", "en"):
+        raise UsageError(f"--lang '{lang}' is not one of zh, en")
+    scheme_file = load_scheme(find_scheme(scheme_path))
+    if lang:
+        scheme = scheme_file.scheme.model_copy(update={"locale": lang})
+        scheme_file = dataclasses.replace(scheme_file, scheme=scheme)
+    inputs = read_inputs(paths, scheme_file.scheme.sources)
+    columns = {name: table.frame.columns for name, table in inputs.tables.items()}
+    problems = check_columns(scheme_file, columns)
+    if problems:
+        raise SchemeError(problems)
+    return scheme_file, inputs
+
+
+def row_problems(inputs: Inputs, issues: Sequence[DataIssue]) -> list[RowProblem]:
+    """Engine issues located in the user's files: file, sheet and the original header."""
+    located = []
+    for issue in issues:
+        table = inputs.tables[issue.table]
+        header = table.headers.get(issue.column, issue.column)
+        located.append(RowProblem(table.file, table.sheet, issue.row, header, issue.value, issue.reason))
+    return located
+
+
+def prepare_out_dir(out_dir: Path, force: bool, keep: str | None = None) -> None:
+    """Refuse to mix a new run's files into an old run's folder unless --force.
+
+    The errors file of an earlier run that stopped does not count as content; it is
+    removed unless this run wrote it (``keep``)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"output folder '{out_dir}' is a file")
+    stale = out_dir / ERRORS_FILE
+    if keep != ERRORS_FILE and stale.is_file():
+        stale.unlink()
+    content = [p for p in out_dir.iterdir() if p.name != keep] if out_dir.is_dir() else []
+    if content and not force:
+        raise UsageError(f"output folder '{out_dir}' is not empty — use --force to write into it, "
+                         "or --out to choose another")
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+
+def stop_on_problems(
+    rows: Sequence[RowProblem], references: Sequence[RowProblem], skip_invalid: bool, errors_path: Path
+) -> None:
+    """SPEC §2: unreadable rows stop the run (exit 1) unless --skip-invalid; references that do
+    not resolve always stop it. Every problem goes to the errors file, the first ones to stderr."""
+    problems = [*rows, *references]
+    if not problems:
+        return
+    errors_path.parent.mkdir(parents=True, exist_ok=True)
+    write_errors(problems, errors_path)
+    if skip_invalid and not references:
+        return
+    report_problems(problems)
+    hint = "" if references else " Fix them, or run again with --skip-invalid to leave those rows out."
+    err.print(f"{len(problems)} problem(s) in the data; all are listed in {errors_path}.{hint}")
+    raise typer.Exit(1)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def cpu_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))

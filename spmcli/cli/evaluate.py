@@ -1,0 +1,100 @@
+"""``spm evaluate``: score every rep, print the ranking, write the workbooks and JSON."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import typer
+
+from spmcli import __version__
+from spmcli.cli.common import (
+    DebugOpt,
+    ForceOpt,
+    InputsArg,
+    JsonOpt,
+    LangOpt,
+    OutOpt,
+    PeriodOpt,
+    QuietOpt,
+    SchemeOpt,
+    SkipOpt,
+    cpu_workers,
+    err,
+    load,
+    out,
+    prepare_out_dir,
+    row_problems,
+    sha256_of,
+    ERRORS_FILE,
+    stop_on_problems,
+    user_errors,
+)
+from spmcli.cli.console import show_evaluation
+from spmcli.engine.evaluate import evaluate as run_evaluation
+from spmcli.engine.evaluate import resolve_period
+from spmcli.engine.result import Warning_
+from spmcli.engine.targets import check_references
+from spmcli.io.json_result import evaluation_json, write_json
+from spmcli.io.rep_workbooks import write_rep_workbooks
+from spmcli.io.summary import RunInfo, write_summary
+
+
+def evaluate(
+    inputs: InputsArg,
+    scheme: SchemeOpt = None,
+    period: PeriodOpt = None,
+    out_dir: OutOpt = None,
+    lang: LangOpt = None,
+    json_out: JsonOpt = False,
+    force: ForceOpt = False,
+    skip_invalid: SkipOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Apply the KPI scheme: rank the reps, write summary.xlsx, reps/<rep_id>.xlsx and evaluation.json.
+
+    Examples:
+
+      spm evaluate sample_data/q3.xlsx
+
+      spm evaluate q3.xlsx --scheme spm.yaml --period 2025-Q3 --out close/q3
+
+      spm evaluate exports/ --json > result.json
+    """
+    started = datetime.now().astimezone()
+    with user_errors(debug):
+        scheme_file, data = load(inputs, scheme, lang)
+        frames = {name: table.frame for name, table in data.tables.items()}
+        when = resolve_period(scheme_file.scheme, frames["sales"], period)
+        target = out_dir or Path("spm-out") / when.label
+        references = row_problems(data, check_references(scheme_file.scheme, frames, when))
+        stop_on_problems(data.problems, references, skip_invalid, target / ERRORS_FILE)
+        ev = run_evaluation(scheme_file.scheme, frames, when.label, data.skipped_rows)
+        ev.warnings[:0] = [Warning_("skipped_row", str(p)) for p in data.problems] + [
+            Warning_("input", note) for note in data.notes
+        ]
+        prepare_out_dir(target, force, keep=ERRORS_FILE if data.problems else None)
+        run = RunInfo(
+            inputs=[(f.path, f.sha256) for f in data.files],
+            scheme_path=scheme_file.path,
+            scheme_sha256=sha256_of(Path(scheme_file.path)) if Path(scheme_file.path).is_file() else "",
+            version=__version__,
+            started=started,
+            command=" ".join(["spm", *sys.argv[1:]]),
+        )
+        write_summary(ev, target / "summary.xlsx", run)
+        write_rep_workbooks(ev, target / "reps", workers=cpu_workers())
+        write_json(ev, target / "evaluation.json")
+
+    if json_out:
+        sys.stdout.write(evaluation_json(ev))
+    elif not quiet:
+        show_evaluation(ev, out)
+    if not quiet:
+        if ev.warnings:
+            err.print(f"[yellow]{len(ev.warnings)} warning(s)[/yellow] — see the Warnings sheet of summary.xlsx")
+        err.print(f"wrote {target}/summary.xlsx, {target}/reps/ ({ev.reps.height} workbooks), "
+                  f"{target}/evaluation.json")
+    raise typer.Exit(0)
