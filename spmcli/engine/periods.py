@@ -10,10 +10,11 @@ import re
 from datetime import date, timedelta
 
 from spmcli.engine.result import Period
-from spmcli.errors import UsageError
+from spmcli.errors import Problem, UsageError
 
 MONTHS_IN: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
+FORMS = "write 2025-07, 2025-Q3, 2025-H2 or 2025"
 _LABEL = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])|[Hh]([12])))?$")
 
 
@@ -21,14 +22,12 @@ def parse_period(label: str) -> Period:
     """Turn a label such as ``2025-Q3`` into a Period; a bad label is a usage error."""
     match = _LABEL.match(label.strip())
     if not match:
-        raise UsageError(
-            f"period '{label}' is not a period label — write 2025-07, 2025-Q3, 2025-H2 or 2025"
-        )
+        raise UsageError([Problem("period", f"'{label}' is not a period label", FORMS)])
     year = int(match.group(1))
     month, quarter, half = match.group(2), match.group(3), match.group(4)
     if month is not None:
         if not 1 <= int(month) <= 12:
-            raise UsageError(f"period '{label}' has no month {month} — use 01 to 12")
+            raise UsageError([Problem("period", f"'{label}' has no month {month}", "months are 01 to 12")])
         return _period("month", year, int(month))
     if quarter is not None:
         return _period("quarter", year, 3 * int(quarter) - 2)

@@ -31,10 +31,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from spmcli.scheme.model import Scheme
+if TYPE_CHECKING:
+    from spmcli.scheme.model import Scheme
 
 STATUSES = (
     "scored",  # scored from data and target

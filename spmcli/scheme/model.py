@@ -84,7 +84,7 @@ class Kpi(Strict):
 
     @property
     def display_unit(self) -> Unit:
-        """How figures of this KPI are formatted: the scheme's ``unit``, else a guess from its form."""
+        """How this KPI's figures are shown: the scheme's ``unit``, else a guess from its form."""
         if self.unit:
             return self.unit
         if self.kind in ("growth", "repurchase_rate"):

@@ -1,0 +1,510 @@
+"""Read a scheme YAML file into a typed ``Scheme``, keeping the line and column of every key.
+
+The YAML is composed into nodes with a safe loader and turned into plain Python
+values here, so that every value keeps its position, duplicate keys are caught and
+no tag can construct anything but text, numbers, booleans, lists and mappings. The
+plain values are then validated by the pydantic model and by the cross-field rules
+of ``spmcli.scheme.rules``; every problem is reported at once as
+``file:line:col: key.path: what is wrong — hint`` (SPEC §3).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from spmcli.errors import Problem, SchemeError, did_you_mean
+from spmcli.scheme import rules
+from spmcli.scheme.model import Scheme
+
+DEFAULT_SCHEME_PATH = "<built-in default scheme>"
+
+Loc = tuple[str | int, ...]
+Mark = tuple[int, int]
+
+
+def key_path(loc: Sequence[str | int]) -> str:
+    """``('kpis', 3, 'scoring', 'method')`` → ``kpis[3].scoring.method``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@dataclass(frozen=True)
+class SchemeFile:
+    """A validated scheme with where each of its values was written.
+
+    ``marks`` maps a key path to the 1-based (line, column) of its value;
+    ``key_marks`` maps the key paths of mapping entries to the position of the key.
+    """
+
+    scheme: Scheme
+    path: str
+    marks: Mapping[Loc, Mark]
+    key_marks: Mapping[Loc, Mark] = field(default_factory=dict)
+
+    def where(self, loc: Sequence[str | int], *, key: bool = False) -> str:
+        """``file:line:col`` of ``loc`` (its key if ``key``), or of its nearest known ancestor."""
+        return _where(self.path, self.marks, self.key_marks, tuple(loc), key=key)
+
+    def problem(
+        self, loc: Sequence[str | int], message: str, hint: str = "", *, key: bool = False
+    ) -> Problem:
+        """A problem at ``loc`` whose message starts with its key path."""
+        return Problem(self.where(loc, key=key), _at(loc, message), hint)
+
+
+def load_scheme(path: Path | None) -> SchemeFile:
+    """Load and validate a scheme file; ``None`` loads the built-in default scheme.
+
+    Raises ``SchemeError`` carrying every problem found.
+    """
+    if path is None:
+        return _load_text(default_scheme_text(), DEFAULT_SCHEME_PATH)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise SchemeError([Problem(str(path), f"cannot read the scheme: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Notepad on a Chinese Windows saves GBK; GB18030 is its superset.
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise SchemeError(
+                [Problem(str(path), "the scheme is not UTF-8 or GB18030 text", "save it as UTF-8")]
+            ) from None
+    return _load_text(text, str(path))
+
+
+def default_scheme_text() -> str:
+    """The built-in default scheme, comments included (``spm init`` writes it out)."""
+    return resources.files("spmcli.scheme").joinpath("default.yaml").read_text(encoding="utf-8")
+
+
+# --- YAML -------------------------------------------------------------------------------------
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_TAG}{name}" for name in ("null", "bool", "int", "float", "str")}
+_MERGE_TAG = f"{_TAG}merge"
+# Enough for any real scheme; stops alias bombs and self-referencing anchors.
+_MAX_VALUES = 20_000
+_MAX_DEPTH = 40
+
+
+class _SchemeLoader(yaml.SafeLoader):
+    """SafeLoader reading plain scalars the YAML 1.2 way.
+
+    Only true/false are booleans (``on: value`` in a scoring rule must stay the key
+    ``on``, and ``no`` is not false), and dates stay text (``period`` is a label).
+    """
+
+
+_SchemeLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag in _SCALAR_TAGS | {_MERGE_TAG}]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _first in "tTfFyYnNoO":
+    _SchemeLoader.yaml_implicit_resolvers[_first] = [
+        (tag, rx)
+        for tag, rx in _SchemeLoader.yaml_implicit_resolvers[_first]
+        if tag != f"{_TAG}bool"
+    ]
+_SchemeLoader.add_implicit_resolver(
+    f"{_TAG}bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+def _mark(node: Node) -> Mark:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _TooLarge(Exception):
+    """The document expands to more values, or nests deeper, than a scheme can need."""
+
+
+class _Reader:
+    """Turns composed YAML nodes into plain values, recording positions and problems."""
+
+    def __init__(self, loader: _SchemeLoader, path: str) -> None:
+        self.loader = loader
+        self.path = path
+        self.marks: dict[Loc, Mark] = {}
+        self.key_marks: dict[Loc, Mark] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def problem(self, node: Node, loc: Loc, message: str, hint: str = "") -> None:
+        line, column = _mark(node)
+        self.problems.append(Problem(f"{self.path}:{line}:{column}", _at(loc, message), hint))
+
+    def value(self, node: Node, loc: Loc) -> Any:
+        self.count += 1
+        if self.count > _MAX_VALUES or len(loc) > _MAX_DEPTH:
+            raise _TooLarge
+        self.marks.setdefault(loc, _mark(node))
+        if isinstance(node, MappingNode):
+            return self.mapping(node, loc)
+        if isinstance(node, SequenceNode):
+            if node.tag != f"{_TAG}seq":
+                self.unsupported_tag(node, loc)
+            return [self.value(item, (*loc, index)) for index, item in enumerate(node.value)]
+        if node.tag not in _SCALAR_TAGS:
+            self.unsupported_tag(node, loc)
+            return None
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, yaml.YAMLError):
+            tag = _short_tag(node.tag)
+            self.problem(node, loc, f"'{node.value}' is not a valid {tag} value")
+            return None
+
+    def mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
+        if node.tag != f"{_TAG}map":
+            self.unsupported_tag(node, loc)
+        # Merge keys (<<: *anchor) first, so that keys written in this mapping win.
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                result.update(self.merged(value_node, loc))
+        explicit: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, loc, "a key must be a plain name, not a list or mapping")
+                continue
+            # The key as written: `on`, `no` or `2025` are names here, not booleans or numbers.
+            key = str(key_node.value)
+            if key in explicit:
+                self.problem(
+                    key_node, loc, f"duplicate key '{key}', first given on line {explicit[key]}"
+                )
+                continue
+            explicit[key] = _mark(key_node)[0]
+            self.key_marks[(*loc, key)] = _mark(key_node)
+            self.marks.pop((*loc, key), None)  # a merged value is overridden here
+            result[key] = self.value(value_node, (*loc, key))
+        return result
+
+    def merged(self, node: Node, loc: Loc) -> dict[str, Any]:
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        result: dict[str, Any] = {}
+        for source in reversed(sources):  # earlier sources win, as YAML says
+            if not isinstance(source, MappingNode):
+                self.problem(source, loc, "'<<' must merge a mapping or a list of mappings")
+                continue
+            result.update(self.mapping(source, loc))
+        return result
+
+    def unsupported_tag(self, node: Node, loc: Loc) -> None:
+        self.problem(
+            node,
+            loc,
+            f"unsupported YAML tag '{_short_tag(node.tag)}'",
+            "a scheme holds only plain text, numbers, lists and mappings; remove the tag",
+        )
+
+
+def _read_yaml(text: str, path: str) -> tuple[Any, _Reader]:
+    loader = _SchemeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
+            problem = exc.problem or exc.context or "not valid YAML"
+            if exc.problem and exc.context and not exc.context.startswith("while"):
+                problem = f"{exc.context}, {exc.problem}"  # e.g. a second document
+            hint = "indent with spaces, not tabs" if "'\\t'" in problem else ""
+            raise SchemeError([Problem(where, f"invalid YAML: {problem}", hint)]) from None
+        except yaml.YAMLError as exc:
+            raise SchemeError([Problem(path, f"invalid YAML: {exc}")]) from None
+        except RecursionError:
+            raise SchemeError([Problem(path, "the scheme is nested too deeply")]) from None
+        if root is None:
+            raise SchemeError(
+                [Problem(path, "the scheme is empty", "start from the default: spm init DIR")]
+            )
+        reader = _Reader(loader, path)
+        try:
+            data = reader.value(root, ())
+        except _TooLarge:
+            raise SchemeError(
+                [Problem(path, "the scheme is too large or nested too deeply (check its aliases)")]
+            ) from None
+        return data, reader
+    finally:
+        loader.dispose()
+
+
+def _load_text(text: str, path: str) -> SchemeFile:
+    data, reader = _read_yaml(text, path)
+    if reader.problems:
+        raise SchemeError(_by_position(reader.problems))
+    if not isinstance(data, dict):
+        raise SchemeError(
+            [
+                Problem(
+                    _where(path, reader.marks, {}, ()),
+                    f"the scheme must be a mapping of keys (name, kpis, roles, ...), "
+                    f"got {_describe(data)}",
+                )
+            ]
+        )
+    try:
+        scheme = Scheme.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems = _translate(exc.errors(), path, reader.marks, reader.key_marks)
+        raise SchemeError(_by_position(problems)) from None
+    scheme_file = SchemeFile(scheme, path, reader.marks, reader.key_marks)
+    problems = rules.check_scheme(scheme_file)
+    if problems:
+        raise SchemeError(_by_position(problems))
+    return scheme_file
+
+
+def _where(
+    path: str,
+    marks: Mapping[Loc, Mark],
+    key_marks: Mapping[Loc, Mark],
+    loc: Loc,
+    *,
+    key: bool = False,
+) -> str:
+    if key and loc in key_marks:
+        line, column = key_marks[loc]
+        return f"{path}:{line}:{column}"
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in marks:
+            line, column = marks[loc[:end]]
+            return f"{path}:{line}:{column}"
+    return path
+
+
+def _at(loc: Sequence[str | int], message: str) -> str:
+    return f"{key_path(loc)}: {message}" if loc else message
+
+
+def _by_position(problems: list[Problem]) -> list[Problem]:
+    """Problems in file order (stable for problems at the same place)."""
+
+    def position(problem: Problem) -> tuple[int, int]:
+        parts = problem.where.rsplit(":", 2)
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            return int(parts[1]), int(parts[2])
+        return 0, 0
+
+    return sorted(problems, key=position)
+
+
+# --- pydantic errors in spm's words -----------------------------------------------------------
+
+_EXPECTED = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)",
+    "model_attributes_type": "a mapping (key: value)",
+    "list_type": "a list",
+    "tuple_type": "a list",
+}
+_BOUNDS = {
+    "greater_than": ("gt", "greater than"),
+    "greater_than_equal": ("ge", "at least"),
+    "less_than": ("lt", "less than"),
+    "less_than_equal": ("le", "at most"),
+}
+_ID_RULE = "an id is lowercase letters, digits and _, starting with a letter"
+
+
+def _describe(value: object) -> str:
+    """A user's value as the message shows it."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, int | float):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, list | tuple | dict):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        if len(text) <= 40:
+            return text
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return type(value).__name__
+
+
+def _choices(expected: str) -> list[str]:
+    """``"'linear', 'bands' or 'rating'"`` → ``['linear', 'bands', 'rating']``."""
+    return re.findall(r"'([^']*)'", expected)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The type inside ``Annotated[...]`` and ``X | None``."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _split_loc(loc: Sequence[str | int]) -> tuple[Loc, Loc, Any]:
+    """Split a pydantic error location into the key path, what follows it, and the type there.
+
+    What follows is ``('[key]',)`` for a bad mapping key, or the names of union
+    branches (``("literal['targets']", 'float')``) when a value matched none of them.
+    """
+    annotation: Any = Scheme
+    for index, part in enumerate(loc):
+        if part == "[key]":
+            return tuple(loc[:index]), tuple(loc[index:]), annotation
+        annotation = _unwrap(annotation)
+        origin = typing.get_origin(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+            if not isinstance(part, str):
+                return tuple(loc[:index]), tuple(loc[index:]), annotation
+            fields = annotation.model_fields
+            annotation = fields[part].annotation if part in fields else None
+        elif origin is list and isinstance(part, int):
+            annotation = typing.get_args(annotation)[0]
+        elif origin is tuple and isinstance(part, int):
+            args = typing.get_args(annotation)
+            annotation = args[part] if part < len(args) else None
+        elif origin is dict:
+            annotation = typing.get_args(annotation)[1]
+        else:
+            return tuple(loc[:index]), tuple(loc[index:]), annotation
+    return tuple(loc), (), annotation
+
+
+def _model_at(loc: Loc) -> type[pydantic.BaseModel] | None:
+    _, _, annotation = _split_loc(loc)
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    return None
+
+
+def _translate(
+    errors: Sequence[Any], path: str, marks: Mapping[Loc, Mark], key_marks: Mapping[Loc, Mark]
+) -> list[Problem]:
+    """pydantic's errors as spm problems: one per key path, in spm's words."""
+    problems: list[Problem] = []
+    unions: dict[Loc, list[Any]] = {}
+    for error in errors:
+        loc, rest, _ = _split_loc(error["loc"])
+        if rest and rest != ("[key]",):
+            unions.setdefault(loc, []).append(error)
+            continue
+        is_key = rest == ("[key]",) or error["type"] == "extra_forbidden"
+        where = _where(path, marks, key_marks, loc, key=is_key)
+        message, hint = _explain(error, loc, is_key)
+        parent = loc[:-1] if is_key or error["type"] == "missing" else loc
+        problems.append(Problem(where, _at(parent, message), hint))
+    for loc, branch_errors in unions.items():
+        message, hint = _explain_union(branch_errors)
+        problems.append(Problem(_where(path, marks, key_marks, loc), _at(loc, message), hint))
+    return list(dict.fromkeys(problems))  # an empty pair is missing both its values
+
+
+def _explain(error: Any, loc: Loc, is_key: bool) -> tuple[str, str]:
+    """(message, hint) for one pydantic error at key path ``loc``."""
+    kind: str = error["type"]
+    value = error["input"]
+    ctx: dict[str, Any] = error.get("ctx") or {}
+    name = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        known = list(model.model_fields) if model else []
+        hint = did_you_mean(str(name), known) or (
+            f"known keys: {', '.join(known)}" if known else ""
+        )
+        return f"unknown key '{name}'", hint
+    if kind == "missing":
+        if isinstance(name, int):  # a fixed-length list such as a band is too short
+            return f"expected {_arity(loc[:-1])} values, got {_describe(value)}", _pair_hint(loc)
+        return f"missing required key '{name}'", ""
+    if kind == "too_long":
+        return f"expected {ctx.get('max_length')} values, got {_describe(value)}", _pair_hint(loc)
+    if kind == "literal_error":
+        choices = _choices(str(ctx.get("expected", "")))
+        message = f"{_describe(value)} is not one of {', '.join(choices)}"
+        return message, did_you_mean(value, choices) if isinstance(value, str) else ""
+    if kind == "string_pattern_mismatch":
+        what = f"key '{value}'" if is_key else _describe(value)
+        suggestion = re.sub(r"[^a-z0-9_]+", "_", str(value).strip().lower()).strip("_")
+        hint = (
+            f"did you mean '{suggestion}'?"
+            if re.fullmatch(r"[a-z][a-z0-9_]*", suggestion)
+            else _ID_RULE
+        )
+        return f"{what} is not a valid id ({_ID_RULE})", hint
+    if kind in _BOUNDS:
+        bound_key, words = _BOUNDS[kind]
+        return f"must be {words} {_describe(ctx.get(bound_key))}, got {_describe(value)}", ""
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {_describe(value)}", _pair_hint(loc)
+    message = str(error["msg"])
+    return message[:1].lower() + message[1:], ""
+
+
+def _explain_union(errors: Sequence[Any]) -> tuple[str, str]:
+    """One message for a value that matched none of a union's branches."""
+    alternatives: list[str] = []
+    choices: list[str] = []
+    for error in errors:
+        if error["type"] == "literal_error":
+            found = _choices(str((error.get("ctx") or {}).get("expected", "")))
+            choices += found
+            alternatives += [f"'{choice}'" for choice in found]
+        elif error["type"] in _EXPECTED:
+            alternatives.append(_EXPECTED[error["type"]])
+        else:
+            alternatives.append(str(error["loc"][-1]))
+    value = errors[0]["input"]
+    hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+    unique = list(dict.fromkeys(alternatives))
+    return f"expected {' or '.join(unique)}, got {_describe(value)}", hint
+
+
+def _arity(loc: Loc) -> int:
+    """How many values the fixed-length list at ``loc`` holds."""
+    _, _, annotation = _split_loc(loc)
+    return len(typing.get_args(_unwrap(annotation)))
+
+
+def _pair_hint(loc: Loc) -> str:
+    return "each band is [threshold, score], e.g. [4.5, 90]" if "bands" in loc else ""
