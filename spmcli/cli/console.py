@@ -5,15 +5,18 @@ from __future__ import annotations
 import polars as pl
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from spmcli.engine.result import Evaluation
 from spmcli.labels import label
 
 
-def score_style(score: float | None) -> str:
+def score_text(score: float | None, bold: bool = False) -> Text:
+    """A score cell: N/A dimmed, red below 60, green from 90 (the workbooks' colours)."""
     if score is None:
-        return "dim"
-    return "green" if score >= 90 else "red" if score < 60 else ""
+        return Text("N/A", style="dim")
+    colour = "green" if score >= 90 else "red" if score < 60 else ""
+    return Text(f"{score:.1f}", style=f"{'bold ' if bold else ''}{colour}".strip())
 
 
 def ranked_table(ev: Evaluation) -> Table:
@@ -35,16 +38,12 @@ def ranked_table(ev: Evaluation) -> Table:
     scores = ev.kpis.pivot(on="kpi", index="rep_id", values="score")
     rows = ev.reps.filter(pl.col("due")).join(scores, on="rep_id", how="left", maintain_order="left")
     for rep in rows.iter_rows(named=True):
-        cells = [str(rep["rank"] or "–"), rep["rep_id"], rep["name"] or "", rep["team"] or "", rep["role_label"]]
-        for kpi in kpis:
-            value = rep.get(kpi.id)
-            cells.append("N/A" if value is None else f"[{score_style(value)}]{value:.1f}[/]")
-        final = rep["final_score"]
-        cells.append("N/A" if final is None else f"[bold {score_style(final)}]{final:.1f}[/]")
-        cells.append(rep["grade"] or "–")
+        cells = [Text(str(rep["rank"] or "–")), *(Text(rep[c] or "") for c in ("rep_id", "name", "team", "role_label"))]
+        cells += [score_text(rep.get(kpi.id)) for kpi in kpis]
+        cells += [score_text(rep["final_score"], bold=True), Text(rep["grade"] or "–")]
         if pay:
-            cells.append(f"{rep['total_pay']:,.2f}")
-        table.add_row(*(c.replace("[", r"\[") if i < 5 else c for i, c in enumerate(cells)))
+            cells.append(Text(f"{rep['total_pay']:,.2f}"))
+        table.add_row(*cells)
     return table
 
 

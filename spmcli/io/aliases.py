@@ -20,7 +20,17 @@ TABLE_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "rep_id": ("rep_id", "rep", "rep id", "employee_id", "代表编号", "工号", "员工编号", "代表工号", "代表"),
+    "rep_id": (
+        "rep_id",
+        "rep",
+        "rep id",
+        "employee_id",
+        "代表编号",
+        "工号",
+        "员工编号",
+        "代表工号",
+        "代表",
+    ),
     "name": ("name", "rep_name", "姓名", "名称", "代表姓名", "客户名称"),
     "team": ("team", "团队", "小组", "大区", "团队名称"),
     "role": ("role", "角色", "岗位类型", "类型角色"),
@@ -28,7 +38,16 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "region": ("region", "区域", "地区", "省份"),
     "target_bonus": ("target_bonus", "bonus base", "目标奖金", "奖金基数"),
     "email": ("email", "e-mail", "邮箱", "电子邮件"),
-    "date": ("date", "日期", "销售日期", "发货日期", "开票日期", "拜访日期", "调查日期", "活动日期"),
+    "date": (
+        "date",
+        "日期",
+        "销售日期",
+        "发货日期",
+        "开票日期",
+        "拜访日期",
+        "调查日期",
+        "活动日期",
+    ),
     "customer_id": ("customer_id", "customer", "客户编号", "医院编码", "终端编码", "客户代码"),
     "customer_name": ("customer_name", "客户名称", "医院名称", "终端名称"),
     "amount": ("amount", "金额", "销售额", "销售金额", "含税金额"),

@@ -1,0 +1,254 @@
+"""``evaluation.json`` and the ``--json`` text (SPEC §5), and the records behind them.
+
+The JSON is the canonical, machine-readable form of an evaluation; the workbooks
+present the same records (``rep_records``, ``kpi_records`` ...), so every output
+agrees on order, rounding and N/A.
+
+Stability: the same evaluation gives byte-identical text. Reps are ordered by
+rank, then rep_id (reps not due last, by rep_id); KPIs in scheme order; teams by
+name; warnings by code, rep, KPI and message; keys in a fixed order. Figures
+are rounded only here (``spmcli.io.excel.figure``) and written from their
+decimal text, never through a float. N/A is ``null``, never 0.
+
+Shape (keys in this order)::
+
+    {period, period_start, period_end, scheme, currency,
+     reps: [{rep_id, name, team, role, role_label, due, status,
+             kpis: {<id>: {actual, target, achievement, score, weight,
+                           effective_weight, weighted, status, note?}},
+             composite, penalty, final_score, grade, grade_label, rank, team_rank,
+             pay: {bonus, commission, team_pool, total} | null}],
+     teams: [{team, members, due_members, average_score,
+              kpis: {<team KPI id>: {actual, target, achievement}}}],
+     warnings: [{code, message, rep_id, kpi}],
+     reconciliation: {sales_in_period, credited, unassigned, unassigned_lines,
+                      skipped_rows}}
+
+A rep not due this period has ``due: false``, ``status: "not_due"`` and, for every
+KPI, all figures null with ``status: "not_due"``. ``pay`` is null until the
+engine adds pay columns to ``Evaluation.reps`` (see ``PAY_PARTS``).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from spmcli.engine.result import Evaluation, Warning_
+from spmcli.io.excel import figure, kpi_unit, write_text_atomic
+from spmcli.scheme.model import Kpi
+
+# (JSON key, column of Evaluation.reps, label key): a part is written when its column exists.
+PAY_PARTS: tuple[tuple[str, str, str], ...] = (
+    ("bonus", "bonus", "col.bonus"),
+    ("commission", "commission", "col.commission"),
+    ("team_pool", "team_pool", "col.team_pool"),
+    ("total", "total_pay", "col.total_pay"),
+)
+TEAM_KPI_FIGURES = ("actual", "target", "achievement")
+
+
+# ------------------------------------------------------------------------ records
+
+
+def pay_columns(reps: pl.DataFrame) -> list[tuple[str, str, str]]:
+    """The pay parts the engine has computed (``PAY_PARTS`` whose column is present)."""
+    return [part for part in PAY_PARTS if part[1] in reps.columns]
+
+
+def _rep_order(rep: dict[str, Any]) -> tuple[bool, bool, int, str]:
+    rank = rep.get("rank")
+    return (not rep.get("due"), rank is None, rank or 0, str(rep["rep_id"]))
+
+
+def rep_records(ev: Evaluation) -> list[dict[str, Any]]:
+    """``Evaluation.reps`` as dicts: by rank, ties by rep_id, reps not due last."""
+    return sorted(ev.reps.to_dicts(), key=_rep_order)
+
+
+def kpi_records(ev: Evaluation) -> dict[str, dict[str, dict[str, Any]]]:
+    """``Evaluation.kpis`` as rep_id -> KPI id -> row."""
+    by_rep: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in ev.kpis.to_dicts():
+        by_rep.setdefault(row["rep_id"], {})[row["kpi"]] = row
+    return by_rep
+
+
+def team_records(ev: Evaluation) -> list[dict[str, Any]]:
+    """``Evaluation.teams`` as dicts, by team name (reps without a team last)."""
+    rows = ev.teams.to_dicts()
+    return sorted(rows, key=lambda t: (t.get("team") is None, str(t.get("team") or "")))
+
+
+def team_kpis(ev: Evaluation) -> list[Kpi]:
+    """The team-scope KPIs whose figures ``Evaluation.teams`` carries."""
+    return [
+        k
+        for k in ev.scheme.kpis
+        if k.scope == "team" and any(f"{k.id}_{f}" in ev.teams.columns for f in TEAM_KPI_FIGURES)
+    ]
+
+
+def sorted_warnings(ev: Evaluation) -> list[Warning_]:
+    return sorted(ev.warnings, key=lambda w: (w.code, w.rep_id or "", w.kpi or "", w.message))
+
+
+def _kpi_record(ev: Evaluation, kpi: Kpi, row: dict[str, Any] | None) -> dict[str, Any]:
+    unit = kpi_unit(ev.scheme, kpi)
+    if row is None:  # a rep not due: nothing computed
+        return {
+            "actual": None,
+            "target": None,
+            "achievement": None,
+            "score": None,
+            "weight": None,
+            "effective_weight": None,
+            "weighted": None,
+            "status": "not_due",
+        }
+    record: dict[str, Any] = {
+        "actual": figure(row.get("actual"), unit),
+        "target": figure(row.get("target"), unit),
+        "achievement": figure(row.get("achievement"), "achievement"),
+        "score": figure(row.get("score"), "score"),
+        "weight": figure(row.get("weight"), "weight"),
+        "effective_weight": figure(row.get("effective_weight"), "weight"),
+        "weighted": figure(row.get("weighted"), "score"),
+        "status": row.get("status"),
+    }
+    if row.get("note") is not None:
+        record["note"] = row["note"]
+    return record
+
+
+def evaluation_record(ev: Evaluation) -> dict[str, Any]:
+    """The whole evaluation as plain values (Decimals for figures), in output order."""
+    kpis_of = kpi_records(ev)
+    pay = pay_columns(ev.reps)
+    reps = []
+    for rep in rep_records(ev):
+        due = bool(rep.get("due"))
+        rows = kpis_of.get(rep["rep_id"], {})
+        reps.append(
+            {
+                "rep_id": rep["rep_id"],
+                "name": rep.get("name"),
+                "team": rep.get("team"),
+                "role": rep.get("role"),
+                "role_label": rep.get("role_label"),
+                "due": due,
+                "status": "evaluated" if due else "not_due",
+                "kpis": {
+                    k.id: _kpi_record(ev, k, rows.get(k.id) if due else None)
+                    for k in ev.scheme.kpis
+                },
+                "composite": figure(rep.get("composite"), "score"),
+                "penalty": figure(rep.get("penalty"), "score"),
+                "final_score": figure(rep.get("final_score"), "score"),
+                "grade": rep.get("grade"),
+                "grade_label": rep.get("grade_label"),
+                "rank": rep.get("rank"),
+                "team_rank": rep.get("team_rank"),
+                "pay": (
+                    {key: figure(rep.get(column), "money") for key, column, _ in PAY_PARTS}
+                    if pay
+                    else None
+                ),
+            }
+        )
+    teams = [
+        {
+            "team": team.get("team"),
+            "members": team.get("members"),
+            "due_members": team.get("due_members"),
+            "average_score": figure(team.get("average_score"), "score"),
+            "kpis": {
+                k.id: {
+                    f: figure(
+                        team.get(f"{k.id}_{f}"),
+                        "achievement" if f == "achievement" else kpi_unit(ev.scheme, k),
+                    )
+                    for f in TEAM_KPI_FIGURES
+                }
+                for k in team_kpis(ev)
+            },
+        }
+        for team in team_records(ev)
+    ]
+    recon = ev.reconciliation
+    return {
+        "period": ev.period.label,
+        "period_start": ev.period.start.isoformat(),
+        "period_end": ev.period.end.isoformat(),
+        "scheme": ev.scheme.name,
+        "currency": ev.scheme.currency,
+        "reps": reps,
+        "teams": teams,
+        "warnings": [
+            {"code": w.code, "message": w.message, "rep_id": w.rep_id, "kpi": w.kpi}
+            for w in sorted_warnings(ev)
+        ],
+        "reconciliation": {
+            "sales_in_period": figure(recon.sales_in_period, "money"),
+            "credited": figure(recon.credited, "money"),
+            "unassigned": figure(recon.unassigned, "money"),
+            "unassigned_lines": recon.unassigned_lines,
+            "skipped_rows": recon.skipped_rows,
+        },
+    }
+
+
+# -------------------------------------------------------------------------- text
+
+
+def dumps(value: Any, indent: int = 0) -> str:
+    """JSON text with 2-space indentation, keys in insertion order, non-ASCII kept.
+
+    Decimals are written as their fixed-point text (``391721.91``), so a figure is
+    never re-rounded through a float; a bare float is refused, because every
+    figure must have been rounded by ``figure`` first.
+    """
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    inner, outer = "  " * (indent + 1), "  " * indent
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = (
+            f"{inner}{json.dumps(str(key), ensure_ascii=False)}: {dumps(item, indent + 1)}"
+            for key, item in value.items()
+        )
+        return "{\n" + ",\n".join(items) + f"\n{outer}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        return (
+            "[\n"
+            + ",\n".join(f"{inner}{dumps(item, indent + 1)}" for item in value)
+            + f"\n{outer}]"
+        )
+    raise TypeError(f"cannot write {type(value).__name__} {value!r} to JSON")
+
+
+def evaluation_json(ev: Evaluation) -> str:
+    """The evaluation as JSON text (no trailing newline); byte-identical for the same inputs."""
+    return dumps(evaluation_record(ev))
+
+
+def write_json(ev: Evaluation, path: Path) -> None:
+    """Write ``evaluation.json`` atomically, ending with a newline."""
+    write_text_atomic(path, evaluation_json(ev) + "\n")

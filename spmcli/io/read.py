@@ -1,0 +1,770 @@
+"""Reading the input files into canonical, typed tables (SPEC §2).
+
+The input is one workbook (a sheet per table), a folder of CSV / Parquet files
+(a file per table) or several such files. Sheets and files are matched to tables by
+name through ``TABLE_ALIASES`` and headers to columns through ``COLUMN_ALIASES``; a
+scheme's ``sources`` section overrides both. Every sheet is read as text and typed
+here with the vectorised parsers of ``spmcli.io.values``, so a date or an amount
+means the same whatever file type it came from.
+
+Problems with a whole table (no sales table, a required column missing, an
+unreadable file) raise ``DataError``. Problems with single cells never raise: the
+row is left out of the frame and reported as a ``RowProblem``; the caller decides
+whether that stops the run (SPEC §2 "Nothing is silently lost").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import fastexcel
+import polars as pl
+
+from spmcli.errors import DataError, Problem, RowProblem, did_you_mean
+from spmcli.io import values
+from spmcli.io.aliases import (
+    COLUMN_ALIASES,
+    KNOWN_COLUMNS,
+    REQUIRED_COLUMNS,
+    TABLE_ALIASES,
+    normalize,
+)
+
+if TYPE_CHECKING:
+    from spmcli.scheme.model import Source
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+TABLE_FILE_SUFFIXES = (".csv", ".parquet", ".pq")
+
+# How each known column is typed (SPEC §2). Columns not listed are text; columns
+# the aliases do not know are numbers when every value is one, else text.
+DATE_COLUMNS = frozenset({"date"})
+MONEY_COLUMNS = frozenset({"amount", "cost", "collected", "target_bonus"})
+NUMBER_COLUMNS = frozenset(
+    {"target", "score", "points", "value", "potential", "participants", "quantity"}
+)
+PERCENT_COLUMNS = frozenset({"target", "value"})  # '12%' means 0.12 here
+PERIOD_COLUMNS = frozenset({"period"})
+UNIQUE_KEYS = {"reps": "rep_id", "customers": "customer_id"}
+
+ROW = "_row"
+_HEADER_SEARCH_ROWS = 30  # a title block above the header is at most this deep
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file that was read, for the run record."""
+
+    path: str  # as given by the user
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One input table with canonical column names and typed values."""
+
+    name: str  # canonical table name: sales, reps, ...
+    frame: pl.DataFrame  # canonical columns + "_row" (Int64, the row number the file shows)
+    file: str  # file path as given
+    sheet: str  # sheet name ("" for csv/parquet)
+    headers: dict[str, str]  # canonical column -> original header, for messages
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything read: the tables, the files, and the rows that could not be used."""
+
+    tables: dict[str, Table]
+    files: list[InputFile]
+    problems: list[RowProblem]  # every invalid row/cell, in file/sheet/row order
+    skipped_rows: int  # rows removed from frames because of problems
+    notes: list[str]  # e.g. "q3.xlsx: sheet 'Sheet3' matches no table and was ignored"
+
+
+# ---------------------------------------------------------------------------------
+# Where tables can come from
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A sheet of a workbook, or a CSV / Parquet file: something that can hold a table."""
+
+    file: str  # as the user gave it (a folder's files joined to the folder as given)
+    path: Path
+    sheet: str  # "" for a CSV / Parquet file
+    kind: Literal["sheet", "csv", "parquet"]
+
+    @property
+    def name(self) -> str:
+        """The name that says which table this is: the sheet name or the file stem."""
+        return self.sheet if self.kind == "sheet" else self.path.stem
+
+    @property
+    def label(self) -> str:
+        return f"{self.file} [{self.sheet}]" if self.sheet else self.file
+
+
+def _workbook_sheets(path: Path, shown: str) -> list[_Place]:
+    try:
+        reader = fastexcel.read_excel(str(path))
+    except fastexcel.FastExcelError as error:
+        raise DataError(
+            [Problem(shown, "cannot be read as a workbook", _first_line(error))]
+        ) from None
+    return [_Place(shown, path, sheet, "sheet") for sheet in reader.sheet_names]
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _discover(paths: Sequence[Path]) -> tuple[list[_Place], list[str]]:
+    """Every sheet and table file the inputs hold, in the order given."""
+    places: list[_Place] = []
+    notes: list[str] = []
+    for path in paths:
+        shown = str(path)
+        if not path.exists():
+            raise DataError([Problem(shown, "no such file or folder")])
+        if path.is_dir():
+            children = sorted(
+                child
+                for child in path.iterdir()
+                if child.is_file() and not child.name.startswith((".", "~$"))
+            )
+            for child in children:
+                suffix = child.suffix.lower()
+                if suffix in TABLE_FILE_SUFFIXES:
+                    kind: Literal["csv", "parquet"] = "csv" if suffix == ".csv" else "parquet"
+                    places.append(_Place(str(path / child.name), child, "", kind))
+                elif suffix in WORKBOOK_SUFFIXES:
+                    notes.append(
+                        f"{path / child.name}: a workbook inside a folder is not read; "
+                        "give the workbook itself as an input"
+                    )
+            if not any(place.path.parent == path for place in places):
+                raise DataError(
+                    [Problem(shown, "the folder holds no .csv or .parquet files", _ACCEPTED_FILES)]
+                )
+            continue
+        suffix = path.suffix.lower()
+        if suffix in WORKBOOK_SUFFIXES:
+            places.extend(_workbook_sheets(path, shown))
+        elif suffix in TABLE_FILE_SUFFIXES:
+            places.append(_Place(shown, path, "", "csv" if suffix == ".csv" else "parquet"))
+        else:
+            raise DataError(
+                [
+                    Problem(
+                        shown, f"is not a file spm reads ({suffix or 'no suffix'})", _ACCEPTED_FILES
+                    )
+                ]
+            )
+    return places, notes
+
+
+_ACCEPTED_FILES = (
+    "give a workbook (.xlsx, .xls), a .csv or .parquet file named after its table, "
+    "or a folder of them"
+)
+
+
+# ---------------------------------------------------------------------------------
+# Which place is which table
+
+_TABLE_BY_ALIAS = {
+    normalize(alias): table
+    for table, aliases in TABLE_ALIASES.items()
+    for alias in (table, *aliases)
+}
+
+
+def _same_file(place: _Place, name: str) -> bool:
+    wanted = Path(name)
+    return normalize(place.path.name) == normalize(wanted.name) or (
+        not wanted.suffix and normalize(place.path.stem) == normalize(wanted.name)
+    )
+
+
+def _source_places(
+    table: str, source: Source, places: list[_Place], paths: Sequence[Path]
+) -> list[_Place]:
+    """The places a ``sources`` entry with ``sheet`` and/or ``file`` points at."""
+    candidates = places
+    if source.file:
+        candidates = [place for place in places if _same_file(place, source.file)]
+        if not candidates:
+            candidates = _discover_source_file(source.file, paths)
+        if not candidates:
+            seen = sorted({place.file for place in places})
+            raise DataError(
+                [
+                    Problem(
+                        f"sources.{table}.file",
+                        f"'{source.file}' is not among the inputs ({', '.join(seen)}) "
+                        "nor next to them",
+                        did_you_mean(source.file, [Path(p.file).name for p in places]),
+                    )
+                ]
+            )
+    if source.sheet:
+        sheets = [place for place in candidates if place.kind == "sheet"]
+        chosen = [place for place in sheets if normalize(place.sheet) == normalize(source.sheet)]
+        if not chosen:
+            names = [place.sheet for place in sheets]
+            raise DataError(
+                [
+                    Problem(
+                        f"sources.{table}.sheet",
+                        f"no sheet named '{source.sheet}' (sheets: "
+                        f"{', '.join(repr(n) for n in names) or 'none'})",
+                        did_you_mean(source.sheet, names),
+                    )
+                ]
+            )
+        return chosen
+    if len(candidates) > 1:
+        by_alias = [
+            place for place in candidates if _TABLE_BY_ALIAS.get(normalize(place.name)) == table
+        ]
+        return by_alias or candidates
+    return candidates
+
+
+def _discover_source_file(name: str, paths: Sequence[Path]) -> list[_Place]:
+    """A ``sources[table].file`` that was not given: looked for beside the inputs."""
+    folders = [Path()] + [path if path.is_dir() else path.parent for path in paths]
+    for folder in folders:
+        candidate = folder / name
+        if candidate.is_file():
+            found, _ = _discover([candidate])
+            return found
+    return []
+
+
+def _assign(
+    places: list[_Place],
+    sources: Mapping[str, Source],
+    paths: Sequence[Path],
+    notes: list[str],
+) -> dict[str, _Place]:
+    assigned: dict[str, _Place] = {}
+    for table, source in sources.items():
+        if not (source.sheet or source.file):
+            continue
+        chosen = _source_places(table, source, places, paths)
+        if len(chosen) > 1:
+            raise DataError([_ambiguous(table, chosen, "sources." + table)])
+        assigned[table] = chosen[0]
+        if chosen[0] not in places:
+            places.append(chosen[0])
+    taken = set(assigned.values())
+    by_table: dict[str, list[_Place]] = {}
+    for place in places:
+        if place in taken:
+            continue
+        matched = _TABLE_BY_ALIAS.get(normalize(place.name))
+        if matched is None:
+            what = f"sheet '{place.sheet}'" if place.sheet else f"file name '{place.name}'"
+            notes.append(f"{place.file}: {what} matches no table and was ignored")
+        elif matched in assigned:
+            notes.append(
+                f"{place.label}: looks like the {matched} table, but sources.{matched} "
+                f"points at {assigned[matched].label}; ignored"
+            )
+        else:
+            by_table.setdefault(matched, []).append(place)
+    for table, found in by_table.items():
+        if len(found) > 1:
+            raise DataError([_ambiguous(table, found, f"sources.{table}.sheet (or .file)")])
+        assigned[table] = found[0]
+    if "sales" not in assigned and len(places) == 1 and not assigned:
+        # A lone sheet or file that names no table is the sales lines: the usual
+        # CRM export ('export.csv', a workbook with just 'Sheet1').
+        assigned["sales"] = places[0]
+        notes[:] = [note for note in notes if not note.startswith(places[0].file + ":")]
+        notes.append(f"{places[0].label}: the only table given, read as the sales table")
+    if "sales" not in assigned:
+        raise DataError([_no_sales(places)])
+    return assigned
+
+
+def _ambiguous(table: str, found: list[_Place], setting: str) -> Problem:
+    listed = " and ".join(place.label for place in found)
+    return Problem(
+        "",
+        f"{listed} could each be the {table} table",
+        f"rename or remove all but one, or choose one with {setting} in the scheme",
+    )
+
+
+def _no_sales(places: list[_Place]) -> Problem:
+    seen = ", ".join(place.label for place in places) or "nothing"
+    accepted = ", ".join(("sales", *TABLE_ALIASES["sales"][1:]))
+    hint = next(
+        (h for h in (did_you_mean(place.name, TABLE_ALIASES["sales"]) for place in places) if h),
+        "",
+    )
+    message = (
+        f"no sales table found; seen: {seen}. Name the sales sheet or file one of: "
+        f"{accepted} — or point sources.sales.sheet (or .file) in the scheme at it"
+    )
+    return Problem("", message, hint)
+
+
+# ---------------------------------------------------------------------------------
+# Loading a place as a grid of text
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """A sheet as text: columns c0..cn (cleaned, empty = null) and ``_row``."""
+
+    frame: pl.DataFrame
+    column_labels: list[str]  # how the file names a column position: 'C' or '3'
+    header_fixed: bool  # Parquet: the header is the schema, row 1
+
+
+def _excel_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _load(place: _Place, readers: dict[Path, fastexcel.ExcelReader]) -> _Grid:
+    if place.kind == "sheet":
+        reader = readers.get(place.path)
+        if reader is None:
+            reader = readers[place.path] = fastexcel.read_excel(str(place.path))
+        try:
+            sheet = reader.load_sheet(place.sheet, header_row=None, skip_rows=0, dtypes="string")
+            frame = sheet.to_polars()
+        except fastexcel.FastExcelError as error:
+            raise DataError([Problem(place.label, "cannot be read", _first_line(error))]) from None
+        labels = [_excel_letters(column.absolute_index) for column in sheet.selected_columns]
+        return _Grid(_text_grid(frame), labels, header_fixed=False)
+    if place.kind == "csv":
+        frame = _read_csv(place)
+        return _Grid(_text_grid(frame), [str(i + 1) for i in range(frame.width)], False)
+    try:
+        frame = pl.read_parquet(place.path)
+    except (pl.exceptions.PolarsError, OSError) as error:
+        raise DataError(
+            [Problem(place.label, "cannot be read as Parquet", _first_line(error))]
+        ) from None
+    header = pl.DataFrame([pl.Series([name], dtype=pl.String) for name in frame.columns])
+    header.columns = frame.columns
+    body = frame.select(_parquet_text(pl.col(name), frame.schema[name]) for name in frame.columns)
+    grid = pl.concat([header, body], how="vertical")
+    return _Grid(_text_grid(grid), [str(i + 1) for i in range(frame.width)], header_fixed=True)
+
+
+def _parquet_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Typed Parquet values as the text the parsers read (dates ISO, floats shortest)."""
+    if dtype == pl.Date:
+        return column.dt.strftime("%Y-%m-%d")
+    if isinstance(dtype, pl.Datetime):
+        return column.dt.strftime("%Y-%m-%d %H:%M:%S")
+    return column.cast(pl.String)
+
+
+def _text_grid(frame: pl.DataFrame) -> pl.DataFrame:
+    names = [f"c{i}" for i in range(frame.width)]
+    return (
+        frame.select(
+            values.clean(pl.col(old)).alias(new)
+            for old, new in zip(frame.columns, names, strict=True)
+        )
+        .with_row_index(ROW, offset=1)
+        .with_columns(pl.col(ROW).cast(pl.Int64))
+    )
+
+
+def _read_csv(place: _Place) -> pl.DataFrame:
+    """A CSV file as text, UTF-8 (with or without BOM) or else GB18030."""
+    data = place.path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            data = data.decode("gb18030").encode("utf-8")
+        except UnicodeDecodeError:
+            raise DataError(
+                [Problem(place.file, "is neither UTF-8 nor GB18030 text", "save it as CSV UTF-8")]
+            ) from None
+    first_line = data.split(b"\n", 1)[0]
+    separator = max(",;\t", key=lambda sep: first_line.count(sep.encode()))
+    try:
+        return pl.read_csv(
+            io.BytesIO(data), has_header=False, infer_schema=False, separator=separator
+        )
+    except pl.exceptions.ComputeError:
+        # Some lines have more fields than the first (often a trailing separator):
+        # read with room for the widest line; empty extra columns are dropped later.
+        text = data.decode("utf-8")
+        counts = pl.Series(text.splitlines(), dtype=pl.String).str.count_matches(
+            separator, literal=True
+        )
+        width = 1 + int(counts.to_frame().select(pl.all().max()).item() or 0)
+        schema = {f"column_{i + 1}": pl.String for i in range(width)}
+        try:
+            return pl.read_csv(
+                io.BytesIO(data), has_header=False, schema=schema, separator=separator
+            )
+        except pl.exceptions.PolarsError as error:
+            raise DataError(
+                [Problem(place.file, "cannot be read as CSV", _first_line(error))]
+            ) from None
+
+
+# ---------------------------------------------------------------------------------
+# Headers to canonical columns
+
+
+def _aliases(column: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((column, *COLUMN_ALIASES.get(column, ()))))
+
+
+_COLUMN_BY_ALIAS: dict[str, set[str]] = {}
+for _column, _names in COLUMN_ALIASES.items():
+    for _name in (_column, *_names):
+        _COLUMN_BY_ALIAS.setdefault(normalize(_name), set()).add(_column)
+
+
+def _snake(header: str) -> str:
+    """An unknown header as a usable column name: 'Gross Margin (%)' → 'gross_margin'."""
+    return re.sub(r"\W+", "_", header.strip().casefold()).strip("_")
+
+
+def _find_header_row(table: str, grid: _Grid, source: Source | None) -> int:
+    """The row holding the headers: the one naming most known columns of the table.
+
+    Exports often put a title and a blank line above the header; the first
+    non-empty row is used when no row names a known column.
+    """
+    body = grid.frame
+    if grid.header_fixed:
+        return 1
+    if body.height == 0:
+        return 0
+    top = body.head(_HEADER_SEARCH_ROWS)
+    cells = [c for c in top.columns if c != ROW]
+    wanted = {
+        normalize(alias)
+        for column in (*REQUIRED_COLUMNS[table], *KNOWN_COLUMNS[table])
+        for alias in _aliases(column)
+    }
+    if source is not None:
+        wanted |= {normalize(header) for header in source.columns.values()}
+    scores = top.select(
+        pl.col(ROW),
+        pl.sum_horizontal(
+            _normalized(pl.col(c)).is_in(sorted(wanted)).fill_null(False).cast(pl.Int32)
+            for c in cells
+        ).alias("known"),
+        pl.sum_horizontal(pl.col(c).is_not_null().cast(pl.Int32) for c in cells).alias("filled"),
+    ).filter(pl.col("filled") > 0)
+    if scores.height == 0:
+        return 0
+    best = scores.sort(["known", ROW], descending=[True, False]).row(0, named=True)
+    return int(best[ROW]) if best["known"] > 0 else int(scores[ROW][0])
+
+
+def _normalized(text: pl.Expr) -> pl.Expr:
+    """``normalize`` as an expression: no whitespace or underscores, case folded."""
+    return text.str.replace_all(r"[\s_]", "").str.to_lowercase()
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Grid column → canonical name, and canonical name → original header."""
+
+    names: dict[str, str]
+    headers: dict[str, str]
+
+
+def _map_columns(
+    table: str, place: _Place, headers: dict[str, str], source: Source | None, notes: list[str]
+) -> _Columns:
+    """Name every column: explicit ``sources`` mapping, then aliases, then the header itself."""
+    names: dict[str, str] = {}
+    by_norm: dict[str, list[str]] = {}
+    for cell, header in headers.items():
+        by_norm.setdefault(normalize(header), []).append(cell)
+    problems: list[Problem] = []
+    if source is not None:
+        for column, header in source.columns.items():
+            cells = [c for c in by_norm.get(normalize(header), []) if c not in names]
+            if not cells:
+                problems.append(
+                    Problem(
+                        f"sources.{table}.columns.{column}",
+                        f"no header '{header}' in {place.label}; headers seen: "
+                        + ", ".join(headers.values()),
+                        did_you_mean(header, list(headers.values())),
+                    )
+                )
+                continue
+            names[cells[0]] = column
+    if problems:
+        raise DataError(problems)
+    for column in (*REQUIRED_COLUMNS[table], *KNOWN_COLUMNS[table]):
+        if column in names.values():
+            continue
+        matches = list(
+            dict.fromkeys(
+                cell
+                for alias in _aliases(column)
+                for cell in by_norm.get(normalize(alias), [])
+                if cell not in names
+            )
+        )
+        if matches:
+            names[matches[0]] = column
+            for other in matches[1:]:
+                chosen = headers[matches[0]]
+                notes.append(
+                    f"{place.label}: both '{chosen}' and '{headers[other]}' could be "
+                    f"{column}; used '{chosen}' (set sources.{table}.columns to choose)"
+                )
+    used = set(names.values())
+    for cell, header in headers.items():
+        if cell in names:
+            continue
+        claims = _COLUMN_BY_ALIAS.get(normalize(header), set())
+        name = next(iter(claims)) if len(claims) == 1 else _snake(header)
+        base, n = name, 2
+        while name in used or name == ROW or not name:
+            name, n = f"{base or 'column'}_{n}", n + 1
+        names[cell] = name
+        used.add(name)
+    return _Columns(names, {names[cell]: header for cell, header in headers.items()})
+
+
+def _check_required(table: str, place: _Place, columns: _Columns) -> None:
+    present = set(columns.names.values())
+    missing = [column for column in REQUIRED_COLUMNS[table] if column not in present]
+    problems = [_missing_column(table, place, column, columns) for column in missing]
+    if table == "adjustments" and "points" not in present and not {"kpi", "value"} <= present:
+        problems.append(
+            Problem(
+                place.label,
+                "the adjustments table needs a 'points' column or both 'kpi' and 'value'; "
+                "headers seen: " + ", ".join(columns.headers.values()),
+                "accepted for points: " + ", ".join(_aliases("points")),
+            )
+        )
+    if problems:
+        raise DataError(problems)
+
+
+def _missing_column(table: str, place: _Place, column: str, columns: _Columns) -> Problem:
+    accepted = _aliases(column)
+    known = set(REQUIRED_COLUMNS[table]) | set(KNOWN_COLUMNS[table])
+    loose = [header for name, header in columns.headers.items() if name not in known]
+    hint = ""
+    for header in loose:
+        suggestion = did_you_mean(header, accepted)
+        if suggestion:
+            hint = f"header '{header}': {suggestion} "
+            break
+    hint += (
+        f"rename the header, or map it in the scheme: "
+        f"sources: {{{table}: {{columns: {{{column}: <your header>}}}}}}"
+    )
+    return Problem(
+        place.label,
+        f"the {table} table has no '{column}' column; headers seen: "
+        f"{', '.join(columns.headers.values()) or 'none'}; accepted for {column}: "
+        f"{', '.join(accepted)}",
+        hint,
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Typing the values
+
+
+def _parse(column: pl.Series, table: str, source: Source | None) -> values.Parsed:
+    """The typed value of one column, by what the column is (SPEC §2)."""
+    name = column.name
+    if name in DATE_COLUMNS:
+        date_format = source.date_format if source is not None else None
+        return values.parse_date(column, date_format=date_format, table=table)
+    if name in MONEY_COLUMNS:
+        return values.parse_money(column)
+    if name in NUMBER_COLUMNS:
+        return values.parse_number(column, percent=name in PERCENT_COLUMNS)
+    if name in PERIOD_COLUMNS:
+        return values.parse_period(column)
+    if name not in COLUMN_ALIASES and values.is_numeric(column):
+        return values.parse_number(column, percent=True)
+    return values.parse_text(column)
+
+
+def _read_table(
+    table: str, place: _Place, grid: _Grid, source: Source | None, notes: list[str]
+) -> tuple[Table, list[RowProblem], int] | None:
+    """One table from its grid: header found, columns named and typed, bad rows out."""
+    header_row = _find_header_row(table, grid, source)
+    frame = grid.frame
+    if header_row == 0:
+        if table == "sales":
+            raise DataError([Problem(place.label, "the sales table is empty (no header row)")])
+        notes.append(f"{place.label}: empty, so there is no {table} table")
+        return None
+    above = frame.filter(pl.col(ROW) < header_row).drop(ROW)
+    if above.height and above.select(pl.any_horizontal(pl.all().is_not_null()).any()).item():
+        notes.append(
+            f"{place.label}: the header is on row {header_row}; the rows above it were ignored"
+        )
+    cells = [c for c in frame.columns if c != ROW]
+    header_values = frame.filter(pl.col(ROW) == header_row).select(cells)
+    raw_headers = header_values.row(0) if header_values.height else (None,) * len(cells)
+    body = frame.filter(pl.col(ROW) > header_row)
+    if cells:
+        body = body.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cells))
+    filled = body.select(pl.col(c).is_not_null().any() for c in cells).row(0) if cells else ()
+    headers: dict[str, str] = {}
+    for cell, label, header, has_data in zip(
+        cells, grid.column_labels, raw_headers, filled or (False,) * len(cells), strict=True
+    ):
+        if header is None and not has_data:
+            continue  # a blank column
+        headers[cell] = header if header is not None else f"column {label}"
+    columns = _map_columns(table, place, headers, source, notes)
+    _check_required(table, place, columns)
+
+    body = body.select(ROW, *(pl.col(cell).alias(columns.names[cell]) for cell in headers))
+    names = [columns.names[cell] for cell in headers]
+    parsed = {name: _parse(body[name], table, source) for name in names}
+    required = set(REQUIRED_COLUMNS[table])
+    typed = pl.DataFrame(
+        [
+            body[ROW],
+            *(body[name] for name in names),
+            *(parsed[name].value.alias(f"__value_{name}") for name in names),
+            *(parsed[name].error.alias(f"__error_{name}") for name in names),
+        ]
+    )
+    rules: list[pl.Expr] = []
+    for name in names:
+        if name in required:
+            empty = f"is empty (or a formula error such as #N/A); every {table} row needs {name}"
+            rules.append(
+                pl.when(pl.col(name).is_null())
+                .then(pl.lit(empty))
+                .otherwise(pl.col(f"__error_{name}"))
+                .alias(f"__error_{name}")
+            )
+    if table == "adjustments":
+        rules.append(_adjustment_rule(names))
+    key = UNIQUE_KEYS.get(table)
+    if key is not None:
+        value = pl.col(f"__value_{key}")
+        rules.append(
+            pl.when(value.is_not_null() & ~value.is_first_distinct())
+            .then(pl.lit(f"repeats a {key} already listed above; each {key} must appear once"))
+            .otherwise(pl.col(f"__error_{key}"))
+            .alias(f"__error_{key}")
+        )
+    for rule in rules:  # one at a time: several may refine the same column's error
+        typed = typed.with_columns(rule)
+    bad = pl.any_horizontal(pl.col(f"__error_{name}").is_not_null() for name in names)
+    problems = _row_problems(typed.filter(bad), place, names, columns.headers)
+    good = typed.filter(~bad)
+    out = good.select(*(pl.col(f"__value_{name}").alias(name) for name in names), ROW)
+    return (
+        Table(table, out, place.file, place.sheet, dict(columns.headers)),
+        problems,
+        typed.height - good.height,
+    )
+
+
+def _adjustment_rule(names: list[str]) -> pl.Expr:
+    """An adjustment row needs points, or a kpi and a value (SPEC §2)."""
+    has_points = pl.col("points").is_not_null() if "points" in names else pl.lit(False)
+    has_kpi = (
+        pl.col("kpi").is_not_null() & pl.col("value").is_not_null()
+        if {"kpi", "value"} <= set(names)
+        else pl.lit(False)
+    )
+    target = "points" if "points" in names else "kpi"
+    return (
+        pl.when(~has_points & ~has_kpi & pl.col(f"__error_{target}").is_null())
+        .then(pl.lit("is empty; an adjustment needs points, or a kpi and a value"))
+        .otherwise(pl.col(f"__error_{target}"))
+        .alias(f"__error_{target}")
+    )
+
+
+def _row_problems(
+    bad: pl.DataFrame, place: _Place, names: list[str], headers: dict[str, str]
+) -> list[RowProblem]:
+    if bad.height == 0:
+        return []
+    long = pl.concat(
+        bad.select(
+            pl.col(ROW),
+            pl.lit(position, pl.Int32).alias("position"),
+            pl.col(name).fill_null("").alias("value"),
+            pl.col(f"__error_{name}").alias("reason"),
+        ).filter(pl.col("reason").is_not_null())
+        for position, name in enumerate(names)
+    ).sort([ROW, "position"])
+    return [
+        RowProblem(place.file, place.sheet, row, headers[names[position]], value, reason)
+        for row, position, value, reason in long.iter_rows()
+    ]
+
+
+# ---------------------------------------------------------------------------------
+# The entry point
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = None) -> Inputs:
+    """Read every table the inputs hold (SPEC §2), typed, with every unusable row listed.
+
+    ``paths`` are one workbook, a folder of CSV / Parquet files, or several files;
+    ``sources`` is the scheme's ``sources`` section (sheet, file, columns, date_format
+    per table). Raises ``DataError`` for a problem with a whole file or table.
+    """
+    sources = dict(sources or {})
+    places, notes = _discover([Path(p) for p in paths])
+    assigned = _assign(places, sources, [Path(p) for p in paths], notes)
+    readers: dict[Path, fastexcel.ExcelReader] = {}
+    tables: dict[str, Table] = {}
+    problems: list[RowProblem] = []
+    skipped = 0
+    order = {place: i for i, place in enumerate(places)}
+    for table, place in sorted(assigned.items(), key=lambda item: order.get(item[1], len(order))):
+        grid = _load(place, readers)
+        read = _read_table(table, place, grid, sources.get(table), notes)
+        if read is None:
+            continue
+        result, found, dropped = read
+        tables[table] = result
+        problems.extend(found)
+        skipped += dropped
+    files: dict[str, InputFile] = {}
+    for place in sorted(assigned.values(), key=lambda p: order.get(p, len(order))):
+        if place.file not in files and any(t.file == place.file for t in tables.values()):
+            files[place.file] = InputFile(place.file, _sha256(place.path))
+    return Inputs(tables, list(files.values()), problems, skipped, notes)

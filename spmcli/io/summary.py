@@ -1,0 +1,390 @@
+"""``summary.xlsx``: the evaluation for management and payroll (SPEC §5).
+
+Sheets (names and headers in the scheme's locale, see ``spmcli.labels``):
+Reps, KPIs (definitions and the weights of every role), Teams, Warnings,
+Reconciliation, Grades (with a column chart) and Run (inputs and their SHA-256,
+scheme, version, time, command). Scores are ``0.00`` and coloured red below 60
+and green from 90; achievements ``0.0%``; money ``#,##0.00``. N/A is grey text,
+never 0. Header rows are frozen and tables carry an autofilter.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from spmcli.engine.result import Evaluation
+from spmcli.io.excel import (
+    Figure,
+    SheetWriter,
+    Styles,
+    atomic_workbook,
+    kpi_unit,
+)
+from spmcli.io.json_result import (
+    kpi_records,
+    pay_columns,
+    rep_records,
+    sorted_warnings,
+    team_kpis,
+    team_records,
+)
+from spmcli.labels import label, status_label
+from spmcli.scheme.model import Kpi, Scheme
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """How the evaluation was run, for the Run sheet: enough to reproduce it."""
+
+    inputs: list[tuple[str, str]]  # (path, sha256)
+    scheme_path: str
+    scheme_sha256: str
+    version: str
+    started: datetime
+    command: str
+
+
+def write_summary(ev: Evaluation, path: Path, run: RunInfo, *, locale: str | None = None) -> None:
+    """Write ``summary.xlsx`` atomically; ``locale`` defaults to the scheme's."""
+    lang = locale or ev.scheme.locale
+    with atomic_workbook(path) as workbook:
+        styles = Styles.of(workbook)
+
+        def sheet(key: str) -> SheetWriter:
+            return SheetWriter(workbook.add_worksheet(label(key, lang)), styles, lang)
+
+        _reps(sheet("sheet.reps"), ev)
+        _kpis(sheet("sheet.kpis"), ev.scheme)
+        _teams(sheet("sheet.teams"), ev)
+        _warnings(sheet("sheet.warnings"), ev)
+        _reconciliation(sheet("sheet.reconciliation"), ev)
+        _grades(sheet("sheet.grades"), ev)
+        _run(sheet("sheet.run"), ev, run)
+
+
+def _reps(w: SheetWriter, ev: Evaluation) -> None:
+    lang = w.locale
+    kpis = ev.scheme.kpis
+    pay = pay_columns(ev.reps)
+    head = ["col.rank", "col.rep_id", "col.name", "col.team", "col.role", "col.status"]
+    tail = [
+        "col.composite",
+        "col.penalty",
+        "col.final_score",
+        "col.grade",
+        "col.grade_label",
+        "col.team_rank",
+    ]
+    headers = (
+        [label(k, lang) for k in head]
+        + [k.title for k in kpis]
+        + [label(k, lang) for k in tail]
+        + [label(key, lang) for _, _, key in pay]
+    )
+    w.header(0, 0, headers)
+    first_kpi = len(head)
+    composite_col = first_kpi + len(kpis)
+    kpis_of = kpi_records(ev)
+    reps = rep_records(ev)
+    for r, rep in enumerate(reps, start=1):
+        due = bool(rep.get("due"))
+        w.integer(r, 0, rep.get("rank"))
+        w.text(r, 1, rep["rep_id"])
+        w.text(r, 2, rep.get("name"))
+        w.text(r, 3, rep.get("team"))
+        w.text(r, 4, rep.get("role_label") or rep.get("role"))
+        w.text(r, 5, status_label("evaluated" if due else "not_due", lang))
+        rows = kpis_of.get(rep["rep_id"], {})
+        for c, kpi in enumerate(kpis, start=first_kpi):
+            score = rows.get(kpi.id, {}).get("score")
+            w.number(r, c, score, "score", na=due)
+        c = composite_col
+        w.number(r, c, rep.get("composite"), "score", na=due)
+        w.number(r, c + 1, rep.get("penalty"), "score", na=False)
+        w.number(r, c + 2, rep.get("final_score"), "score", na=due, bold=True)
+        w.text(r, c + 3, rep.get("grade"))
+        w.text(r, c + 4, rep.get("grade_label"))
+        w.integer(r, c + 5, rep.get("team_rank"))
+        for offset, (_, column, _) in enumerate(pay, start=c + 6):
+            w.number(r, offset, rep.get(column), "money", na=due)
+    last = len(reps)
+    w.ws.freeze_panes(1, 3)
+    w.ws.autofilter(0, 0, max(last, 1), len(headers) - 1)
+    w.colour_scores(1, last, [*range(first_kpi, composite_col + 1), composite_col + 2])
+    w.apply_widths()
+
+
+def _kpi_value(kpi: Kpi, scheme: Scheme, lang: str) -> str:
+    """What a KPI computes, in words where its kind is not a plain SQL aggregate."""
+    of = next((k.title for k in scheme.kpis if k.id == kpi.of), kpi.of or "")
+    if kpi.scope == "team":
+        return label("desc.team", lang).format(of=of)
+    if kpi.kind == "growth":
+        return label("desc.growth", lang).format(of=of, vs=label(f"window.{kpi.vs}", lang))
+    if kpi.kind in ("new_customers", "repurchase_rate"):
+        return label(f"desc.{kpi.kind}", lang)
+    if kpi.kind == "rating":
+        scale = ", ".join(f"{name}={_plain(points)}" for name, points in kpi.scale.items())
+        return label("desc.rating", lang).format(item=kpi.item or "", scale=scale)
+    return kpi.value or ""
+
+
+def _kpi_table(kpi: Kpi, scheme: Scheme) -> str:
+    if kpi.kind == "rating":
+        return "ratings"
+    if kpi.kind in ("new_customers", "repurchase_rate"):
+        return "sales"
+    if kpi.scope == "team" or kpi.kind == "growth":
+        of = next((k for k in scheme.kpis if k.id == kpi.of), None)
+        return of.table if of is not None else ""
+    return kpi.table
+
+
+def _plain(x: float) -> str:
+    """A number as a person writes it: 100, 0.6, 4.8."""
+    return f"{x:g}"
+
+
+def _scoring(kpi: Kpi, lang: str) -> str:
+    s = kpi.scoring
+    if kpi.kind == "rating" or s.method == "rating":
+        return label("scoring.rating", lang)
+    if s.method == "bands":
+        on = label(f"scoring.on_{s.on}", lang)
+        bands = "; ".join(f"≥{_plain(t)} → {_plain(p)}" for t, p in s.bands)
+        return label("scoring.bands", lang).format(on=on, bands=bands)
+    key = "scoring.linear" if s.floor else "scoring.linear_no_floor"
+    return label(key, lang).format(floor=f"{s.floor:.0%}", cap=f"{s.cap:.0%}")
+
+
+def _kpis(w: SheetWriter, scheme: Scheme) -> None:
+    lang = w.locale
+    keys = [
+        "col.kpi_id",
+        "col.label",
+        "col.kind",
+        "col.table",
+        "col.value",
+        "col.where",
+        "col.window",
+        "col.target",
+        "col.scoring",
+        "col.unit",
+    ]
+    roles = list(scheme.roles.items())
+    w.header(
+        0,
+        0,
+        [label(k, lang) for k in keys]
+        + [label("col.weight_of", lang).format(role=role.label or rid) for rid, role in roles],
+    )
+    first_role = len(keys)
+    for r, kpi in enumerate(scheme.kpis, start=1):
+        unit = kpi_unit(scheme, kpi)
+        kind = label("kind.team", lang) if kpi.scope == "team" else label(f"kind.{kpi.kind}", lang)
+        w.text(r, 0, kpi.id)
+        w.text(r, 1, kpi.label)
+        w.text(r, 2, kind)
+        w.text(r, 3, _kpi_table(kpi, scheme))
+        w.text(r, 4, _kpi_value(kpi, scheme, lang))
+        w.text(r, 5, kpi.where)
+        w.text(r, 6, label(f"window.{kpi.window}", lang))
+        if kpi.target == "targets":
+            w.text(r, 7, label("value.targets_table", lang))
+        elif kpi.target is not None:
+            w.number(r, 7, kpi.target, unit)
+        w.text(r, 8, _scoring(kpi, lang))
+        w.text(r, 9, label(f"unit.{unit}", lang))
+        for c, (_, role) in enumerate(roles, start=first_role):
+            w.number(r, c, role.weights.get(kpi.id), "weight", na=False)
+    last = len(scheme.kpis)
+    total_row = last + 2
+    w.text(total_row, 0, label("msg.weights_total", lang), w.styles.key)
+    for c, (_, role) in enumerate(roles, start=first_role):
+        w.number(total_row, c, sum(role.weights.values()), "weight", bold=True)
+    w.ws.freeze_panes(1, 2)
+    w.ws.autofilter(0, 0, max(last, 1), first_role + len(roles) - 1)
+    w.apply_widths()
+
+
+def _teams(w: SheetWriter, ev: Evaluation) -> None:
+    lang = w.locale
+    kpis = team_kpis(ev)
+    figures: list[tuple[str, str]] = [
+        ("actual", "col.actual"),
+        ("target", "col.target"),
+        ("achievement", "col.achievement"),
+    ]
+    w.header(
+        0,
+        0,
+        [
+            label(k, lang)
+            for k in ("col.team", "col.members", "col.due_members", "col.average_score")
+        ]
+        + [
+            label("col.team_kpi", lang).format(kpi=k.title, what=label(key, lang))
+            for k in kpis
+            for _, key in figures
+        ],
+    )
+    teams = team_records(ev)
+    for r, team in enumerate(teams, start=1):
+        w.text(r, 0, team.get("team") or label("value.no_team", lang))
+        w.integer(r, 1, team.get("members"))
+        w.integer(r, 2, team.get("due_members"))
+        w.number(r, 3, team.get("average_score"), "score")
+        c = 4
+        for k in kpis:
+            for name, _ in figures:
+                kind: Figure = "achievement" if name == "achievement" else kpi_unit(ev.scheme, k)
+                w.number(r, c, team.get(f"{k.id}_{name}"), kind)
+                c += 1
+    w.ws.freeze_panes(1, 1)
+    w.ws.autofilter(0, 0, max(len(teams), 1), 3 + 3 * len(kpis))
+    w.colour_scores(1, len(teams), [3])
+    w.apply_widths()
+
+
+def _warnings(w: SheetWriter, ev: Evaluation) -> None:
+    lang = w.locale
+    w.header(0, 0, [label(k, lang) for k in ("col.code", "col.rep_id", "col.kpi", "col.message")])
+    warnings = sorted_warnings(ev)
+    for r, warning in enumerate(warnings, start=1):
+        w.text(r, 0, warning.code)
+        w.text(r, 1, warning.rep_id)
+        w.text(r, 2, warning.kpi)
+        w.text(r, 3, warning.message)
+    if not warnings:
+        w.text(1, 3, label("value.no_warnings", lang))
+    w.ws.freeze_panes(1, 0)
+    w.ws.autofilter(0, 0, max(len(warnings), 1), 3)
+    w.apply_widths(maximum=100)
+
+
+def _reconciliation(w: SheetWriter, ev: Evaluation) -> None:
+    lang = w.locale
+    recon = ev.reconciliation
+    w.header(0, 0, [label("col.item", lang), label("col.amount", lang)])
+    difference = recon.credited + recon.unassigned - recon.sales_in_period
+    money = [
+        ("recon.sales_in_period", recon.sales_in_period),
+        ("recon.credited", recon.credited),
+        ("recon.unassigned", recon.unassigned),
+        ("recon.difference", difference),
+    ]
+    for r, (key, amount) in enumerate(money, start=1):
+        w.text(r, 0, label(key, lang))
+        w.number(r, 1, amount, "money", bold=key == "recon.sales_in_period")
+    counts = [
+        ("recon.unassigned_lines", recon.unassigned_lines),
+        ("recon.skipped_rows", recon.skipped_rows),
+    ]
+    for r, (key, count) in enumerate(counts, start=len(money) + 1):
+        w.text(r, 0, label(key, lang))
+        w.integer(r, 1, count)
+    w.ws.freeze_panes(1, 0)
+    w.apply_widths()
+
+
+def _grades(w: SheetWriter, ev: Evaluation) -> None:
+    lang = w.locale
+    w.header(
+        0,
+        0,
+        [
+            label(k, lang)
+            for k in (
+                "col.grade",
+                "col.grade_label",
+                "col.min_score",
+                "col.reps_count",
+                "col.share",
+            )
+        ],
+    )
+    reps = rep_records(ev)
+    due = [r for r in reps if r.get("due")]
+    counts = Counter(r.get("grade") for r in due)
+    graded = sum(n for grade, n in counts.items() if grade is not None)
+    grades = ev.scheme.grades
+    for r, grade in enumerate(grades, start=1):
+        n = counts.get(grade.grade, 0)
+        w.text(r, 0, grade.grade)
+        w.text(r, 1, grade.label)
+        w.number(r, 2, grade.min, "score")
+        w.integer(r, 3, n)
+        w.number(r, 4, n / graded if graded else None, "achievement")
+    r = len(grades) + 1
+    extra = [("value.not_graded", len(due) - graded), ("status.not_due", len(reps) - len(due))]
+    for key, n in extra:
+        if n:
+            w.text(r, 1, label(key, lang))
+            w.integer(r, 3, n)
+            r += 1
+    w.ws.freeze_panes(1, 0)
+    w.apply_widths()
+    if grades:
+        title = label("msg.grade_distribution", lang)
+        name = label("sheet.grades", lang)
+        chart = w.styles.workbook.add_chart({"type": "column"})
+        chart.add_series(
+            {
+                "name": label("col.reps_count", lang),
+                "categories": [name, 1, 0, len(grades), 0],
+                "values": [name, 1, 3, len(grades), 3],
+                "data_labels": {"value": True},
+                "fill": {"color": "#4472C4"},
+            }
+        )
+        chart.set_title({"name": title})
+        chart.set_legend({"none": True})
+        chart.set_x_axis({"name": label("col.grade", lang)})
+        chart.set_y_axis(
+            {"name": label("col.reps_count", lang), "min": 0, "major_gridlines": {"visible": True}}
+        )
+        w.ws.insert_chart(1, 6, chart)
+
+
+def _run(w: SheetWriter, ev: Evaluation, run: RunInfo) -> None:
+    lang = w.locale
+    w.header(0, 0, [label("col.item", lang), label("col.setting", lang)])
+    texts = [
+        ("run.scheme", ev.scheme.name),
+        ("run.scheme_path", run.scheme_path),
+        ("run.scheme_sha256", run.scheme_sha256),
+        ("run.version", run.version),
+    ]
+    r = 1
+    for key, value in texts:
+        w.text(r, 0, label(key, lang))
+        w.text(r, 1, value)
+        r += 1
+    w.text(r, 0, label("run.started", lang))
+    w.datetime(r, 1, run.started)
+    r += 1
+    w.text(r, 0, label("run.command", lang))
+    w.text(r, 1, run.command)
+    r += 1
+    w.text(r, 0, label("run.period", lang))
+    w.text(r, 1, ev.period.label)
+    for key, day in (("run.period_start", ev.period.start), ("run.period_end", ev.period.end)):
+        r += 1
+        w.text(r, 0, label(key, lang))
+        w.date(r, 1, day)
+    r += 1
+    w.text(r, 0, label("run.currency", lang))
+    w.text(r, 1, ev.scheme.currency)
+    r += 2
+    w.text(r, 0, label("run.inputs", lang), w.styles.key)
+    r += 1
+    w.header(r, 0, [label("col.file", lang), label("col.sha256", lang)])
+    for path, digest in run.inputs:
+        r += 1
+        w.text(r, 0, path)
+        w.text(r, 1, digest)
+    w.ws.freeze_panes(1, 0)
+    w.apply_widths(maximum=80)

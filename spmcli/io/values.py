@@ -1,0 +1,410 @@
+"""Cell values as real exports write them, parsed column by column (SPEC §2).
+
+Every parser takes a column of *cleaned* text (see ``clean``: stripped, empty cells
+null) and returns a ``Parsed`` pair of columns: the typed value, null where the
+cell is empty or unusable, and a reason, null unless the cell has text that could
+not be parsed. The reasons say what to do, because the user reads them as they are.
+
+Nothing loops over rows. Each parser first tries the one cheap form nearly every
+cell of a real export has (a plain number, an Excel date cell) as a single
+vectorised cast; only the cells that fail it go through the general parser,
+which is a few polars expressions evaluated in stages so that every regular
+expression runs once per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+MONEY = pl.Decimal(38, 6)
+"""Amounts are exact decimals with 6 places (SPEC §4 Money), never binary floats."""
+
+EXCEL_DIGITS = 15
+"""A spreadsheet shows (and keeps when typed in) at most 15 significant digits."""
+
+MIN_YEAR, MAX_YEAR = 1900, 2199
+"""Dates outside these years are typing errors (0225-07-01), not sales."""
+
+EXCEL_ERROR_REASON = "is a spreadsheet error value; fix the formula in the source file"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A typed column and, for each cell that has text but no usable value, why."""
+
+    value: pl.Series
+    error: pl.Series  # String; null where the cell is empty or fine
+
+
+def clean(raw: pl.Expr) -> pl.Expr:
+    """Text with surrounding whitespace (full-width and non-breaking too) removed; '' → null."""
+    return raw.cast(pl.String).str.strip_chars().replace("", None)
+
+
+def _no_errors(text: pl.Series) -> pl.Series:
+    return pl.Series(text.name, [None] * len(text), dtype=pl.String)
+
+
+def _tiered(
+    text: pl.Series,
+    fast: Callable[[pl.Expr], pl.Expr],
+    full: Callable[[pl.Series], Parsed],
+    dtype: pl.DataType,
+) -> Parsed:
+    """``fast`` on every cell, then ``full`` on the few non-empty cells ``fast`` left null."""
+    value = pl.select(fast(pl.lit(text)).cast(dtype).alias(text.name)).to_series()
+    rest = (value.is_null() & text.is_not_null()).arg_true()
+    error = _no_errors(text)
+    if len(rest):
+        parsed = full(text.gather(rest))
+        value = value.scatter(rest, parsed.value.cast(dtype))
+        error = error.scatter(rest, parsed.error)
+    return Parsed(value, error)
+
+
+def _staged(text: pl.Series, *stages: list[pl.Expr]) -> pl.DataFrame:
+    """Evaluate expressions over column ``t`` in stages, each seeing the columns before."""
+    frame = pl.DataFrame({"t": text})
+    for stage in stages:
+        frame = frame.with_columns(stage)
+    return frame
+
+
+def _excel_error(text: pl.Expr) -> pl.Expr:
+    """True for a spreadsheet error value written as text, such as #N/A or #DIV/0!."""
+    return text.str.contains(
+        r"^#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$"
+    )
+
+
+# ---------------------------------------------------------------------------------
+# Text and identifiers
+
+_INTEGRAL = r"^(-?[0-9]+)\.0+$"
+
+
+def parse_text(text: pl.Series) -> Parsed:
+    """Ids and free text, kept as text; a number cell shown as '123.0' becomes '123'.
+
+    Leading zeros stay (``00123`` is an id, not a number), and text that looks like
+    a formula (``=1+1``) is just text.
+    """
+    return _tiered(
+        text,
+        lambda t: pl.when(~t.str.contains(_INTEGRAL)).then(t),
+        lambda t: Parsed(t.str.replace(_INTEGRAL, "${1}"), _no_errors(t)),
+        pl.String(),
+    )
+
+
+def parse_period(text: pl.Series) -> Parsed:
+    """A period label such as 2025-Q3 or 2025-07, as text.
+
+    Excel turns a typed ``2025-07`` into the date 2025-07-01, which the reader gets
+    as '2025-07-01 00:00:00'; that is read back as the month it was meant to be.
+    """
+    as_text = parse_text(text).value
+    month = as_text.str.replace(r"^([0-9]{4}-[0-9]{2})-01 00:00:00$", "${1}")
+    return Parsed(month, _no_errors(text))
+
+
+# ---------------------------------------------------------------------------------
+# Numbers and money
+
+# Full-width forms (U+FF01..U+FF5E) as Chinese input methods type them, and a few
+# look-alikes, mapped to ASCII before a number is read: '１２３．５' is 123.5.
+_FULL_WIDTH = [chr(code) for code in range(0xFF01, 0xFF5F)] + ["\u2212", "\uffe5"]
+_HALF_WIDTH = [chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)] + ["-", "¥"]
+
+_CURRENCY = r"(?:(?i:cny|rmb|usd|eur)|[¥$€])"
+_CURRENCY_AFTER = r"(?:元|(?i:cny|rmb|usd|eur))"
+_NUMBER = (
+    rf"^{_CURRENCY}?(?P<open>\()?(?P<s1>[-+])?{_CURRENCY}?(?P<s2>[-+])?"
+    r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?P<frac>\.[0-9]*)?(?P<exp>[eE][-+]?[0-9]+)?"
+    rf"{_CURRENCY_AFTER}?(?P<s3>-)?(?P<pct>%)?(?P<close>\))?{_CURRENCY_AFTER}?$"
+)
+_SIMPLE_NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
+
+
+def _simple_number(text: pl.Expr) -> pl.Expr:
+    """A plain number of at most 15 characters ('-1234.56'), else null: the fast tier.
+
+    At most 15 characters means at most 15 significant digits, so the text is the
+    value exactly as a spreadsheet shows it.
+    """
+    simple = text.str.contains(_SIMPLE_NUMBER) & (text.str.len_bytes() <= EXCEL_DIGITS)
+    return pl.when(simple).then(text)
+
+
+def _numbers(text: pl.Series) -> pl.DataFrame:
+    """Numeric cells taken apart, one row per cell.
+
+    Columns: ``number`` (canonical text at the precision a spreadsheet shows, e.g.
+    '-1234.5', null if not a number), ``percent`` (written with %) and ``digits``
+    (significant digits as written).
+    """
+    field = pl.col("parts").struct.field
+    signs = [field(name) for name in ("s1", "s2", "s3")]
+    mantissa = pl.concat_str(
+        [field("int").str.replace_all(",", "", literal=True).fill_null("0"), field("frac")],
+        ignore_nulls=True,
+    )
+    n_signs = pl.sum_horizontal([sign.is_not_null().cast(pl.Int8) for sign in signs])
+    valid = (
+        (field("int").is_not_null() | (field("frac").str.len_bytes() > 1))
+        & (field("open").is_null() == field("close").is_null())
+        & (n_signs + field("open").is_not_null().cast(pl.Int8) <= 1)
+    )
+    negative = field("open").is_not_null() | pl.any_horizontal([sign == "-" for sign in signs])
+    written = pl.concat_str(
+        [pl.when(negative).then(pl.lit("-")), pl.col("mantissa"), field("exp")],
+        ignore_nulls=True,
+    )
+    # A float cell exported in full ('0.30000000000000004') is what Excel shows at
+    # 15 significant digits (0.3); only such over-long numbers are rounded.
+    shown = pl.col("written").cast(pl.Float64, strict=False).round_sig_figs(EXCEL_DIGITS)
+    number = (
+        pl.when(pl.col("digits") > EXCEL_DIGITS)
+        .then(shown.cast(pl.String))
+        .otherwise(pl.col("written"))
+    )
+    frame = _staged(
+        text,
+        [
+            pl.col("t")
+            .str.replace_many(_FULL_WIDTH, _HALF_WIDTH)
+            .str.replace_all(r"\s", "")
+            .str.extract_groups(_NUMBER)
+            .alias("parts")
+        ],
+        [mantissa.alias("mantissa"), valid.fill_null(False).alias("valid"), negative.alias("neg")],
+        [
+            written.alias("written"),
+            pl.col("mantissa")
+            .str.replace_all(r"[^0-9]", "")
+            .str.strip_chars_start("0")
+            .str.len_bytes()
+            .alias("digits"),
+        ],
+        [pl.when(pl.col("valid")).then(number).alias("number")],
+    )
+    return frame.select(
+        "t", "number", field("pct").is_not_null().alias("percent"), "digits", "written"
+    )
+
+
+def parse_money(text: pl.Series) -> Parsed:
+    """An exact amount as Decimal(38, 6): '¥1,234.50', '(1,234.00)', '1234-', '１２３．５'."""
+    return _tiered(text, _simple_number, _parse_money_full, MONEY)
+
+
+def _parse_money_full(text: pl.Series) -> Parsed:
+    numbers = _numbers(text)
+    value = pl.when(~pl.col("percent")).then(pl.col("number")).cast(MONEY, strict=False)
+    reason = (
+        pl.when(_excel_error(pl.col("t")))
+        .then(pl.lit(EXCEL_ERROR_REASON))
+        .when(pl.col("number").is_not_null() & pl.col("percent"))
+        .then(pl.lit("is a percentage, not an amount; write the amount itself, e.g. 1234.56"))
+        .when(pl.col("number").is_not_null())
+        .then(pl.lit("is too large for an amount"))
+        .otherwise(pl.lit("is not an amount; write it like 1234.56, 1,234.56 or ¥1,234.56"))
+    )
+    out = numbers.with_columns(value.alias("value")).with_columns(
+        pl.when(pl.col("value").is_null()).then(reason).alias("error")
+    )
+    return Parsed(out["value"].alias(text.name), out["error"].alias(text.name))
+
+
+def parse_number(text: pl.Series, *, percent: bool = False) -> Parsed:
+    """A Float64 read as tolerantly as money; with ``percent``, '12%' is 0.12."""
+    return _tiered(
+        text,
+        _simple_number,
+        lambda rest: _parse_number_full(rest, percent=percent),
+        pl.Float64(),
+    )
+
+
+def _parse_number_full(text: pl.Series, *, percent: bool) -> Parsed:
+    numbers = _numbers(text)
+    as_float = pl.col("number").cast(pl.Float64, strict=False)
+    if percent:
+        # Polars divides by multiplying with the reciprocal (95 * 0.01 is 0.9500000000000001);
+        # rounding to the 15 digits a spreadsheet shows gives back 0.95.
+        hundredth = (as_float / 100).round_sig_figs(EXCEL_DIGITS)
+        value = pl.when(pl.col("percent")).then(hundredth).otherwise(as_float)
+        hint = "is not a number; write it like 1234.5 or 12%"
+    else:
+        value = pl.when(~pl.col("percent")).then(as_float)
+        hint = "is not a number; write it like 1234.5"
+    reason = (
+        pl.when(_excel_error(pl.col("t")))
+        .then(pl.lit(EXCEL_ERROR_REASON))
+        .when(pl.col("number").is_not_null() & pl.col("percent"))
+        .then(pl.lit("is a percentage; write the number itself, e.g. 12 rather than 12%"))
+        .otherwise(pl.lit(hint))
+    )
+    out = numbers.with_columns(pl.when(value.is_finite()).then(value).alias("value"))
+    out = out.with_columns(pl.when(pl.col("value").is_null()).then(reason).alias("error"))
+    return Parsed(out["value"].alias(text.name), out["error"].alias(text.name))
+
+
+def is_numeric(text: pl.Series) -> bool:
+    """True when a column the aliases do not know holds numbers, and numbers only.
+
+    Ids are not numbers: a column with a leading-zero value ('00123') or a whole
+    number of more than 15 digits (a phone number, a national id) stays text, and
+    so does a column with no values at all.
+    """
+    present = text.drop_nulls()
+    if len(present) == 0:
+        return False
+    if pl.select(pl.lit(present).str.contains(r"^-?0[0-9]").any()).item():
+        return False
+    fast = pl.select(_simple_number(pl.lit(present))).to_series()
+    rest = present.filter(fast.is_null())
+    if len(rest) == 0:
+        return True
+    numbers = _numbers(rest)
+    whole_id = (pl.col("digits") > EXCEL_DIGITS) & ~pl.col("written").str.contains(r"[.eE]")
+    return bool(numbers.select((pl.col("number").is_not_null() & ~whole_id).all()).item())
+
+
+# ---------------------------------------------------------------------------------
+# Dates
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NAME = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_TIME = (
+    r"(?:[ T][0-9]{1,2}[:：][0-9]{2}(?:[:：][0-9]{2}(?:\.[0-9]*)?)?"
+    r"(?:\s*(?i:am|pm))?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+)
+_PATTERNS = (
+    # Year first: 2025-07-01, 2025/7/1, 2025.7.1, optionally with a time.
+    rf"^(?P<y>[0-9]{{4}})[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<d>[0-9]{{1,2}}){_TIME}$",
+    # 2025年7月1日, 2025年7月1号
+    r"^(?P<y>[0-9]{4})\s*年\s*(?P<m>[0-9]{1,2})\s*月\s*(?P<d>[0-9]{1,2})\s*[日号]?"
+    r"(?:\s*[0-9]{1,2}[:：时][0-9]{2}.*)?$",
+    # 20250701
+    r"^(?P<y>(?:19|20|21)[0-9]{2})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$",
+    # 4 Jan 2024, 04-Jan-24, 4-January-2024
+    rf"^(?P<d>[0-9]{{1,2}})[-/ .]*(?P<mon>{_MONTH_NAME})\.?[-/ .,]*(?P<y>[0-9]{{4}}|[0-9]{{2}})$",
+    # Jan 4, 2024 / January 4th 2024
+    rf"^(?P<mon>{_MONTH_NAME})\.?[-/ ]*(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?[ ,]*(?P<y>[0-9]{{4}})$",
+)
+# An Excel serial number (45839 is 2025-07-01), maybe with a time fraction.
+# Five digits: 10000 is 1927-05-18, so a bare year such as 2025 is not a serial.
+_SERIAL = r"^([0-9]{5})(?:\.[0-9]+)?$"
+# Excel's day 0. The 1900 leap-year bug only moves serials below 61, i.e. dates
+# before March 1900, which a sales file never has.
+_EXCEL_EPOCH = pl.date(1899, 12, 30)
+# 03/04/2025, 3-4-25: day first or month first? Only date_format can say.
+_AMBIGUOUS = rf"^[0-9]{{1,2}}[-/.][0-9]{{1,2}}[-/.](?:[0-9]{{4}}|[0-9]{{2}}){_TIME}$"
+# The text the reader gets for an Excel date or date-time cell.
+_EXCEL_DATETIME = "%Y-%m-%d %H:%M:%S"
+
+
+def _in_range(date: pl.Expr) -> pl.Expr:
+    return pl.when(date.dt.year().is_between(MIN_YEAR, MAX_YEAR)).then(date)
+
+
+def _fast_date(text: pl.Expr) -> pl.Expr:
+    """The fast tier: Excel date cells ('2025-07-01 00:00:00') and ISO text ('2025-07-01')."""
+    cell = text.str.strptime(pl.Datetime("us"), _EXCEL_DATETIME, strict=False).dt.date()
+    return _in_range(pl.coalesce(cell, text.str.to_date("%Y-%m-%d", strict=False)))
+
+
+def _date_fields(pattern: str) -> list[pl.Expr]:
+    """Year, month and day text of ``pattern``'s match, month names as numbers."""
+    parts = pl.col("t").str.extract_groups(pattern)
+    day = parts.struct.field("d")
+    if "?P<mon>" not in pattern:
+        return [parts.struct.field("y"), parts.struct.field("m"), day]
+    month = (
+        parts.struct.field("mon")
+        .str.slice(0, 3)
+        .str.to_lowercase()
+        .replace_strict(list(_MONTHS), [str(n) for n in range(1, 13)], default=None)
+    )
+    year = parts.struct.field("y")
+    # Two-digit years pivot like strptime's %y: 69-99 are 19xx, 00-68 are 20xx.
+    short = year.cast(pl.Int32, strict=False)
+    century = pl.when(short < 69).then(2000).otherwise(1900)
+    year = (
+        pl.when(year.str.len_bytes() == 2).then((short + century).cast(pl.String)).otherwise(year)
+    )
+    return [year, month, day]
+
+
+def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """A Date from year/month/day text; impossible dates (2025-02-30) are null."""
+    text = pl.concat_str([year, pl.lit("-"), month.str.zfill(2), pl.lit("-"), day.str.zfill(2)])
+    return text.str.to_date("%Y-%m-%d", strict=False)
+
+
+def parse_date(text: pl.Series, *, date_format: str | None = None, table: str = "sales") -> Parsed:
+    """A Date from any unambiguous form an export uses, or from ``date_format``.
+
+    Accepted: Excel date and date-time cells, Excel serial numbers (45839), ISO
+    2025-07-01, 2025/7/1, 2025-7-1, 2025.7.1, 20250701, 2025年7月1日, 04-Jan-24,
+    4 Jan 2024, Jan 4, 2024, each optionally with a time (ignored). A day/month
+    form such as 03/04/2025 is ambiguous and is read only through ``date_format``
+    (a strftime format such as '%d/%m/%Y', from the table's ``sources`` entry),
+    which is tried before every other form when given.
+    """
+    if date_format:
+        fast: Callable[[pl.Expr], pl.Expr] = lambda t: _in_range(  # noqa: E731
+            t.str.strptime(pl.Datetime("us"), date_format, strict=False).dt.date()
+        )
+    else:
+        fast = _fast_date
+    return _tiered(text, fast, lambda rest: _parse_date_full(rest, date_format, table), pl.Date())
+
+
+def _parse_date_full(text: pl.Series, date_format: str | None, table: str) -> Parsed:
+    stages: list[list[pl.Expr]] = [
+        [_ymd(*_date_fields(pattern)).alias(f"p{i}") for i, pattern in enumerate(_PATTERNS)]
+    ]
+    candidates = [
+        pl.col("t").str.strptime(pl.Datetime("us"), _EXCEL_DATETIME, strict=False).dt.date(),
+        *(pl.col(f"p{i}") for i in range(len(_PATTERNS))),
+        _EXCEL_EPOCH + pl.duration(days=pl.col("t").str.extract(_SERIAL, 1).cast(pl.Int64)),
+    ]
+    if date_format:
+        given = pl.col("t").str.strptime(pl.Datetime("us"), date_format, strict=False)
+        candidates.insert(0, given.dt.date())
+    stages.append([pl.coalesce(candidates).alias("parsed")])
+    stages.append([_in_range(pl.col("parsed")).alias("value")])
+    where = f"sources.{table}"
+    if date_format:
+        unknown = f"does not match date_format '{date_format}' ({where}) nor a form like 2025-07-01"
+        ambiguous = unknown
+    else:
+        unknown = (
+            f"is not a date; write it as 2025-07-01 or set date_format in the scheme's {where}"
+        )
+        ambiguous = (
+            "is ambiguous (day/month or month/day?); write it as 2025-07-01 or set "
+            f"date_format in the scheme's {where}, e.g. '%d/%m/%Y'"
+        )
+    reason = (
+        pl.when(pl.col("parsed").is_not_null())
+        .then(pl.lit(f"is outside the years {MIN_YEAR}–{MAX_YEAR}; check the value"))
+        .when(_excel_error(pl.col("t")))
+        .then(pl.lit(EXCEL_ERROR_REASON))
+        .when(pl.col("t").str.contains(_AMBIGUOUS))
+        .then(pl.lit(ambiguous))
+        .otherwise(pl.lit(unknown))
+    )
+    stages.append(
+        [pl.when(pl.col("value").is_null() & pl.col("t").is_not_null()).then(reason).alias("error")]
+    )
+    out = _staged(text, *stages)
+    return Parsed(out["value"].alias(text.name), out["error"].alias(text.name))
