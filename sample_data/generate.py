@@ -49,33 +49,93 @@ OTC = "OTC"
 
 # Table -> (sheet name, internal column -> header); sheet order is workbook order.
 SHEETS: dict[str, tuple[str, dict[str, str]]] = {
-    "reps": ("代表", {
-        "rep_id": "代表编号", "name": "姓名", "team": "团队", "role": "角色", "manager": "经理",
-        "region": "区域", "target_bonus": "目标奖金", "email": "邮箱"}),
-    "sales": ("销售明细", {
-        "date": "销售日期", "rep_id": "代表编号", "customer_id": "客户编号",
-        "customer_name": "客户名称", "product": "产品", "category": "产品类别",
-        "quantity": "数量", "amount": "金额", "cost": "成本", "collected": "回款金额"}),
-    "visits": ("拜访记录", {
-        "date": "拜访日期", "rep_id": "代表编号", "customer_id": "客户编号",
-        "type": "拜访类型", "outcome": "拜访结果"}),
-    "satisfaction": ("满意度调查", {
-        "date": "调查日期", "customer_id": "客户编号", "rep_id": "代表编号", "score": "评分"}),
-    "targets": ("目标", {
-        "rep_id": "代表编号", "kpi": "指标", "period": "期间", "target": "目标值"}),
-    "customers": ("客户", {
-        "customer_id": "客户编号", "name": "客户名称", "rep_id": "代表编号", "potential": "潜力",
-        "type": "客户类型", "region": "区域", "grade": "医院等级"}),
-    "activities": ("活动", {
-        "date": "活动日期", "rep_id": "代表编号", "type": "活动类型", "participants": "参与人数"}),
-    "ratings": ("主管评分", {
-        "rep_id": "代表编号", "item": "评价项目", "rating": "评级", "period": "期间",
-        "rater": "评价人"}),
-    "adjustments": ("考核调整", {
-        "rep_id": "代表编号", "points": "扣分", "kpi": "指标", "value": "调整值",
-        "reason": "原因", "approved_by": "审批人"}),
-    "comments": ("经理评语", {
-        "rep_id": "代表编号", "strengths": "优势", "improvements": "待改进", "plan": "改进计划"}),
+    "reps": (
+        "代表",
+        {
+            "rep_id": "代表编号",
+            "name": "姓名",
+            "team": "团队",
+            "role": "角色",
+            "manager": "经理",
+            "region": "区域",
+            "target_bonus": "目标奖金",
+            "email": "邮箱",
+        },
+    ),
+    "sales": (
+        "销售明细",
+        {
+            "date": "销售日期",
+            "rep_id": "代表编号",
+            "customer_id": "客户编号",
+            "customer_name": "客户名称",
+            "product": "产品",
+            "category": "产品类别",
+            "quantity": "数量",
+            "amount": "金额",
+            "cost": "成本",
+            "collected": "回款金额",
+        },
+    ),
+    "visits": (
+        "拜访记录",
+        {
+            "date": "拜访日期",
+            "rep_id": "代表编号",
+            "customer_id": "客户编号",
+            "type": "拜访类型",
+            "outcome": "拜访结果",
+        },
+    ),
+    "satisfaction": (
+        "满意度调查",
+        {"date": "调查日期", "customer_id": "客户编号", "rep_id": "代表编号", "score": "评分"},
+    ),
+    "targets": (
+        "目标",
+        {"rep_id": "代表编号", "kpi": "指标", "period": "期间", "target": "目标值"},
+    ),
+    "customers": (
+        "客户",
+        {
+            "customer_id": "客户编号",
+            "name": "客户名称",
+            "rep_id": "代表编号",
+            "potential": "潜力",
+            "type": "客户类型",
+            "region": "区域",
+            "grade": "医院等级",
+        },
+    ),
+    "activities": (
+        "活动",
+        {"date": "活动日期", "rep_id": "代表编号", "type": "活动类型", "participants": "参与人数"},
+    ),
+    "ratings": (
+        "主管评分",
+        {
+            "rep_id": "代表编号",
+            "item": "评价项目",
+            "rating": "评级",
+            "period": "期间",
+            "rater": "评价人",
+        },
+    ),
+    "adjustments": (
+        "考核调整",
+        {
+            "rep_id": "代表编号",
+            "points": "扣分",
+            "kpi": "指标",
+            "value": "调整值",
+            "reason": "原因",
+            "approved_by": "审批人",
+        },
+    ),
+    "comments": (
+        "经理评语",
+        {"rep_id": "代表编号", "strengths": "优势", "improvements": "待改进", "plan": "改进计划"},
+    ),
 }
 
 MONEY = pl.Decimal(18, 2)
@@ -88,18 +148,22 @@ def _words(text: str) -> np.ndarray:
 
 SURNAMES = _words(
     "王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 林 高 罗 郑 梁 谢 宋 唐 "
-    "许 韩 冯 邓 曹 彭 曾 肖 田 董 潘 袁 蔡 蒋 余 于 杜 叶 程 魏 苏 吕 丁 任 沈")
+    "许 韩 冯 邓 曹 彭 曾 肖 田 董 潘 袁 蔡 蒋 余 于 杜 叶 程 魏 苏 吕 丁 任 沈"
+)
 SURNAMES_PINYIN = _words(
     "wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo "
     "zheng liang xie song tang xu han feng deng cao peng zeng xiao tian dong pan yuan cai "
-    "jiang yu yu du ye cheng wei su lv ding ren shen")
+    "jiang yu yu du ye cheng wei su lv ding ren shen"
+)
 GIVEN = _words(
     "伟 芳 娜 敏 静 丽 强 磊 军 洋 勇 艳 杰 娟 涛 明 超 霞 平 刚 华 建 文 辉 玲 婷 鑫 宇 浩 "
-    "凯 晨 欣 怡 佳 涵 博 思 雨 嘉 轩 晓 俊 帆 琳 颖 倩 雪 慧 鹏 飞 亮 斌 波 丹 萍 志 海 云 峰 红")
+    "凯 晨 欣 怡 佳 涵 博 思 雨 嘉 轩 晓 俊 帆 琳 颖 倩 雪 慧 鹏 飞 亮 斌 波 丹 萍 志 海 云 峰 红"
+)
 GIVEN_PINYIN = _words(
     "wei fang na min jing li qiang lei jun yang yong yan jie juan tao ming chao xia ping gang "
     "hua jian wen hui ling ting xin yu hao kai chen xin yi jia han bo si yu jia xuan xiao jun "
-    "fan lin ying qian xue hui peng fei liang bin bo dan ping zhi hai yun feng hong")
+    "fan lin ying qian xue hui peng fei liang bin bo dan ping zhi hai yun feng hong"
+)
 
 # The four sample teams, then regions that larger (benchmark) rosters cycle through.
 TEAMS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -118,13 +182,26 @@ AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("东北", ("辽宁", "吉林", "黑龙江")),
 )
 CITIES: dict[str, tuple[str, ...]] = {
-    "上海": ("上海",), "浙江": ("杭州", "宁波", "温州", "绍兴"),
-    "江苏": ("南京", "苏州", "无锡", "常州"), "安徽": ("合肥", "芜湖"),
-    "北京": ("北京",), "天津": ("天津",), "河北": ("石家庄", "保定", "唐山"),
-    "广东": ("广州", "深圳", "佛山", "东莞"), "福建": ("福州", "厦门", "泉州"),
-    "湖北": ("武汉", "宜昌"), "湖南": ("长沙", "株洲"), "河南": ("郑州", "洛阳"),
-    "四川": ("成都", "绵阳"), "重庆": ("重庆",), "云南": ("昆明",), "陕西": ("西安", "宝鸡"),
-    "甘肃": ("兰州",), "辽宁": ("沈阳", "大连"), "吉林": ("长春",), "黑龙江": ("哈尔滨",),
+    "上海": ("上海",),
+    "浙江": ("杭州", "宁波", "温州", "绍兴"),
+    "江苏": ("南京", "苏州", "无锡", "常州"),
+    "安徽": ("合肥", "芜湖"),
+    "北京": ("北京",),
+    "天津": ("天津",),
+    "河北": ("石家庄", "保定", "唐山"),
+    "广东": ("广州", "深圳", "佛山", "东莞"),
+    "福建": ("福州", "厦门", "泉州"),
+    "湖北": ("武汉", "宜昌"),
+    "湖南": ("长沙", "株洲"),
+    "河南": ("郑州", "洛阳"),
+    "四川": ("成都", "绵阳"),
+    "重庆": ("重庆",),
+    "云南": ("昆明",),
+    "陕西": ("西安", "宝鸡"),
+    "甘肃": ("兰州",),
+    "辽宁": ("沈阳", "大连"),
+    "吉林": ("长春",),
+    "黑龙江": ("哈尔滨",),
 }
 DISTRICTS = _words("东湖 西湖 南山 北塘 滨江 高新 新城 江北 城东 城西 开元 金山 长河 临江")
 NUMERALS = _words("一 二 三 四 五 六 七 八 九 十")
@@ -142,15 +219,30 @@ KINDS: tuple[tuple[str, str, float, float, float, int, tuple[str, ...]], ...] = 
 )
 PREFIX_ORDER = ("H", "P", "C")
 
-# Customer names per type: templates over the parts built in ``_customer_names``.
+# Customer names per type: templates over the parts drawn in ``draw_names``.
 NAME_TEMPLATES: tuple[tuple[str, ...], ...] = (
-    ("{city}市第{num}人民医院", "{city}市中心医院", "{city}市中医院",
-     "{city}医科大学附属第{num}医院", "{city}市妇幼保健院", "{city}市肿瘤医院", "{city}市儿童医院"),
-    ("{city}市{district}区人民医院", "{city}市{district}区中医医院", "{city}市第{num}医院",
-     "{city}市{district}区妇幼保健院"),
+    (
+        "{city}市第{num}人民医院",
+        "{city}市中心医院",
+        "{city}市中医院",
+        "{city}医科大学附属第{num}医院",
+        "{city}市妇幼保健院",
+        "{city}市肿瘤医院",
+        "{city}市儿童医院",
+    ),
+    (
+        "{city}市{district}区人民医院",
+        "{city}市{district}区中医医院",
+        "{city}市第{num}医院",
+        "{city}市{district}区妇幼保健院",
+    ),
     ("{brand}大药房（{city}{district}店）",),
-    ("{city}{district}口腔诊所", "{city}{surname}氏中医诊所", "{city}{district}综合门诊部",
-     "{city}{district}儿科诊所"),
+    (
+        "{city}{district}口腔诊所",
+        "{city}{surname}氏中医诊所",
+        "{city}{district}综合门诊部",
+        "{city}{district}儿科诊所",
+    ),
     ("{city}市{district}区{street}街道社区卫生服务中心",),
 )
 
@@ -166,11 +258,13 @@ PRODUCTS: tuple[tuple[str, str, float, float], ...] = (
     ("电子血压计", "器械", 238.00, 0.66),
 )
 # Product mix per customer group (hospital, pharmacy, clinic); rows sum to 1.
-PRODUCT_MIX = np.array([
-    [0.20, 0.17, 0.13, 0.15, 0.04, 0.03, 0.18, 0.10],
-    [0.02, 0.12, 0.12, 0.08, 0.30, 0.26, 0.00, 0.10],
-    [0.10, 0.12, 0.12, 0.10, 0.20, 0.18, 0.10, 0.08],
-])
+PRODUCT_MIX = np.array(
+    [
+        [0.20, 0.17, 0.13, 0.15, 0.04, 0.03, 0.18, 0.10],
+        [0.02, 0.12, 0.12, 0.08, 0.30, 0.26, 0.00, 0.10],
+        [0.10, 0.12, 0.12, 0.10, 0.20, 0.18, 0.10, 0.08],
+    ]
+)
 
 # Lifecycle of a customer's account by the role of its rep:
 # (existing before the history, opened during it, opened in 2025-Q3, prospect never bought).
@@ -179,20 +273,34 @@ NEW_HIRE_PROSPECTS = 5
 
 RATINGS = (("优秀", 0.20), ("良好", 0.45), ("合格", 0.28), ("不合格", 0.07))
 STRENGTHS = (
-    "核心医院关系稳固，科室覆盖完整", "产品知识扎实，学术推广能力强", "回款跟进及时，账期控制良好",
-    "新客户开发积极，拜访计划执行到位", "客户反馈响应快，满意度高", "善于组织科室会，带动处方增长",
-    "团队协作意识强，乐于分享经验", "数据记录规范，拜访信息完整",
+    "核心医院关系稳固，科室覆盖完整",
+    "产品知识扎实，学术推广能力强",
+    "回款跟进及时，账期控制良好",
+    "新客户开发积极，拜访计划执行到位",
+    "客户反馈响应快，满意度高",
+    "善于组织科室会，带动处方增长",
+    "团队协作意识强，乐于分享经验",
+    "数据记录规范，拜访信息完整",
 )
 IMPROVEMENTS = (
-    "A类客户拜访频次不足", "新产品推广进度偏慢", "部分客户回款拖期，需加强催收",
-    "拜访有效率偏低，拜访前准备不足", "药店渠道覆盖有限", "对竞品动态掌握不够",
-    "客户培训场次未达要求", "季度内业绩波动较大，节奏需均衡",
+    "A类客户拜访频次不足",
+    "新产品推广进度偏慢",
+    "部分客户回款拖期，需加强催收",
+    "拜访有效率偏低，拜访前准备不足",
+    "药店渠道覆盖有限",
+    "对竞品动态掌握不够",
+    "客户培训场次未达要求",
+    "季度内业绩波动较大，节奏需均衡",
 )
 PLANS = (
-    "每周至少拜访A类客户一次，月底复盘拜访质量", "下季度组织两场科室会，重点推广新品",
-    "与财务每两周核对一次回款，逾期客户逐一跟进", "每次拜访前准备客户档案和沟通要点",
-    "制定药店开发清单，每月新增两家合作药店", "参加公司产品培训并通过考核",
-    "每月举办一次客户培训，提升客户满意度", "按月分解目标，每周跟踪达成进度",
+    "每周至少拜访A类客户一次，月底复盘拜访质量",
+    "下季度组织两场科室会，重点推广新品",
+    "与财务每两周核对一次回款，逾期客户逐一跟进",
+    "每次拜访前准备客户档案和沟通要点",
+    "制定药店开发清单，每月新增两家合作药店",
+    "参加公司产品培训并通过考核",
+    "每月举办一次客户培训，提升客户满意度",
+    "按月分解目标，每周跟踪达成进度",
 )
 
 
@@ -216,7 +324,7 @@ class Roster:
 
     @property
     def new_hire(self) -> int:
-        """The last rep: a hunter hired for Q3 who sells nothing (SUM = 0 in every KPI)."""
+        """The last rep: a hunter hired for Q3, with prospects only and no sales at all."""
         return len(self.hunter) - 1
 
 
@@ -234,13 +342,17 @@ class Accounts:
 
 
 def generate(
-    reps: int = 40, customers: int = 300, sales_lines: int = 9_000, visits: int = 4_500,
+    reps: int = 40,
+    customers: int = 300,
+    sales_lines: int = 9_000,
+    visits: int = 4_500,
     seed: int = 7,
 ) -> dict[str, pl.DataFrame]:
     """All tables, keyed by English table name, with the sample's Chinese headers."""
     if reps < 5 or customers < 20 or sales_lines < 10 * customers or visits < 1:
-        raise ValueError("need at least 5 reps, 20 customers, 10 sales lines per customer "
-                         "and 1 visit")
+        raise ValueError(
+            "need at least 5 reps, 20 customers, 10 sales lines per customer and 1 visit"
+        )
     rng = np.random.default_rng(seed)
     roster = make_roster(rng, reps)
     accounts = make_accounts(rng, roster, customers)
@@ -274,8 +386,9 @@ def person_names(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarr
     first, second = rng.integers(0, len(GIVEN), (2, n))
     two = rng.random(n) < 0.6
     name = SURNAMES[surname] + GIVEN[first] + np.where(two, GIVEN[second], "")
-    pinyin = (SURNAMES_PINYIN[surname] + GIVEN_PINYIN[first]
-              + np.where(two, GIVEN_PINYIN[second], ""))
+    pinyin = (
+        SURNAMES_PINYIN[surname] + GIVEN_PINYIN[first] + np.where(two, GIVEN_PINYIN[second], "")
+    )
     return name, pinyin
 
 
@@ -288,8 +401,9 @@ def team_layout(n_teams: int) -> list[tuple[str, tuple[str, ...]]]:
     return [*TEAMS, *extra]
 
 
-def pick_within(rng: np.random.Generator, groups: Sequence[Sequence[str]], which: np.ndarray
-                ) -> np.ndarray:
+def pick_within(
+    rng: np.random.Generator, groups: Sequence[Sequence[str]], which: np.ndarray
+) -> np.ndarray:
     """One random member of ``groups[which[i]]`` for every i."""
     flat = np.array([item for group in groups for item in group], dtype=object)
     sizes = np.array([len(group) for group in groups])
@@ -323,23 +437,28 @@ def make_roster(rng: np.random.Generator, n: int) -> Roster:
     names, pinyin = person_names(rng, n)
     managers, _ = person_names(rng, len(teams))
     region = pick_within(rng, [provinces for _, provinces in teams], team)
-    table = pl.DataFrame({
-        "rep_id": id_strings("R", np.arange(1, n + 1), rep_id_width(n)),
-        "name": names,
-        "team": np.array([name for name, _ in teams], dtype=object)[team],
-        "role": np.where(hunter, HUNTER, FARMER),
-        "manager": managers[team],
-        "region": region,
-        "target_bonus": 1000 * rng.integers(20, 41, n),
-        "email": pinyin,
-    }, schema_overrides={"target_bonus": pl.Int64})
+    table = pl.DataFrame(
+        {
+            "rep_id": id_strings("R", np.arange(1, n + 1), rep_id_width(n)),
+            "name": names,
+            "team": np.array([name for name, _ in teams], dtype=object)[team],
+            "role": np.where(hunter, HUNTER, FARMER),
+            "manager": managers[team],
+            "region": region,
+            "target_bonus": 1000 * rng.integers(20, 41, n),
+            "email": pinyin,
+        },
+        schema_overrides={"target_bonus": pl.Int64},
+    )
     # Same pinyin twice gets a number, as mail systems do: wangfang, wangfang2.
     seen = pl.int_range(pl.len()).over("email")
-    table = table.with_columns(pl.concat_str(
-        "email",
-        pl.when(seen > 0).then((seen + 1).cast(pl.String)).otherwise(pl.lit("")),
-        pl.lit("@example.com"),
-    ).alias("email"))
+    table = table.with_columns(
+        pl.concat_str(
+            "email",
+            pl.when(seen > 0).then((seen + 1).cast(pl.String)).otherwise(pl.lit("")),
+            pl.lit("@example.com"),
+        ).alias("email")
+    )
     return Roster(
         table=table,
         hunter=hunter,
@@ -364,8 +483,9 @@ def make_accounts(rng: np.random.Generator, roster: Roster, n: int) -> Accounts:
     kind = rng.choice(len(KINDS), n, p=shares / shares.sum())
     kind = kind[np.argsort(prefix_rank[kind], kind="stable")]
     size = rng.lognormal(0.0, 0.7, n)
-    rep = balanced_territories(rng, np.array([k[3] * k[4] for k in KINDS])[kind] * size,
-                               roster.new_hire)
+    rep = balanced_territories(
+        rng, np.array([k[3] * k[4] for k in KINDS])[kind] * size, roster.new_hire
+    )
     new_hire_accounts = rng.choice(n, min(NEW_HIRE_PROSPECTS, n // 10), replace=False)
     rep[new_hire_accounts] = roster.new_hire
 
@@ -386,14 +506,16 @@ def make_accounts(rng: np.random.Generator, roster: Roster, n: int) -> Accounts:
     prefixes = np.array([k[1] for k in KINDS], dtype=object)[kind]
     number = np.arange(n) - np.searchsorted(prefix_rank[kind], prefix_rank[kind]) + 1
     grades = [k[6] or ("",) for k in KINDS]
-    table = pl.DataFrame({
-        "customer_id": id_strings(prefixes, number, max(4, len(str(n)))),
-        "name": customer_names(rng, kind, city),
-        "rep_id": roster.ids[rep],
-        "type": np.array([k[0] for k in KINDS], dtype=object)[kind],
-        "region": province,
-        "grade": pick_within(rng, grades, kind),
-    }).with_columns(pl.col("grade").replace("", None))
+    table = pl.DataFrame(
+        {
+            "customer_id": id_strings(prefixes, number, max(4, len(str(n)))),
+            "name": customer_names(rng, kind, city),
+            "rep_id": roster.ids[rep],
+            "type": np.array([k[0] for k in KINDS], dtype=object)[kind],
+            "region": province,
+            "grade": pick_within(rng, grades, kind),
+        }
+    ).with_columns(pl.col("grade").replace("", None))
     return Accounts(
         table=table,
         kind=kind,
@@ -405,8 +527,7 @@ def make_accounts(rng: np.random.Generator, roster: Roster, n: int) -> Accounts:
     )
 
 
-def balanced_territories(rng: np.random.Generator, value: np.ndarray, n_reps: int
-                         ) -> np.ndarray:
+def balanced_territories(rng: np.random.Generator, value: np.ndarray, n_reps: int) -> np.ndarray:
     """Deal customers to reps like cards, biggest first and back and forth, so territories
     are of roughly similar value, as sales operations design them; noise keeps them uneven."""
     order = np.argsort(-value * rng.lognormal(0.0, 0.5, len(value)))
@@ -428,9 +549,13 @@ def customer_names(rng: np.random.Generator, kind: np.ndarray, city: np.ndarray)
         if not len(redraw):
             break
     repeat = pl.int_range(pl.len()).over("name")
-    return pl.DataFrame({"name": names}, schema={"name": pl.String}).select(
-        pl.when(repeat > 0).then(pl.format("{}（{}）", "name", repeat + 1)).otherwise("name")
-    ).to_series()
+    return (
+        pl.DataFrame({"name": names}, schema={"name": pl.String})
+        .select(
+            pl.when(repeat > 0).then(pl.format("{}（{}）", "name", repeat + 1)).otherwise("name")
+        )
+        .to_series()
+    )
 
 
 def draw_names(rng: np.random.Generator, kind: np.ndarray, city: np.ndarray) -> np.ndarray:
@@ -461,25 +586,32 @@ def fill_template(text: str, parts: dict[str, np.ndarray], rows: np.ndarray) -> 
     return out
 
 
-def customers_table(rng: np.random.Generator, accounts: Accounts, lines: pl.DataFrame
-                    ) -> pl.DataFrame:
+def customers_table(
+    rng: np.random.Generator, accounts: Accounts, lines: pl.DataFrame
+) -> pl.DataFrame:
     """The customers with 潜力: yearly potential above what they buy, so shares vary."""
-    last_year = lines.filter(pl.col("month") >= N_MONTHS - 12).group_by("customer").agg(
-        pl.col("amount").sum())
+    last_year = (
+        lines.filter(pl.col("month") >= N_MONTHS - 12)
+        .group_by("customer")
+        .agg(pl.col("amount").sum())
+    )
     bought = np.zeros(len(accounts.kind))
     bought[last_year["customer"].to_numpy()] = last_year["amount"].to_numpy() / 100
     typical = np.array([k[3] * k[4] * 12 for k in KINDS])[accounts.kind]
-    potential = np.maximum(bought * rng.uniform(1.1, 4.0, len(bought)),
-                           typical * rng.lognormal(0.0, 0.5, len(bought)))
+    potential = np.maximum(
+        bought * rng.uniform(1.1, 4.0, len(bought)), typical * rng.lognormal(0.0, 0.5, len(bought))
+    )
     return accounts.table.with_columns(
-        potential=pl.Series((np.round(potential / 10_000) * 10_000).astype(np.int64)))
+        potential=pl.Series((np.round(potential / 10_000) * 10_000).astype(np.int64))
+    )
 
 
 # --- sales --------------------------------------------------------------------------------
 
 
-def make_sales_lines(rng: np.random.Generator, roster: Roster, accounts: Accounts, n: int
-                     ) -> pl.DataFrame:
+def make_sales_lines(
+    rng: np.random.Generator, roster: Roster, accounts: Accounts, n: int
+) -> pl.DataFrame:
     """Sales lines with internal columns (month, rep and customer index, money in cents).
 
     Every buying customer has one line in its first month; the rest are spread over
@@ -493,10 +625,13 @@ def make_sales_lines(rng: np.random.Generator, roster: Roster, accounts: Account
     first_buyers = np.flatnonzero(accounts.start < N_MONTHS)
     active = (accounts.start[:, None] <= months) & (months <= accounts.end[:, None])
     ramp = np.clip((months - accounts.start[:, None] + 1) / 6, 0.15, 1.0)
-    frequency = np.array([k[4] for k in KINDS])[accounts.kind] * accounts.size ** 0.4
+    frequency = np.array([k[4] for k in KINDS])[accounts.kind] * accounts.size**0.4
     weight = (
-        frequency[:, None] * SEASON[(months + 9) % 12] * ramp
-        * np.exp(accounts.trend[:, None] * (months - 12) / 12) * active
+        frequency[:, None]
+        * SEASON[(months + 9) % 12]
+        * ramp
+        * np.exp(accounts.trend[:, None] * (months - 12) / 12)
+        * active
     ).ravel()
     spread = n - len(first_buyers)
     cumulative = weight.cumsum()
@@ -506,7 +641,7 @@ def make_sales_lines(rng: np.random.Generator, roster: Roster, accounts: Account
     month = np.concatenate([accounts.start[first_buyers], cell % N_MONTHS])
 
     month_start = FIRST_MONTH + month
-    days = ((month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]"))
+    days = (month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")
     day = month_start.astype("datetime64[D]") + (rng.random(n) * days.astype(int)).astype(int)
 
     kind = accounts.kind[customer]
@@ -517,8 +652,11 @@ def make_sales_lines(rng: np.random.Generator, roster: Roster, accounts: Account
     discount = rng.uniform(0.88, 1.0, (len(accounts.kind), len(PRODUCTS)))
     contract = np.round(list_cents * discount / 10) * 10
     price = contract[customer, product].astype(np.int64)
-    order_value = (np.array([k[3] for k in KINDS])[kind] * accounts.size[customer] ** 0.6
-                   * rng.lognormal(0.0, 0.3, n))
+    order_value = (
+        np.array([k[3] for k in KINDS])[kind]
+        * accounts.size[customer] ** 0.6
+        * rng.lognormal(0.0, 0.3, n)
+    )
     quantity = order_quantity(order_value * 100 / list_cents[product])
     later = month > accounts.start[customer]
 
@@ -533,11 +671,20 @@ def make_sales_lines(rng: np.random.Generator, roster: Roster, accounts: Account
 
     q3_sales = np.flatnonzero(later & (month >= THIS_Q3[0]) & (sign > 0))
     rep[rng.choice(q3_sales)] = len(roster.hunter)  # the one line of a rep not on the roster
-    return pl.DataFrame({
-        "date": day, "month": month, "rep": rep, "customer": customer, "product": product,
-        "quantity": sign * quantity, "amount": amount, "cost": cost, "collected": collected,
-        "otc": np.array([p[1] == OTC for p in PRODUCTS])[product],
-    }).sort("date", "rep", "customer", maintain_order=True)
+    return pl.DataFrame(
+        {
+            "date": day,
+            "month": month,
+            "rep": rep,
+            "customer": customer,
+            "product": product,
+            "quantity": sign * quantity,
+            "amount": amount,
+            "cost": cost,
+            "collected": collected,
+            "otc": np.array([p[1] == OTC for p in PRODUCTS])[product],
+        }
+    ).sort("date", "rep", "customer", maintain_order=True)
 
 
 def order_quantity(units: np.ndarray) -> np.ndarray:
@@ -546,8 +693,9 @@ def order_quantity(units: np.ndarray) -> np.ndarray:
     return np.maximum(1, np.round(units / step) * step).astype(np.int64)
 
 
-def collections(rng: np.random.Generator, roster: Roster, rep: np.ndarray, month: np.ndarray,
-                amount: np.ndarray) -> np.ndarray:
+def collections(
+    rng: np.random.Generator, roster: Roster, rep: np.ndarray, month: np.ndarray, amount: np.ndarray
+) -> np.ndarray:
     """Collected cents: old lines are paid, recent ones partly or not yet; returns net off."""
     age = N_MONTHS - 1 - month
     p_unpaid = np.select([age == 0, age == 1, age == 2], [0.30, 0.12, 0.04], 0.0)
@@ -584,9 +732,11 @@ def cents(column: str) -> pl.Expr:
 
 def sales_kpi(lines: pl.DataFrame, months: tuple[int, int], n_reps: int) -> np.ndarray:
     """The default scheme's `sales` KPI (non-OTC amount) per rep index over months, in CNY."""
-    frame = lines.filter(
-        pl.col("month").is_between(*months), ~pl.col("otc"), pl.col("rep") < n_reps
-    ).group_by("rep").agg(pl.col("amount").sum())
+    frame = (
+        lines.filter(pl.col("month").is_between(*months), ~pl.col("otc"), pl.col("rep") < n_reps)
+        .group_by("rep")
+        .agg(pl.col("amount").sum())
+    )
     total = np.zeros(n_reps)
     total[frame["rep"].to_numpy()] = frame["amount"].to_numpy() / 100
     return total
@@ -600,14 +750,18 @@ def business_days(first: date, last: date) -> np.ndarray:
     return days[np.is_busday(days)]
 
 
-def make_visits(rng: np.random.Generator, roster: Roster, accounts: Accounts,
-                lines: pl.DataFrame, n: int) -> pl.DataFrame:
+def make_visits(
+    rng: np.random.Generator, roster: Roster, accounts: Accounts, lines: pl.DataFrame, n: int
+) -> pl.DataFrame:
     """Visits from 2025-04 to 2025-09 by the assigned rep. How many a rep makes depends on
     the rep (hunters call more); they go more to bigger customers and to new accounts,
     less to lost ones."""
     value = np.zeros(len(accounts.kind))
-    recent = lines.filter(pl.col("month") >= N_MONTHS - 12).group_by("customer").agg(
-        pl.col("amount").sum())
+    recent = (
+        lines.filter(pl.col("month") >= N_MONTHS - 12)
+        .group_by("customer")
+        .agg(pl.col("amount").sum())
+    )
     value[recent["customer"].to_numpy()] = np.maximum(recent["amount"].to_numpy(), 0)
     weight = 0.3 + np.sqrt(value / max(value.mean(), 1.0))
     weight[accounts.start >= THIS_Q3[0]] = 1.0
@@ -620,20 +774,23 @@ def make_visits(rng: np.random.Generator, roster: Roster, accounts: Accounts,
     hospital = np.array([k[1] == "H" for k in KINDS])[accounts.kind[customer]]
     draw = rng.random(n)
     visit_type = np.select(
-        [draw < 0.62, draw < 0.85, hospital], ["面访", "电话", "科室会"], "面访").astype(object)
+        [draw < 0.62, draw < 0.85, hospital], ["面访", "电话", "科室会"], "面访"
+    ).astype(object)
     success = roster.skill[rep] + np.select(
-        [visit_type == "科室会", visit_type == "电话"], [0.15, -0.10], 0.0)
-    return pl.DataFrame({
-        "date": days[rng.integers(0, len(days), n)],
-        "rep_id": roster.ids[rep],
-        "customer_id": accounts.table["customer_id"].to_numpy()[customer],
-        "type": visit_type,
-        "outcome": np.where(rng.random(n) < success, "有效", "无效"),
-    }).sort("date", "rep_id", "customer_id", maintain_order=True)
+        [visit_type == "科室会", visit_type == "电话"], [0.15, -0.10], 0.0
+    )
+    return pl.DataFrame(
+        {
+            "date": days[rng.integers(0, len(days), n)],
+            "rep_id": roster.ids[rep],
+            "customer_id": accounts.table["customer_id"].to_numpy()[customer],
+            "type": visit_type,
+            "outcome": np.where(rng.random(n) < success, "有效", "无效"),
+        }
+    ).sort("date", "rep_id", "customer_id", maintain_order=True)
 
 
-def make_satisfaction(rng: np.random.Generator, roster: Roster, accounts: Accounts
-                      ) -> pl.DataFrame:
+def make_satisfaction(rng: np.random.Generator, roster: Roster, accounts: Accounts) -> pl.DataFrame:
     """Surveys of buying customers in 2025; some leave 代表编号 blank (credited to the
     customer's rep); lost customers score lower."""
     buyers = np.flatnonzero(accounts.start < N_MONTHS)
@@ -642,14 +799,20 @@ def make_satisfaction(rng: np.random.Generator, roster: Roster, accounts: Accoun
     score = roster.care[rep] + rng.normal(0.0, 0.35, len(customer))
     score -= np.where(accounts.end[customer] < N_MONTHS - 1, 1.0, 0.0)
     days = business_days(SURVEYS_FROM, Q3_END)
-    return pl.DataFrame({
-        "date": days[rng.integers(0, len(days), len(customer))],
-        "customer_id": accounts.table["customer_id"].to_numpy()[customer],
-        "rep_id": roster.ids[rep],
-        "score": np.round(np.clip(score, 1.0, 5.0), 1),
-        "blank": rng.random(len(customer)) < 0.15,
-    }).with_columns(rep_id=pl.when("blank").then(None).otherwise("rep_id")).drop("blank").sort(
-        "date", "customer_id", maintain_order=True)
+    return (
+        pl.DataFrame(
+            {
+                "date": days[rng.integers(0, len(days), len(customer))],
+                "customer_id": accounts.table["customer_id"].to_numpy()[customer],
+                "rep_id": roster.ids[rep],
+                "score": np.round(np.clip(score, 1.0, 5.0), 1),
+                "blank": rng.random(len(customer)) < 0.15,
+            }
+        )
+        .with_columns(rep_id=pl.when("blank").then(None).otherwise("rep_id"))
+        .drop("blank")
+        .sort("date", "customer_id", maintain_order=True)
+    )
 
 
 def make_activities(rng: np.random.Generator, roster: Roster) -> pl.DataFrame:
@@ -660,23 +823,34 @@ def make_activities(rng: np.random.Generator, roster: Roster) -> pl.DataFrame:
     rep = np.repeat(np.tile(np.arange(n), 2), per_quarter.T.ravel())
     quarter = np.repeat(np.repeat([0, 1], n), per_quarter.T.ravel())
     q2_days, q3_days = business_days(Q2_START, date(2025, 6, 30)), business_days(Q3_START, Q3_END)
-    day = np.where(quarter == 0, q2_days[rng.integers(0, len(q2_days), len(rep))],
-                   q3_days[rng.integers(0, len(q3_days), len(rep))])
+    day = np.where(
+        quarter == 0,
+        q2_days[rng.integers(0, len(q2_days), len(rep))],
+        q3_days[rng.integers(0, len(q3_days), len(rep))],
+    )
     training = rng.random(len(rep)) < np.where(roster.hunter[rep], 0.4, 0.65)
-    return pl.DataFrame({
-        "date": day,
-        "rep_id": roster.ids[rep],
-        "type": np.where(training, "培训", "学术会议"),
-        "participants": np.where(training, rng.integers(8, 41, len(rep)),
-                                 rng.integers(30, 201, len(rep))),
-    }).sort("date", "rep_id", maintain_order=True)
+    return pl.DataFrame(
+        {
+            "date": day,
+            "rep_id": roster.ids[rep],
+            "type": np.where(training, "培训", "学术会议"),
+            "participants": np.where(
+                training, rng.integers(8, 41, len(rep)), rng.integers(30, 201, len(rep))
+            ),
+        }
+    ).sort("date", "rep_id", maintain_order=True)
 
 
 # --- targets, ratings, adjustments, comments ---------------------------------------------
 
 
-def make_targets(rng: np.random.Generator, roster: Roster, accounts: Accounts,
-                 lines: pl.DataFrame, visits: pl.DataFrame) -> pl.DataFrame:
+def make_targets(
+    rng: np.random.Generator,
+    roster: Roster,
+    accounts: Accounts,
+    lines: pl.DataFrame,
+    visits: pl.DataFrame,
+) -> pl.DataFrame:
     """Q3 targets: sales about 1.1 × the mean of last year's Q3 and this year's Q2, at least
     a minimum quota (monthly too for hunters); new customers and visits from the pipeline
     and the average visit load. A few rows are left out on purpose: one hunter and one
@@ -702,11 +876,15 @@ def make_targets(rng: np.random.Generator, roster: Roster, accounts: Accounts,
     has_visits[hunters[1:2]] = False
     parts = [
         target_rows(roster, has_sales, "sales", EVALUATED, sales),
-        *(target_rows(roster, roster.hunter, "sales", m, monthly[:, i])
-          for i, m in enumerate(Q3_MONTHS)),
+        *(
+            target_rows(roster, roster.hunter, "sales", m, monthly[:, i])
+            for i, m in enumerate(Q3_MONTHS)
+        ),
         target_rows(roster, roster.hunter, "new_customers", EVALUATED, new_monthly.sum(axis=1)),
-        *(target_rows(roster, roster.hunter, "new_customers", m, new_monthly[:, i])
-          for i, m in enumerate(Q3_MONTHS)),
+        *(
+            target_rows(roster, roster.hunter, "new_customers", m, new_monthly[:, i])
+            for i, m in enumerate(Q3_MONTHS)
+        ),
         target_rows(roster, has_visits, "visits", EVALUATED, visit_target),
     ]
     return (
@@ -716,36 +894,43 @@ def make_targets(rng: np.random.Generator, roster: Roster, accounts: Accounts,
     )
 
 
-def target_rows(roster: Roster, keep: np.ndarray, kpi: str, period: str, values: np.ndarray
-                ) -> pl.DataFrame:
+def target_rows(
+    roster: Roster, keep: np.ndarray, kpi: str, period: str, values: np.ndarray
+) -> pl.DataFrame:
     """Target rows of one KPI and period for the reps in ``keep``."""
-    return pl.DataFrame({
-        "rep_id": roster.ids[keep], "kpi": kpi, "period": period,
-        "target": values[keep].astype(np.int64),
-    })
+    return pl.DataFrame(
+        {
+            "rep_id": roster.ids[keep],
+            "kpi": kpi,
+            "period": period,
+            "target": values[keep].astype(np.int64),
+        }
+    )
 
 
 def make_ratings(rng: np.random.Generator, roster: Roster) -> pl.DataFrame:
     """Teamwork ratings by the team manager; the new hire is not rated yet."""
     rated = np.arange(roster.new_hire)
     labels, p = zip(*RATINGS, strict=True)
-    return pl.DataFrame({
-        "rep_id": roster.ids[rated],
-        "item": "团队协作",
-        "rating": np.array(labels, dtype=object)[rng.choice(len(labels), len(rated), p=p)],
-        "period": EVALUATED,
-        "rater": roster.managers[roster.team[rated]],
-    })
+    return pl.DataFrame(
+        {
+            "rep_id": roster.ids[rated],
+            "item": "团队协作",
+            "rating": np.array(labels, dtype=object)[rng.choice(len(labels), len(rated), p=p)],
+            "period": EVALUATED,
+            "rater": roster.managers[roster.team[rated]],
+        }
+    )
 
 
-def make_adjustments(rng: np.random.Generator, roster: Roster, lines: pl.DataFrame
-                     ) -> pl.DataFrame:
+def make_adjustments(rng: np.random.Generator, roster: Roster, lines: pl.DataFrame) -> pl.DataFrame:
     """One corrected Q3 sales actual (the rep's biggest Q3 return was booked in error, so
     the corrected `sales` value leaves it out) and one penalty of 5 points for falsified
     visits on the last hunter before the new hire (not one of those that lack targets),
     approved by the rep's manager."""
-    q3 = lines.filter(pl.col("month") >= THIS_Q3[0], ~pl.col("otc"),
-                      pl.col("rep") < roster.new_hire)
+    q3 = lines.filter(
+        pl.col("month") >= THIS_Q3[0], ~pl.col("otc"), pl.col("rep") < roster.new_hire
+    )
     returns = q3.filter(pl.col("amount") < 0).sort("amount", "date", maintain_order=True)
     corrected = int(returns["rep"][0] if len(returns) else q3["rep"][0])
     booked_in_error = returns["amount"][0] if len(returns) else 0
@@ -754,14 +939,16 @@ def make_adjustments(rng: np.random.Generator, roster: Roster, lines: pl.DataFra
     hunters = others[roster.hunter[others]]
     penalised = int(hunters[-1] if len(hunters) else others[-1])
     director, _ = person_names(rng, 1)
-    return pl.DataFrame({
-        "rep_id": roster.ids[[penalised, corrected]],
-        "points": [5, None],
-        "kpi": [None, "sales"],
-        "value": [None, actual - booked_in_error],
-        "reason": ["拜访记录不实，扣5分", "客户退货冲销更正"],
-        "approved_by": [roster.managers[roster.team[penalised]], director[0]],
-    }, schema_overrides={"points": pl.Int64, "kpi": pl.String, "value": pl.Int64}
+    return pl.DataFrame(
+        {
+            "rep_id": roster.ids[[penalised, corrected]],
+            "points": [5, None],
+            "kpi": [None, "sales"],
+            "value": [None, actual - booked_in_error],
+            "reason": ["拜访记录不实，扣5分", "客户退货冲销更正"],
+            "approved_by": [roster.managers[roster.team[penalised]], director[0]],
+        },
+        schema_overrides={"points": pl.Int64, "kpi": pl.String, "value": pl.Int64},
     ).with_columns(cents("value"))
 
 
@@ -772,25 +959,32 @@ def make_comments(rng: np.random.Generator, roster: Roster) -> pl.DataFrame:
     def pick(texts: tuple[str, ...]) -> np.ndarray:
         return np.array(texts, dtype=object)[rng.integers(0, len(texts), len(chosen))]
 
-    return pl.DataFrame({
-        "rep_id": roster.ids[chosen], "strengths": pick(STRENGTHS),
-        "improvements": pick(IMPROVEMENTS), "plan": pick(PLANS),
-    })
+    return pl.DataFrame(
+        {
+            "rep_id": roster.ids[chosen],
+            "strengths": pick(STRENGTHS),
+            "improvements": pick(IMPROVEMENTS),
+            "plan": pick(PLANS),
+        }
+    )
 
 
 # --- writers ------------------------------------------------------------------------------
 
 
 EXCEL_EPOCH = date(1899, 12, 30)
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False}
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 # Sheets longer than this are streamed (constant_memory: flat memory, inline strings);
 # smaller workbooks keep a shared-strings table, as Excel does, and are ~15 % smaller.
 STREAM_ROWS = 100_000
 
 
 def write_xlsx(tables: dict[str, pl.DataFrame], path: Path) -> None:
-    """One sheet per table, streamed row by row: real dates, 2-decimal numbers, text ids."""
+    """One sheet per table, written row by row: real dates, 2-decimal numbers, text ids."""
     path.parent.mkdir(parents=True, exist_ok=True)
     streaming = max(frame.height for frame in tables.values()) > STREAM_ROWS
     workbook = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": streaming})
@@ -836,10 +1030,12 @@ def column_runs(kinds: list[str]) -> list[tuple[int, int, str]]:
 def excel_values(frame: pl.DataFrame) -> pl.DataFrame:
     """Dates as Excel serial numbers and money as floats: what xlsxwriter writes fastest."""
     return frame.with_columns(
-        [(pl.col(c) - pl.lit(EXCEL_EPOCH)).dt.total_days() for c, t in frame.schema.items()
-         if t == pl.Date]
-        + [pl.col(c).cast(pl.Float64) for c, t in frame.schema.items()
-           if isinstance(t, pl.Decimal)]
+        [
+            (pl.col(c) - pl.lit(EXCEL_EPOCH)).dt.total_days()
+            for c, t in frame.schema.items()
+            if t == pl.Date
+        ]
+        + [pl.col(c).cast(pl.Float64) for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
     )
 
 
@@ -865,8 +1061,11 @@ def write_folder(tables: dict[str, pl.DataFrame], folder: Path, fmt: str) -> Non
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--out", type=Path, help="the xlsx file, or the folder for csv/parquet (default: "
-        f"{DEFAULT_XLSX.name} or {DEFAULT_FOLDER.name}/ beside this script)")
+        "--out",
+        type=Path,
+        help="the xlsx file, or the folder for csv/parquet (default: "
+        f"{DEFAULT_XLSX.name} or {DEFAULT_FOLDER.name}/ beside this script)",
+    )
     parser.add_argument("--format", choices=("xlsx", "csv", "parquet"), default="xlsx")
     parser.add_argument("--reps", type=int, default=40)
     parser.add_argument("--customers", type=int, default=300)
@@ -886,8 +1085,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         write_folder(tables, out, args.format)
     rows = ", ".join(f"{table} {frame.height}" for table, frame in tables.items())
-    print(f"wrote {out} ({rows}); generated in {generated - started:.1f} s, "
-          f"written in {time.perf_counter() - generated:.1f} s", file=sys.stderr)
+    print(
+        f"wrote {out} ({rows}); generated in {generated - started:.1f} s, "
+        f"written in {time.perf_counter() - generated:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 

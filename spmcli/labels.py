@@ -15,6 +15,11 @@ LOCALES: Final = ("zh", "en")
 
 # key -> (zh, en)
 LABELS: Final[dict[str, tuple[str, str]]] = {
+    # -- console ----------------------------------------------------------------
+    "console.narrow": (
+        "终端太窄，未显示各指标得分；请加宽窗口或查看 summary.xlsx",
+        "KPI scores hidden: the terminal is too narrow; widen it or see summary.xlsx",
+    ),
     # -- sheet names (at most 31 characters, none of []:*?/\) ------------------
     "sheet.reps": ("代表", "Reps"),
     "sheet.kpis": ("指标", "KPIs"),

@@ -14,19 +14,46 @@ import pytest
 from polars.testing import assert_frame_equal
 
 SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
-TINY = ["--reps", "6", "--customers", "30", "--sales-lines", "300", "--visits", "120",
-        "--seed", "3"]
+TINY = [
+    "--reps",
+    "6",
+    "--customers",
+    "30",
+    "--sales-lines",
+    "300",
+    "--visits",
+    "120",
+    "--seed",
+    "3",
+]
 
 # The sheets of the sample, in workbook order: (table, sheet, headers).
 SHEETS = [
     ("reps", "代表", ["代表编号", "姓名", "团队", "角色", "经理", "区域", "目标奖金", "邮箱"]),
-    ("sales", "销售明细", ["销售日期", "代表编号", "客户编号", "客户名称", "产品", "产品类别",
-                          "数量", "金额", "成本", "回款金额"]),
+    (
+        "sales",
+        "销售明细",
+        [
+            "销售日期",
+            "代表编号",
+            "客户编号",
+            "客户名称",
+            "产品",
+            "产品类别",
+            "数量",
+            "金额",
+            "成本",
+            "回款金额",
+        ],
+    ),
     ("visits", "拜访记录", ["拜访日期", "代表编号", "客户编号", "拜访类型", "拜访结果"]),
     ("satisfaction", "满意度调查", ["调查日期", "客户编号", "代表编号", "评分"]),
     ("targets", "目标", ["代表编号", "指标", "期间", "目标值"]),
-    ("customers", "客户", ["客户编号", "客户名称", "代表编号", "潜力", "客户类型", "区域",
-                          "医院等级"]),
+    (
+        "customers",
+        "客户",
+        ["客户编号", "客户名称", "代表编号", "潜力", "客户类型", "区域", "医院等级"],
+    ),
     ("activities", "活动", ["活动日期", "代表编号", "活动类型", "参与人数"]),
     ("ratings", "主管评分", ["代表编号", "评价项目", "评级", "期间", "评价人"]),
     ("adjustments", "考核调整", ["代表编号", "扣分", "指标", "调整值", "原因", "审批人"]),
@@ -76,10 +103,13 @@ def test_xlsx_has_one_sheet_per_table(generator: ModuleType, tmp_path: Path) -> 
 def test_folder_has_one_file_per_table(generator: ModuleType, tmp_path: Path, fmt: str) -> None:
     assert generator.main(["--out", str(tmp_path), "--format", fmt, *TINY]) == 0
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
-        f"{table}.{fmt}" for table, _, _ in SHEETS)
+        f"{table}.{fmt}" for table, _, _ in SHEETS
+    )
     if fmt == "csv":
-        frames = {table: pl.read_csv(tmp_path / f"{table}.csv", try_parse_dates=True)
-                  for table, _, _ in SHEETS}
+        frames = {
+            table: pl.read_csv(tmp_path / f"{table}.csv", try_parse_dates=True)
+            for table, _, _ in SHEETS
+        }
     else:
         frames = {table: pl.read_parquet(tmp_path / f"{table}.parquet") for table, _, _ in SHEETS}
     check_tables(frames)
@@ -106,8 +136,9 @@ def test_same_seed_gives_same_bytes(generator: ModuleType, tmp_path: Path) -> No
 
 def test_too_few_sales_lines_is_a_usage_error(generator: ModuleType, tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        generator.main(["--out", str(tmp_path / "x.xlsx"), "--customers", "300",
-                        "--sales-lines", "100"])
+        generator.main(
+            ["--out", str(tmp_path / "x.xlsx"), "--customers", "300", "--sales-lines", "100"]
+        )
     assert exit_info.value.code == 2
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 from rich.console import Console
 from rich.table import Table
@@ -12,18 +14,21 @@ from spmcli.labels import label
 
 
 def score_text(score: float | None, bold: bool = False) -> Text:
-    """A score cell: N/A dimmed, red below 60, green from 90 (the workbooks' colours)."""
+    """A score cell: N/A dimmed, red below 60, green from 90 (the workbooks' colours);
+    NaN marks a KPI the rep's role does not weight."""
     if score is None:
         return Text("N/A", style="dim")
+    if math.isnan(score):
+        return Text("·", style="dim")
     colour = "green" if score >= 90 else "red" if score < 60 else ""
     return Text(f"{score:.1f}", style=f"{'bold ' if bold else ''}{colour}".strip())
 
 
-def ranked_table(ev: Evaluation) -> Table:
+def ranked_table(ev: Evaluation, with_kpis: bool = True) -> Table:
     """One row per due rep in rank order: each weighted KPI's score, final score, grade."""
     loc = ev.scheme.locale
     weighted = {k for role in ev.scheme.roles.values() for k in role.weights}
-    kpis = [k for k in ev.scheme.kpis if k.id in weighted]
+    kpis = [k for k in ev.scheme.kpis if k.id in weighted] if with_kpis else []
     table = Table(title=f"{ev.scheme.name} · {ev.period.label}", header_style="bold", show_lines=False)
     for key in ("col.rank", "col.rep_id", "col.name", "col.team", "col.role"):
         table.add_column(label(key, loc), no_wrap=True)
@@ -35,7 +40,10 @@ def ranked_table(ev: Evaluation) -> Table:
     if pay:
         table.add_column(label("col.total_pay", loc), justify="right")
 
-    scores = ev.kpis.pivot(on="kpi", index="rep_id", values="score")
+    counted = ev.kpis.with_columns(
+        pl.when(pl.col("status") == "informational").then(float("nan")).otherwise(pl.col("score")).alias("score")
+    )
+    scores = counted.pivot(on="kpi", index="rep_id", values="score")
     rows = ev.reps.filter(pl.col("due")).join(scores, on="rep_id", how="left", maintain_order="left")
     for rep in rows.iter_rows(named=True):
         cells = [Text(str(rep["rank"] or "–")), *(Text(rep[c] or "") for c in ("rep_id", "name", "team", "role_label"))]
@@ -65,5 +73,10 @@ def grade_table(ev: Evaluation) -> Table:
 
 
 def show_evaluation(ev: Evaluation, console: Console) -> None:
-    console.print(ranked_table(ev))
+    """The ranking with every KPI's score, or without them when the terminal is too narrow."""
+    table = ranked_table(ev)
+    if console.measure(table, options=console.options.update_width(10_000)).maximum > console.width:
+        table = ranked_table(ev, with_kpis=False)
+        table.caption = label("console.narrow", ev.scheme.locale)
+    console.print(table)
     console.print(grade_table(ev))
