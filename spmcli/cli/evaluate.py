@@ -89,7 +89,7 @@ def evaluate(
         write_json(ev, target / "evaluation.json")
 
     if json_out:
-        sys.stdout.write(evaluation_json(ev))
+        sys.stdout.write(evaluation_json(ev) + "\n")
     elif not quiet:
         show_evaluation(ev, out)
     if not quiet:
