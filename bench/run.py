@@ -43,8 +43,18 @@ def generate(scale: float, fmt: str, out: Path) -> None:
         return
     sizes = {"--reps": 2000, "--customers": 20000, "--sales-lines": 1_000_000, "--visits": 200_000}
     args = [a for k, v in sizes.items() for a in (k, str(max(1, int(v * scale))))]
-    subprocess.run([sys.executable, str(ROOT / "sample_data" / "generate.py"), "--format", fmt,
-                    "--out", str(out), *args], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "sample_data" / "generate.py"),
+            "--format",
+            fmt,
+            "--out",
+            str(out),
+            *args,
+        ],
+        check=True,
+    )
 
 
 def timed(label: str, results: dict[str, float], fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -61,12 +71,16 @@ def read_bare(path: Path) -> int:
 
 
 def cli(args: list[str]) -> None:
-    subprocess.run([sys.executable, "-m", "spmcli", "evaluate", *args, "--quiet", "--force"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "spmcli", "evaluate", *args, "--quiet", "--force"], check=True
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="fraction of the full size (default 1)"
+    )
     options = parser.parse_args()
     tag = f"x{options.scale:g}"
     xlsx, csv = DATA / f"bench-{tag}.xlsx", DATA / f"bench-{tag}-csv"
@@ -77,28 +91,45 @@ def main() -> None:
 
     timed("fastexcel: read all sheets", results, read_bare, xlsx)
     scheme_file = load_scheme(None)
-    inputs = timed("spm: read inputs (xlsx)", results, read_inputs, [xlsx], scheme_file.scheme.sources)
+    inputs = timed(
+        "spm: read inputs (xlsx)", results, read_inputs, [xlsx], scheme_file.scheme.sources
+    )
     frames = {name: table.frame for name, table in inputs.tables.items()}
     ev = timed("spm: evaluate (engine)", results, evaluate, scheme_file.scheme, frames)
     out = DATA / "out-phases"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
-    run = RunInfo(inputs=[], scheme_path=scheme_file.path, scheme_sha256="", version="bench",
-                  started=datetime.now(), command="bench")
+    run = RunInfo(
+        inputs=[],
+        scheme_path=scheme_file.path,
+        scheme_sha256="",
+        version="bench",
+        started=datetime.now(),
+        command="bench",
+    )
     timed("spm: write summary.xlsx", results, write_summary, ev, out / "summary.xlsx", run)
     timed("spm: write rep workbooks", results, write_rep_workbooks, ev, out / "reps", 2)
     timed("spm: write evaluation.json", results, write_json, ev, out / "evaluation.json")
 
-    timed("spm evaluate end to end (xlsx)", results, cli, [str(xlsx), "--out", str(DATA / "out-xlsx")])
+    timed(
+        "spm evaluate end to end (xlsx)", results, cli, [str(xlsx), "--out", str(DATA / "out-xlsx")]
+    )
     timed("spm evaluate end to end (csv)", results, cli, [str(csv), "--out", str(DATA / "out-csv")])
 
     ratio = results["spm evaluate end to end (xlsx)"] / results["fastexcel: read all sheets"]
     writes = sum(results[k] for k in results if k.startswith("spm: write"))
-    bar = results["spm evaluate end to end (xlsx)"] / (results["fastexcel: read all sheets"] + writes)
+    bar = results["spm evaluate end to end (xlsx)"] / (
+        results["fastexcel: read all sheets"] + writes
+    )
     print(f"\nend to end / bare fastexcel read: {ratio:.2f}")
     print(f"end to end / (bare read + spm's own writes): {bar:.2f}")
-    summary = {"scale": options.scale, "reps": ev.reps.height, "sales_lines": frames["sales"].height,
-               "seconds": results, "ratio_to_bare_read": round(ratio, 2)}
+    summary = {
+        "scale": options.scale,
+        "reps": ev.reps.height,
+        "sales_lines": frames["sales"].height,
+        "seconds": results,
+        "ratio_to_bare_read": round(ratio, 2),
+    }
     (DATA / f"results-{tag}.json").write_text(json.dumps(summary, indent=2))
 
 

@@ -46,17 +46,37 @@ def scheme(**changes: Any) -> Scheme:
         "name": "test",
         "cycle": "quarter",
         "kpis": [
-            {"id": "sales", "value": "SUM(amount)", "target": "targets",
-             "scoring": {"method": "linear", "floor": 0.6, "cap": 1.2}},
+            {
+                "id": "sales",
+                "value": "SUM(amount)",
+                "target": "targets",
+                "scoring": {"method": "linear", "floor": 0.6, "cap": 1.2},
+            },
             {"id": "visits", "table": "visits", "value": "COUNT(*)", "target": 10},
-            {"id": "sat", "table": "satisfaction", "value": "AVG(score)",
-             "scoring": {"method": "bands", "on": "value", "bands": [[4.5, 100], [4.0, 80], [0, 50]]}},
+            {
+                "id": "sat",
+                "table": "satisfaction",
+                "value": "AVG(score)",
+                "scoring": {
+                    "method": "bands",
+                    "on": "value",
+                    "bands": [[4.5, 100], [4.0, 80], [0, 50]],
+                },
+            },
             {"id": "team_sales", "scope": "team", "of": "sales"},
         ],
-        "roles": {"farmer": {"label": "维护型", "weights": {"sales": 40, "visits": 20, "sat": 20, "team_sales": 20}}},
+        "roles": {
+            "farmer": {
+                "label": "维护型",
+                "weights": {"sales": 40, "visits": 20, "sat": 20, "team_sales": 20},
+            }
+        },
         "default_role": "farmer",
         "grades": [
-            {"grade": "A", "min": 90}, {"grade": "B", "min": 75}, {"grade": "C", "min": 60}, {"grade": "D", "min": 0},
+            {"grade": "A", "min": 90},
+            {"grade": "B", "min": 75},
+            {"grade": "C", "min": 60},
+            {"grade": "D", "min": 0},
         ],
     }
     base.update(changes)

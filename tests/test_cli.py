@@ -11,11 +11,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from test_read import workbook
 from typer.testing import CliRunner
 
 from spmcli import __version__
 from spmcli.cli.app import app
-from test_read import workbook
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
 JULY = dt.date(2025, 7, 15)
@@ -51,12 +51,16 @@ def test_sample_writes_every_output(sample_run: tuple[Path, Any]) -> None:
     assert data["period"] == "2025-Q3"
     assert (data["period_start"], data["period_end"]) == ("2025-07-01", "2025-09-30")
     assert len(data["reps"]) == 40
-    assert sorted(p.stem for p in (out / "reps").glob("*.xlsx")) == sorted(r["rep_id"] for r in data["reps"])
+    assert sorted(p.stem for p in (out / "reps").glob("*.xlsx")) == sorted(
+        r["rep_id"] for r in data["reps"]
+    )
     assert {"A", "B", "C", "D"} >= {r["grade"] for r in data["reps"]}
     assert "医药代表季度考核" in result.stdout  # the ranked table's title
 
     rec = data["reconciliation"]
-    assert Decimal(str(rec["credited"])) + Decimal(str(rec["unassigned"])) == Decimal(str(rec["sales_in_period"]))
+    assert Decimal(str(rec["credited"])) + Decimal(str(rec["unassigned"])) == Decimal(
+        str(rec["sales_in_period"])
+    )
     assert rec["unassigned_lines"] == 1  # the line of R099, who is not on the roster
     assert any("R099" in w["message"] for w in data["warnings"])
 
@@ -73,11 +77,15 @@ def test_sample_writes_every_output(sample_run: tuple[Path, Any]) -> None:
     assert book.sheetnames[0] == "代表"
     rep_book = openpyxl.load_workbook(out / "reps" / "R013.xlsx")
     assert rep_book.sheetnames[0] == "考核表"
-    text = [c.value for row in rep_book["考核表"].iter_rows() for c in row if isinstance(c.value, str)]
+    text = [
+        c.value for row in rep_book["考核表"].iter_rows() for c in row if isinstance(c.value, str)
+    ]
     assert any("客户退货冲销更正" in t for t in text)  # the adjustment's reason is shown
 
 
-def test_json_is_byte_identical_and_matches_stdout(sample_run: tuple[Path, Any], tmp_path: Path) -> None:
+def test_json_is_byte_identical_and_matches_stdout(
+    sample_run: tuple[Path, Any], tmp_path: Path
+) -> None:
     work, _ = sample_run
     again = run("evaluate", work / "q3.xlsx", "--out", tmp_path / "again", "--json")
     assert again.exit_code == 0
@@ -91,7 +99,10 @@ def test_refuses_a_non_empty_output_folder(sample_run: tuple[Path, Any]) -> None
     result = run("evaluate", work / "q3.xlsx", "--out", work / "out")
     assert result.exit_code == 2
     assert "is not empty — use --force" in result.stderr
-    assert run("evaluate", work / "q3.xlsx", "--out", work / "out", "--force", "--quiet").exit_code == 0
+    assert (
+        run("evaluate", work / "q3.xlsx", "--out", work / "out", "--force", "--quiet").exit_code
+        == 0
+    )
 
 
 def test_check_on_the_sample(sample_run: tuple[Path, Any]) -> None:
@@ -104,13 +115,17 @@ def test_check_on_the_sample(sample_run: tuple[Path, Any]) -> None:
 def test_scheme_typo_is_exit_2_with_position_and_suggestion(tmp_path: Path) -> None:
     scheme = tmp_path / "spm.yaml"
     scheme.write_text(
-        "kpis:\n  - id: sales\n    value: SUM(amount)\n    target: 100\n    scoring: {method: linar}\n"
+        "kpis:\n  - id: sales\n    value: SUM(amount)\n    target: 100\n"
+        "    scoring: {method: linar}\n"
         "roles:\n  r: {weights: {sales: 1}}\ndefault_role: r\n",
         encoding="utf-8",
     )
     result = run("evaluate", SAMPLE, "--scheme", scheme, "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert f"{scheme}:5:23: kpis[0].scoring.method: 'linar' is not one of linear, bands, rating" in result.stderr
+    assert (
+        f"{scheme}:5:23: kpis[0].scoring.method: 'linar' is not one of linear, bands, rating"
+        in result.stderr
+    )
     assert "did you mean 'linear'?" in result.stderr
     assert "Traceback" not in result.output
 
@@ -118,7 +133,8 @@ def test_scheme_typo_is_exit_2_with_position_and_suggestion(tmp_path: Path) -> N
 def test_unknown_column_in_scheme_is_exit_2(tmp_path: Path) -> None:
     scheme = tmp_path / "s.yaml"
     scheme.write_text(
-        "kpis:\n  - {id: sales, value: SUM(amout), target: 100}\nroles:\n  r: {weights: {sales: 1}}\n"
+        "kpis:\n  - {id: sales, value: SUM(amout), target: 100}\n"
+        "roles:\n  r: {weights: {sales: 1}}\n"
         "default_role: r\n",
         encoding="utf-8",
     )
@@ -129,18 +145,21 @@ def test_unknown_column_in_scheme_is_exit_2(tmp_path: Path) -> None:
 
 
 def messy_workbook(path: Path) -> Path:
-    """A small export with the usual problems: a text amount, a Chinese date, a rep not on the roster."""
-    return workbook(path, {
-        "代表": [["工号", "姓名", "团队"], ["R1", "张三", "一组"], ["R2", "李四", "一组"]],
-        "销售明细": [
-            ["销售日期", "代表编号", "客户编号", "金额"],
-            [JULY, "R1", "H1", 1000.5],
-            ["2025年7月1日", "R2", "H2", "2,000.25"],
-            [JULY, "R1", "H3", "abc"],
-            [JULY, "R9", "H4", 300],
-        ],
-        "目标": [["代表编号", "指标", "目标值"], ["R1", "sales", 1000], ["R2", "sales", 4000]],
-    })
+    """An export with the usual problems: a text amount, a Chinese date, a rep off the roster."""
+    return workbook(
+        path,
+        {
+            "代表": [["工号", "姓名", "团队"], ["R1", "张三", "一组"], ["R2", "李四", "一组"]],
+            "销售明细": [
+                ["销售日期", "代表编号", "客户编号", "金额"],
+                [JULY, "R1", "H1", 1000.5],
+                ["2025年7月1日", "R2", "H2", "2,000.25"],
+                [JULY, "R1", "H3", "abc"],
+                [JULY, "R9", "H4", 300],
+            ],
+            "目标": [["代表编号", "指标", "目标值"], ["R1", "sales", 1000], ["R2", "sales", 4000]],
+        },
+    )
 
 
 SIMPLE_SCHEME = (
@@ -166,8 +185,16 @@ def test_bad_row_stops_with_file_sheet_row_column_value(tmp_path: Path) -> None:
 def test_skip_invalid_goes_on_and_reconciles(tmp_path: Path) -> None:
     book = messy_workbook(tmp_path / "q3.xlsx")
     (tmp_path / "s.yaml").write_text(SIMPLE_SCHEME, encoding="utf-8")
-    result = run("evaluate", book, "--scheme", tmp_path / "s.yaml", "--out", tmp_path / "out",
-                 "--skip-invalid", "--json")
+    result = run(
+        "evaluate",
+        book,
+        "--scheme",
+        tmp_path / "s.yaml",
+        "--out",
+        tmp_path / "out",
+        "--skip-invalid",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     reps = {r["rep_id"]: r for r in data["reps"]}
@@ -177,8 +204,11 @@ def test_skip_invalid_goes_on_and_reconciles(tmp_path: Path) -> None:
     assert reps["R2"]["final_score"] == 50.01
     assert [reps["R1"]["grade"], reps["R2"]["grade"]] == ["A", "B"]
     assert data["reconciliation"] == {
-        "sales_in_period": 3300.75, "credited": 3000.75, "unassigned": 300.0,
-        "unassigned_lines": 1, "skipped_rows": 1,
+        "sales_in_period": 3300.75,
+        "credited": 3000.75,
+        "unassigned": 300.0,
+        "unassigned_lines": 1,
+        "skipped_rows": 1,
     }
     assert any("row 4" in w["message"] and "abc" in w["message"] for w in data["warnings"])
     assert (tmp_path / "out" / "errors.xlsx").exists()

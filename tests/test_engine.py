@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-
 from engine_fixtures import frame, reps, sales, scheme, targets
+
 from spmcli.engine.evaluate import evaluate
 
 Q3 = date(2025, 8, 1)
@@ -18,12 +18,17 @@ def small_tables() -> dict[str, pl.DataFrame]:
     return {
         "reps": reps(("A", "T1", "维护型"), ("B", "T1", "farmer"), ("C", "T2", "")),
         "sales": sales(
-            (Q3, "A", "c1", "100"), (Q3, "A", "c2", "50.5"), (Q3, "B", "c3", "80"),
-            (Q3, "X", "c4", "10"), (date(2025, 6, 30), "A", "c1", "999"),
+            (Q3, "A", "c1", "100"),
+            (Q3, "A", "c2", "50.5"),
+            (Q3, "B", "c3", "80"),
+            (Q3, "X", "c4", "10"),
+            (date(2025, 6, 30), "A", "c1", "999"),
         ),
         "targets": targets(
-            ("A", "sales", 100.0, "2025-Q3"), ("B", "sales", 100.0, "2025q3"),
-            ("C", "sales", 50.0, None), ("A", "sales", 1.0, "2025-Q2"),
+            ("A", "sales", 100.0, "2025-Q3"),
+            ("B", "sales", 100.0, "2025q3"),
+            ("C", "sales", 50.0, None),
+            ("A", "sales", 1.0, "2025-Q2"),
         ),
         "visits": frame(
             [{"date": Q3, "rep_id": "A", "customer_id": "c1"}] * 10
@@ -76,7 +81,11 @@ def test_small_case_by_hand() -> None:
     assert ev.reps["rep_id"].to_list() == ["A", "B", "C"]
 
     rec = ev.reconciliation
-    assert (rec.sales_in_period, rec.credited, rec.unassigned) == (Decimal("240.5"), Decimal("230.5"), Decimal("10"))
+    assert (rec.sales_in_period, rec.credited, rec.unassigned) == (
+        Decimal("240.5"),
+        Decimal("230.5"),
+        Decimal("10"),
+    )
     assert rec.unassigned_lines == 1
     assert any(w.code == "unassigned_sales" and "X" in w.message for w in ev.warnings)
     assert any(w.code == "no_data" and w.rep_id == "B" and w.kpi == "sat" for w in ev.warnings)

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import polars as pl
+from engine_fixtures import frame, reps, sales, scheme, targets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine_fixtures import frame, reps, sales, scheme, targets
 from spmcli.engine.evaluate import evaluate
 
 REPS = ["A", "B", "C", "D", "E"]
@@ -21,8 +21,12 @@ line = st.tuples(
     st.sampled_from(["c1", "c2", "c3", "c4"]),
     st.decimals(min_value=-500, max_value=5000, places=2).map(str),
 )
-target = st.tuples(st.sampled_from(REPS), st.just("sales"),
-                   st.floats(min_value=0, max_value=9000, allow_nan=False), st.just("2025-Q3"))
+target = st.tuples(
+    st.sampled_from(REPS),
+    st.just("sales"),
+    st.floats(min_value=0, max_value=9000, allow_nan=False),
+    st.just("2025-Q3"),
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -44,9 +48,13 @@ def test_invariants(
         "reps": reps(*[(r, t, "farmer") for r, t in zip(REPS, teams, strict=True)]),
         "sales": sales(*lines),
         "targets": targets(*goals),
-        "visits": frame([{"date": Q3_START, "rep_id": r, "customer_id": "c1"} for r in visits],
-                        {"date": pl.Date, "rep_id": pl.String, "customer_id": pl.String}),
-        "adjustments": frame([{"rep_id": "A", "points": penalty}], {"rep_id": pl.String, "points": pl.Float64}),
+        "visits": frame(
+            [{"date": Q3_START, "rep_id": r, "customer_id": "c1"} for r in visits],
+            {"date": pl.Date, "rep_id": pl.String, "customer_id": pl.String},
+        ),
+        "adjustments": frame(
+            [{"rep_id": "A", "points": penalty}], {"rep_id": pl.String, "points": pl.Float64}
+        ),
     }
     ev = evaluate(scheme(), data, "2025-Q3")
 
@@ -79,4 +87,6 @@ def test_invariants(
             assert rank is None
             continue
         assert rank == 1 + sum(1 for _, f, *_ in finals if f is not None and f > final)
-        assert team_rank == 1 + sum(1 for _, f, _, t, _ in finals if t == team and f is not None and f > final)
+        assert team_rank == 1 + sum(
+            1 for _, f, _, t, _ in finals if t == team and f is not None and f > final
+        )

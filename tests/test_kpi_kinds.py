@@ -7,8 +7,8 @@ from typing import Any
 
 import polars as pl
 import pytest
-
 from engine_fixtures import frame, reps, sales, scheme, targets
+
 from spmcli.engine.evaluate import evaluate
 from spmcli.engine.result import Evaluation
 from spmcli.errors import DataError
@@ -25,12 +25,23 @@ def one_kpi_scheme(kpi: dict[str, Any], **changes: Any) -> Any:
 def test_growth_against_last_year_and_zero_base() -> None:
     data = {
         "reps": reps(("A", "T", "farmer"), ("B", "T", "farmer")),
-        "sales": sales((date(2025, 7, 1), "A", "c", "120"), (date(2024, 8, 1), "A", "c", "100"),
-                       (date(2025, 7, 1), "B", "d", "50")),
+        "sales": sales(
+            (date(2025, 7, 1), "A", "c", "120"),
+            (date(2024, 8, 1), "A", "c", "100"),
+            (date(2025, 7, 1), "B", "d", "50"),
+        ),
     }
-    ev = evaluate(scheme(kpis=[{"id": "sales", "value": "SUM(amount)", "target": 1},
-                               {"id": "growth", "kind": "growth", "of": "sales", "vs": "yoy", "target": 0.1}],
-                         roles={"farmer": {"weights": {"growth": 100}}}), data, "2025-Q3")
+    ev = evaluate(
+        scheme(
+            kpis=[
+                {"id": "sales", "value": "SUM(amount)", "target": 1},
+                {"id": "growth", "kind": "growth", "of": "sales", "vs": "yoy", "target": 0.1},
+            ],
+            roles={"farmer": {"weights": {"growth": 100}}},
+        ),
+        data,
+        "2025-Q3",
+    )
     rows = kpi_rows(ev, "growth")
     assert rows["A"]["actual"] == pytest.approx(0.2)
     assert rows["A"]["achievement"] == pytest.approx(2.0)
@@ -45,13 +56,18 @@ def test_new_customers_first_positive_purchase_in_period() -> None:
     data = {
         "reps": reps(("A", "T", "farmer"), ("B", "T", "farmer")),
         "sales": sales(
-            (date(2024, 5, 1), "A", "c1", "10"), (date(2025, 7, 1), "A", "c1", "10"),
+            (date(2024, 5, 1), "A", "c1", "10"),
+            (date(2025, 7, 1), "A", "c1", "10"),
             (date(2025, 7, 5), "A", "c2", "10"),
-            (date(2025, 8, 1), "B", "c3", "10"), (date(2025, 8, 2), "A", "c3", "10"),
-            (date(2025, 6, 1), "A", "c4", "-5"), (date(2025, 7, 9), "A", "c4", "10"),
+            (date(2025, 8, 1), "B", "c3", "10"),
+            (date(2025, 8, 2), "A", "c3", "10"),
+            (date(2025, 6, 1), "A", "c4", "-5"),
+            (date(2025, 7, 9), "A", "c4", "10"),
         ),
     }
-    ev = evaluate(one_kpi_scheme({"id": "new", "kind": "new_customers", "target": 2}), data, "2025-Q3")
+    ev = evaluate(
+        one_kpi_scheme({"id": "new", "kind": "new_customers", "target": 2}), data, "2025-Q3"
+    )
     rows = kpi_rows(ev, "new")
     assert (rows["A"]["actual"], rows["B"]["actual"]) == (2.0, 1.0)
     assert (rows["A"]["score"], rows["B"]["score"]) == (100.0, 50.0)
@@ -62,11 +78,15 @@ def test_repurchase_rate_of_last_period_customers() -> None:
     data = {
         "reps": reps(("A", "T", "farmer"), ("B", "T", "farmer")),
         "sales": sales(
-            (date(2025, 4, 1), "A", "c1", "10"), (date(2025, 5, 1), "A", "c5", "10"),
-            (date(2025, 7, 1), "A", "c1", "10"), (date(2025, 7, 1), "B", "c9", "10"),
+            (date(2025, 4, 1), "A", "c1", "10"),
+            (date(2025, 5, 1), "A", "c5", "10"),
+            (date(2025, 7, 1), "A", "c1", "10"),
+            (date(2025, 7, 1), "B", "c9", "10"),
         ),
     }
-    ev = evaluate(one_kpi_scheme({"id": "rep", "kind": "repurchase_rate", "target": 0.5}), data, "2025-Q3")
+    ev = evaluate(
+        one_kpi_scheme({"id": "rep", "kind": "repurchase_rate", "target": 0.5}), data, "2025-Q3"
+    )
     rows = kpi_rows(ev, "rep")
     assert rows["A"]["actual"] == 0.5 and rows["A"]["score"] == 100.0
     assert rows["B"]["actual"] is None and rows["B"]["status"] == "no_data"
@@ -78,12 +98,19 @@ def composite(ev: Evaluation, rep_id: str) -> float | None:
     return value
 
 
-RATING = {"id": "teamwork", "kind": "rating", "item": "团队协作", "scale": {"优秀": 100, "良好": 85, "合格": 70}}
+RATING = {
+    "id": "teamwork",
+    "kind": "rating",
+    "item": "团队协作",
+    "scale": {"优秀": 100, "良好": 85, "合格": 70},
+}
 
 
 def ratings(*rows: tuple[str, str]) -> pl.DataFrame:
-    return frame([{"rep_id": r, "item": "团队协作", "rating": v, "period": "2025-Q3"} for r, v in rows],
-                 {"rep_id": pl.String, "item": pl.String, "rating": pl.String, "period": pl.String})
+    return frame(
+        [{"rep_id": r, "item": "团队协作", "rating": v, "period": "2025-Q3"} for r, v in rows],
+        {"rep_id": pl.String, "item": pl.String, "rating": pl.String, "period": pl.String},
+    )
 
 
 def test_rating_maps_through_scale_and_averages_raters() -> None:
@@ -98,18 +125,31 @@ def test_rating_maps_through_scale_and_averages_raters() -> None:
 
 def test_unmapped_rating_stops_with_row() -> None:
     data = {"sales": sales((date(2025, 7, 1), "A", "c", "1")), "ratings": ratings(("A", "很好"))}
-    with pytest.raises(DataError, match=r"ratings row 2, column 'rating': '很好' is not on the scale"):
+    with pytest.raises(
+        DataError, match=r"ratings row 2, column 'rating': '很好' is not on the scale"
+    ):
         evaluate(one_kpi_scheme(RATING), data, "2025-Q3")
 
 
 def test_lower_is_better_and_bands_on_achievement() -> None:
-    visits = frame([{"date": date(2025, 7, 1), "rep_id": "A", "customer_id": "c"}] * 2
-                   + [{"date": date(2025, 7, 1), "rep_id": "B", "customer_id": "c"}] * 8,
-                   {"date": pl.Date, "rep_id": pl.String, "customer_id": pl.String})
-    data = {"reps": reps(("A", "T", "farmer"), ("B", "T", "farmer"), ("C", "T", "farmer")),
-            "sales": sales((date(2025, 7, 1), "A", "c", "1")), "visits": visits}
-    kpi = {"id": "complaints", "table": "visits", "value": "COUNT(*)", "target": 4, "direction": "lower_is_better",
-           "scoring": {"method": "bands", "bands": [[1.0, 100], [0.8, 60], [0, 20]]}}
+    visits = frame(
+        [{"date": date(2025, 7, 1), "rep_id": "A", "customer_id": "c"}] * 2
+        + [{"date": date(2025, 7, 1), "rep_id": "B", "customer_id": "c"}] * 8,
+        {"date": pl.Date, "rep_id": pl.String, "customer_id": pl.String},
+    )
+    data = {
+        "reps": reps(("A", "T", "farmer"), ("B", "T", "farmer"), ("C", "T", "farmer")),
+        "sales": sales((date(2025, 7, 1), "A", "c", "1")),
+        "visits": visits,
+    }
+    kpi = {
+        "id": "complaints",
+        "table": "visits",
+        "value": "COUNT(*)",
+        "target": 4,
+        "direction": "lower_is_better",
+        "scoring": {"method": "bands", "bands": [[1.0, 100], [0.8, 60], [0, 20]]},
+    }
     rows = kpi_rows(evaluate(one_kpi_scheme(kpi), data, "2025-Q3"), "complaints")
     assert rows["A"]["achievement"] == 2.0 and rows["A"]["score"] == 100.0
     assert rows["B"]["achievement"] == 0.5 and rows["B"]["score"] == 20.0
@@ -125,8 +165,10 @@ def missing_target_data() -> dict[str, pl.DataFrame]:
 
 
 TWO_KPIS = {
-    "kpis": [{"id": "sales", "value": "SUM(amount)", "target": "targets"},
-             {"id": "lines", "value": "COUNT(*)", "target": 2}],
+    "kpis": [
+        {"id": "sales", "value": "SUM(amount)", "target": "targets"},
+        {"id": "lines", "value": "COUNT(*)", "target": 2},
+    ],
     "roles": {"farmer": {"weights": {"sales": 75, "lines": 25}}},
 }
 
@@ -154,9 +196,23 @@ def test_missing_target_error_policy_stops() -> None:
 def test_kpi_adjustment_replaces_actual_and_penalty_deducts() -> None:
     data = missing_target_data() | {
         "adjustments": frame(
-            [{"rep_id": "A", "points": None, "kpi": "sales", "value": 80.0, "reason": "退货冲销"},
-             {"rep_id": "A", "points": -3.0, "kpi": None, "value": None, "reason": "迟交报告"}],
-            {"rep_id": pl.String, "points": pl.Float64, "kpi": pl.String, "value": pl.Float64, "reason": pl.String},
+            [
+                {
+                    "rep_id": "A",
+                    "points": None,
+                    "kpi": "sales",
+                    "value": 80.0,
+                    "reason": "退货冲销",
+                },
+                {"rep_id": "A", "points": -3.0, "kpi": None, "value": None, "reason": "迟交报告"},
+            ],
+            {
+                "rep_id": pl.String,
+                "points": pl.Float64,
+                "kpi": pl.String,
+                "value": pl.Float64,
+                "reason": pl.String,
+            },
         )
     }
     ev = evaluate(scheme(**TWO_KPIS), data, "2025-Q3")
@@ -170,14 +226,31 @@ def test_kpi_adjustment_replaces_actual_and_penalty_deducts() -> None:
 
 def test_ties_share_a_rank_and_not_due_reps_are_listed() -> None:
     data = {
-        "reps": reps(("A", "T", "farmer"), ("B", "T", "farmer"), ("C", "T", "farmer"), ("Y", "T", "yearly")),
-        "sales": sales((date(2025, 7, 1), "A", "c", "2"), (date(2025, 7, 1), "B", "c", "2"),
-                       (date(2025, 7, 1), "C", "c", "1"), (date(2025, 7, 1), "Y", "c", "1")),
+        "reps": reps(
+            ("A", "T", "farmer"), ("B", "T", "farmer"), ("C", "T", "farmer"), ("Y", "T", "yearly")
+        ),
+        "sales": sales(
+            (date(2025, 7, 1), "A", "c", "2"),
+            (date(2025, 7, 1), "B", "c", "2"),
+            (date(2025, 7, 1), "C", "c", "1"),
+            (date(2025, 7, 1), "Y", "c", "1"),
+        ),
     }
-    roles = {"farmer": {"weights": {"sales": 1}}, "yearly": {"cycle": "year", "weights": {"sales": 1}}}
-    ev = evaluate(one_kpi_scheme({"id": "sales", "value": "SUM(amount)", "target": 2}, roles=roles), data, "2025-Q3")
+    roles = {
+        "farmer": {"weights": {"sales": 1}},
+        "yearly": {"cycle": "year", "weights": {"sales": 1}},
+    }
+    ev = evaluate(
+        one_kpi_scheme({"id": "sales", "value": "SUM(amount)", "target": 2}, roles=roles),
+        data,
+        "2025-Q3",
+    )
     assert ev.reps.select("rep_id", "rank", "due").rows() == [
-        ("A", 1, True), ("B", 1, True), ("C", 3, True), ("Y", None, False)]
+        ("A", 1, True),
+        ("B", 1, True),
+        ("C", 3, True),
+        ("Y", None, False),
+    ]
     assert "Y" not in ev.kpis["rep_id"].to_list()
     assert any(w.code == "not_due" for w in ev.warnings)
 

@@ -39,7 +39,10 @@ def check(
         scheme_file, data = load(inputs, scheme, None)
         frames = {name: table.frame for name, table in data.tables.items()}
         when = resolve_period(scheme_file.scheme, frames["sales"], period)
-        problems = [*data.problems, *row_problems(data, check_references(scheme_file.scheme, frames, when))]
+        problems = [
+            *data.problems,
+            *row_problems(data, check_references(scheme_file.scheme, frames, when)),
+        ]
     if not quiet:
         for note in data.notes:
             err.print(f"[yellow]note:[/yellow] {note}")

@@ -29,27 +29,50 @@ ERRORS_FILE = "errors.xlsx"
 
 InputsArg = Annotated[
     list[Path],
-    typer.Argument(help="A workbook (.xlsx/.xls), a folder of .csv/.parquet files, or several files.",
-                   show_default=False),
+    typer.Argument(
+        help="A workbook (.xlsx/.xls), a folder of .csv/.parquet files, or several files.",
+        show_default=False,
+    ),
 ]
 SchemeOpt = Annotated[
     Path | None,
-    typer.Option("--scheme", "-s", help="The KPI scheme (YAML). Default: ./spm.yaml, else the built-in scheme."),
+    typer.Option(
+        "--scheme",
+        "-s",
+        help="The KPI scheme (YAML). Default: ./spm.yaml, else the built-in scheme.",
+    ),
 ]
 PeriodOpt = Annotated[
     str | None,
-    typer.Option("--period", "-p", help="2025-07, 2025-Q3, 2025-H2 or 2025. Default: the scheme's, else "
-                 "the cycle period holding the latest sale."),
+    typer.Option(
+        "--period",
+        "-p",
+        help="2025-07, 2025-Q3, 2025-H2 or 2025. Default: the scheme's, else "
+        "the cycle period holding the latest sale.",
+    ),
 ]
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder. Default: spm-out/<period>/.")]
-LangOpt = Annotated[str | None, typer.Option("--lang", help="zh or en. Default: the scheme's locale.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the JSON result on stdout and nothing else there.")]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Output folder. Default: spm-out/<period>/.")
+]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="zh or en. Default: the scheme's locale.")
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the JSON result on stdout and nothing else there.")
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Write into a non-empty output folder.")]
 SkipOpt = Annotated[
-    bool, typer.Option("--skip-invalid", help="Skip rows that cannot be read (they are listed) instead of stopping.")
+    bool,
+    typer.Option(
+        "--skip-invalid",
+        help="Skip rows that cannot be read (they are listed) instead of stopping.",
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress or warnings.")]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.", hidden=True)]
+DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="Show a traceback for errors.", hidden=True)
+]
+
 
 @contextmanager
 def user_errors(debug: bool = False) -> Iterator[None]:
@@ -86,7 +109,9 @@ def find_scheme(path: Path | None) -> Path | None:
     return local if local.is_file() else None
 
 
-def load(paths: Sequence[Path], scheme_path: Path | None, lang: str | None) -> tuple[SchemeFile, Inputs]:
+def load(
+    paths: Sequence[Path], scheme_path: Path | None, lang: str | None
+) -> tuple[SchemeFile, Inputs]:
     """The scheme first (validated before any data is read), then the inputs and their columns."""
     if lang is not None and lang not in ("zh", "en"):
         raise UsageError(f"--lang '{lang}' is not one of zh, en")
@@ -94,7 +119,7 @@ def load(paths: Sequence[Path], scheme_path: Path | None, lang: str | None) -> t
     if lang:
         scheme = scheme_file.scheme.model_copy(update={"locale": lang})
         scheme_file = dataclasses.replace(scheme_file, scheme=scheme)
-    inputs = read_inputs(paths, scheme_file.scheme.sources)
+    inputs = read_inputs(paths, {str(name): s for name, s in scheme_file.scheme.sources.items()})
     columns = {name: table.frame.columns for name, table in inputs.tables.items()}
     problems = check_columns(scheme_file, columns)
     if problems:
@@ -108,7 +133,9 @@ def row_problems(inputs: Inputs, issues: Sequence[DataIssue]) -> list[RowProblem
     for issue in issues:
         table = inputs.tables[issue.table]
         header = table.headers.get(issue.column, issue.column)
-        located.append(RowProblem(table.file, table.sheet, issue.row, header, issue.value, issue.reason))
+        located.append(
+            RowProblem(table.file, table.sheet, issue.row, header, issue.value, issue.reason)
+        )
     return located
 
 
@@ -124,13 +151,18 @@ def prepare_out_dir(out_dir: Path, force: bool, keep: str | None = None) -> None
         stale.unlink()
     content = [p for p in out_dir.iterdir() if p.name != keep] if out_dir.is_dir() else []
     if content and not force:
-        raise UsageError(f"output folder '{out_dir}' is not empty — use --force to write into it, "
-                         "or --out to choose another")
+        raise UsageError(
+            f"output folder '{out_dir}' is not empty — use --force to write into it, "
+            "or --out to choose another"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
 
 
 def stop_on_problems(
-    rows: Sequence[RowProblem], references: Sequence[RowProblem], skip_invalid: bool, errors_path: Path
+    rows: Sequence[RowProblem],
+    references: Sequence[RowProblem],
+    skip_invalid: bool,
+    errors_path: Path,
 ) -> None:
     """SPEC §2: unreadable rows stop the run (exit 1) unless --skip-invalid; references that do
     not resolve always stop it. Every problem goes to the errors file, the first ones to stderr."""
@@ -142,7 +174,9 @@ def stop_on_problems(
     if skip_invalid and not references:
         return
     report_problems(problems)
-    hint = "" if references else " Fix them, or run again with --skip-invalid to leave those rows out."
+    hint = (
+        "" if references else " Fix them, or run again with --skip-invalid to leave those rows out."
+    )
     err.print(f"{len(problems)} problem(s) in the data; all are listed in {errors_path}.{hint}")
     raise typer.Exit(1)
 

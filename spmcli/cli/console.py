@@ -29,7 +29,9 @@ def ranked_table(ev: Evaluation, with_kpis: bool = True) -> Table:
     loc = ev.scheme.locale
     weighted = {k for role in ev.scheme.roles.values() for k in role.weights}
     kpis = [k for k in ev.scheme.kpis if k.id in weighted] if with_kpis else []
-    table = Table(title=f"{ev.scheme.name} · {ev.period.label}", header_style="bold", show_lines=False)
+    table = Table(
+        title=f"{ev.scheme.name} · {ev.period.label}", header_style="bold", show_lines=False
+    )
     for key in ("col.rank", "col.rep_id", "col.name", "col.team", "col.role"):
         table.add_column(label(key, loc), no_wrap=True)
     for kpi in kpis:
@@ -41,12 +43,20 @@ def ranked_table(ev: Evaluation, with_kpis: bool = True) -> Table:
         table.add_column(label("col.total_pay", loc), justify="right")
 
     counted = ev.kpis.with_columns(
-        pl.when(pl.col("status") == "informational").then(float("nan")).otherwise(pl.col("score")).alias("score")
+        pl.when(pl.col("status") == "informational")
+        .then(float("nan"))
+        .otherwise(pl.col("score"))
+        .alias("score")
     )
     scores = counted.pivot(on="kpi", index="rep_id", values="score")
-    rows = ev.reps.filter(pl.col("due")).join(scores, on="rep_id", how="left", maintain_order="left")
+    rows = ev.reps.filter(pl.col("due")).join(
+        scores, on="rep_id", how="left", maintain_order="left"
+    )
     for rep in rows.iter_rows(named=True):
-        cells = [Text(str(rep["rank"] or "–")), *(Text(rep[c] or "") for c in ("rep_id", "name", "team", "role_label"))]
+        cells = [
+            Text(str(rep["rank"] or "–")),
+            *(Text(rep[c] or "") for c in ("rep_id", "name", "team", "role_label")),
+        ]
         cells += [score_text(rep.get(kpi.id)) for kpi in kpis]
         cells += [score_text(rep["final_score"], bold=True), Text(rep["grade"] or "–")]
         if pay:
@@ -68,7 +78,9 @@ def grade_table(ev: Evaluation) -> Table:
     table.add_column("")
     for grade in ev.scheme.grades:
         n = counts.get(grade.grade, 0)
-        table.add_row(grade.grade, grade.label, str(n), f"{100 * n / total:.0f}%", "█" * round(30 * n / total))
+        table.add_row(
+            grade.grade, grade.label, str(n), f"{100 * n / total:.0f}%", "█" * round(30 * n / total)
+        )
     return table
 
 

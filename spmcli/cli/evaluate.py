@@ -10,6 +10,7 @@ import typer
 
 from spmcli import __version__
 from spmcli.cli.common import (
+    ERRORS_FILE,
     DebugOpt,
     ForceOpt,
     InputsArg,
@@ -27,7 +28,6 @@ from spmcli.cli.common import (
     prepare_out_dir,
     row_problems,
     sha256_of,
-    ERRORS_FILE,
     stop_on_problems,
     user_errors,
 )
@@ -53,7 +53,7 @@ def evaluate(
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
-    """Apply the KPI scheme: rank the reps, write summary.xlsx, reps/<rep_id>.xlsx and evaluation.json.
+    """Score and rank the reps; write summary.xlsx, reps/<rep_id>.xlsx and evaluation.json.
 
     Examples:
 
@@ -79,7 +79,9 @@ def evaluate(
         run = RunInfo(
             inputs=[(f.path, f.sha256) for f in data.files],
             scheme_path=scheme_file.path,
-            scheme_sha256=sha256_of(Path(scheme_file.path)) if Path(scheme_file.path).is_file() else "",
+            scheme_sha256=sha256_of(Path(scheme_file.path))
+            if Path(scheme_file.path).is_file()
+            else "",
             version=__version__,
             started=started,
             command=" ".join(["spm", *sys.argv[1:]]),
@@ -94,7 +96,12 @@ def evaluate(
         show_evaluation(ev, out)
     if not quiet:
         if ev.warnings:
-            err.print(f"[yellow]{len(ev.warnings)} warning(s)[/yellow] — see the Warnings sheet of summary.xlsx")
-        err.print(f"wrote {target}/summary.xlsx, {target}/reps/ ({ev.reps.height} workbooks), "
-                  f"{target}/evaluation.json")
+            err.print(
+                f"[yellow]{len(ev.warnings)} warning(s)[/yellow] — "
+                "see the Warnings sheet of summary.xlsx"
+            )
+        err.print(
+            f"wrote {target}/summary.xlsx, {target}/reps/ ({ev.reps.height} workbooks), "
+            f"{target}/evaluation.json"
+        )
     raise typer.Exit(0)

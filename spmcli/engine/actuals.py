@@ -36,10 +36,16 @@ def as_float(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 
 
 def compute_actuals(
-    kpi: Kpi, scheme: Scheme, tables: dict[str, pl.DataFrame], period: Period, key: str,
+    kpi: Kpi,
+    scheme: Scheme,
+    tables: dict[str, pl.DataFrame],
+    period: Period,
+    key: str,
     window: str | None = None,
 ) -> Actuals | None:
-    """The KPI's actual per ``key`` over ``window`` (default: the KPI's own); None if its table is absent."""
+    """The KPI's actual per ``key`` over ``window`` (default: the KPI's own).
+
+    None when the KPI's table is not among the inputs."""
     window = window or kpi.window
     if kpi.kind == "growth":
         return _growth(kpi, scheme, tables, period, key, window)
@@ -89,7 +95,11 @@ def _aggregate(
 
 
 def _growth(
-    kpi: Kpi, scheme: Scheme, tables: dict[str, pl.DataFrame], period: Period, key: str,
+    kpi: Kpi,
+    scheme: Scheme,
+    tables: dict[str, pl.DataFrame],
+    period: Period,
+    key: str,
     window: str,
 ) -> Actuals | None:
     base_kpi = scheme.kpi(kpi.of or "")
@@ -158,21 +168,27 @@ def _repurchase_rate(
         pl.col("amount_now").is_not_null().alias("bought_again")
     )
     values = _group(pairs, key, pl.col("bought_again").mean())
-    return Actuals(values, pairs.sort(key, "customer_id").with_columns(pl.lit("prev").alias("window")))
+    return Actuals(
+        values, pairs.sort(key, "customer_id").with_columns(pl.lit("prev").alias("window"))
+    )
 
 
-def _rating(
-    kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str
-) -> Actuals | None:
+def _rating(kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str) -> Actuals | None:
     """The supervisor rating for the KPI's item, mapped through its scale (mean if several)."""
     ratings = tables.get("ratings")
     if ratings is None:
         return None
     rows = ratings.filter(pl.col("item") == kpi.item)
     if "period" in rows.columns:
-        rows = rows.filter(pl.col("period").is_null() | (period_key(pl.col("period")) == period_key(pl.lit(period.label))))
+        rows = rows.filter(
+            pl.col("period").is_null()
+            | (period_key(pl.col("period")) == period_key(pl.lit(period.label)))
+        )
     rows = rows.filter(pl.col(key).is_not_null()).with_columns(
-        pl.col("rating").str.strip_chars().replace_strict(kpi.scale, default=None, return_dtype=pl.Float64).alias("mapped")
+        pl.col("rating")
+        .str.strip_chars()
+        .replace_strict(kpi.scale, default=None, return_dtype=pl.Float64)
+        .alias("mapped")
     )
     values = _group(rows, key, pl.col("mapped").mean())
     return Actuals(values, rows.with_columns(pl.lit("period").alias("window")))

@@ -17,8 +17,13 @@ def composite_scores(scheme: Scheme, kpis: pl.DataFrame) -> tuple[pl.DataFrame, 
     counted = pl.col("status").is_in(COUNTED) & (pl.col("weight") > 0)
     counted_weight = pl.col("weight").filter(counted).sum().over("rep_id")
     kpis = kpis.with_columns(
-        pl.when(counted).then(100 * pl.col("weight") / counted_weight).otherwise(0.0).alias("effective_weight")
-    ).with_columns((pl.col("score").fill_null(0.0) * pl.col("effective_weight") / 100).alias("weighted"))
+        pl.when(counted)
+        .then(100 * pl.col("weight") / counted_weight)
+        .otherwise(0.0)
+        .alias("effective_weight")
+    ).with_columns(
+        (pl.col("score").fill_null(0.0) * pl.col("effective_weight") / 100).alias("weighted")
+    )
     totals = kpis.group_by("rep_id").agg(
         pl.when(counted.any()).then(pl.col("weighted").sum()).alias("composite")
     )
@@ -34,7 +39,9 @@ def grade_and_rank(
         roster.join(totals, on="rep_id", how="left")
         .join(penalties, on="rep_id", how="left")
         .with_columns(pl.col("penalty").fill_null(0.0))
-        .with_columns((pl.col("composite") - pl.col("penalty")).clip(lower_bound=0.0).alias("final_score"))
+        .with_columns(
+            (pl.col("composite") - pl.col("penalty")).clip(lower_bound=0.0).alias("final_score")
+        )
     )
     grade = pl.lit(None, dtype=pl.String)
     grade_label = pl.lit(None, dtype=pl.String)

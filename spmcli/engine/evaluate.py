@@ -63,12 +63,17 @@ def evaluate(
     parts: list[pl.DataFrame] = []
     sources: dict[str, pl.DataFrame] = {}
     team_figures: list[pl.DataFrame] = []
+    source: pl.DataFrame | None
     for kpi in scheme.kpis:
         if kpi.scope == "team":
-            part, source, team = _team_kpi(kpi, scheme, frames, when, roster, period_targets, warnings)
+            part, source, team = _team_kpi(
+                kpi, scheme, frames, when, roster, period_targets, warnings
+            )
             team_figures.append(team)
         else:
-            part, source = _rep_kpi(kpi, scheme, frames, when, roster, period_targets, overrides, warnings)
+            part, source = _rep_kpi(
+                kpi, scheme, frames, when, roster, period_targets, overrides, warnings
+            )
         parts.append(
             part.with_columns(pl.lit(kpi.id).alias("kpi"))
             .select(pl.col(name).cast(dtype) for name, dtype in KPI_COLUMNS.items())
@@ -91,7 +96,9 @@ def evaluate(
         period=when,
         scheme=scheme,
         reps=reps,
-        kpis=kpis.drop("role").sort("rep_id", pl.col("kpi").cast(pl.Enum([k.id for k in scheme.kpis]))),
+        kpis=kpis.drop("role").sort(
+            "rep_id", pl.col("kpi").cast(pl.Enum([k.id for k in scheme.kpis]))
+        ),
         teams=teams,
         sources=sources,
         reconciliation=_reconcile(frames["sales"], roster, when, skipped_rows, warnings),
@@ -101,7 +108,9 @@ def evaluate(
 
 def issue_problem(issue: DataIssue) -> Problem:
     """A DataIssue as a Problem when no file or sheet is known (library use)."""
-    return Problem(f"{issue.table} row {issue.row}, column '{issue.column}'", f"{issue.value!r} {issue.reason}")
+    return Problem(
+        f"{issue.table} row {issue.row}, column '{issue.column}'", f"{issue.value!r} {issue.reason}"
+    )
 
 
 def _credit_rows(
@@ -126,7 +135,10 @@ def _credit_surveys(
     if "rep_id" not in survey.columns:
         survey = survey.with_columns(pl.lit(None, dtype=pl.String).alias("rep_id"))
     owners = (
-        frames["sales"].sort("date", "_row").group_by("customer_id").agg(pl.col("rep_id").last().alias("_owner"))
+        frames["sales"]
+        .sort("date", "_row")
+        .group_by("customer_id")
+        .agg(pl.col("rep_id").last().alias("_owner"))
     )
     customers = frames.get("customers")
     if customers is not None and "rep_id" in customers.columns:
@@ -134,22 +146,33 @@ def _credit_surveys(
         owners = owners.join(assigned, on="customer_id", how="full", coalesce=True).select(
             "customer_id", pl.coalesce("_assigned", "_owner").alias("_owner")
         )
-    credited = survey.join(owners, on="customer_id", how="left").with_columns(
-        pl.coalesce("rep_id", "_owner").alias("rep_id")
-    ).drop("_owner")
+    credited = (
+        survey.join(owners, on="customer_id", how="left")
+        .with_columns(pl.coalesce("rep_id", "_owner").alias("rep_id"))
+        .drop("_owner")
+    )
     lost = credited.filter(pl.col("rep_id").is_null())
     if lost.height:
         rows = ", ".join(str(r) for r in lost["_row"].head(10))
         warnings.append(
-            Warning_("survey_without_rep", f"{lost.height} satisfaction survey(s) name no rep and their "
-                     f"customer has no rep either; they count for nobody (rows {rows})")
+            Warning_(
+                "survey_without_rep",
+                f"{lost.height} satisfaction survey(s) name no rep and their "
+                f"customer has no rep either; they count for nobody (rows {rows})",
+            )
         )
     return credited
 
 
 def _rep_kpi(
-    kpi: Kpi, scheme: Scheme, frames: dict[str, pl.DataFrame], when: Period, roster: pl.DataFrame,
-    period_targets: pl.DataFrame, overrides: pl.DataFrame, warnings: list[Warning_],
+    kpi: Kpi,
+    scheme: Scheme,
+    frames: dict[str, pl.DataFrame],
+    when: Period,
+    roster: pl.DataFrame,
+    period_targets: pl.DataFrame,
+    overrides: pl.DataFrame,
+    warnings: list[Warning_],
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     actuals = compute_actuals(kpi, scheme, frames, when, "rep_id")
     values = _on_roster(roster.select("rep_id"), "rep_id", kpi, actuals, warnings)
@@ -161,8 +184,13 @@ def _rep_kpi(
             pl.col("value").is_not_null().alias("adjusted"),
             pl.coalesce("value", "actual").alias("actual"),
             pl.when(pl.col("value").is_not_null())
-            .then(pl.format("adjusted: {} (data gave {})", pl.col("reason").fill_null("no reason given"),
-                            pl.col("actual").round(2)))
+            .then(
+                pl.format(
+                    "adjusted: {} (data gave {})",
+                    pl.col("reason").fill_null("no reason given"),
+                    pl.col("actual").round(2),
+                )
+            )
             .alias("note"),
         )
     )
@@ -170,20 +198,32 @@ def _rep_kpi(
 
 
 def _team_kpi(
-    kpi: Kpi, scheme: Scheme, frames: dict[str, pl.DataFrame], when: Period, roster: pl.DataFrame,
-    period_targets: pl.DataFrame, warnings: list[Warning_],
+    kpi: Kpi,
+    scheme: Scheme,
+    frames: dict[str, pl.DataFrame],
+    when: Period,
+    roster: pl.DataFrame,
+    period_targets: pl.DataFrame,
+    warnings: list[Warning_],
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """SPEC §4 scope: team — the `of` KPI over the whole team, target the members' sum;
     every member gets the team's figures. Returns the per-rep part, the members' breakdown
     (the sources) and the team figures."""
     of = scheme.kpi(kpi.of or "")
     teams = roster.select(pl.col("team").replace("", None).alias(TEAM_KEY)).drop_nulls().unique()
-    team_actuals = _on_roster(teams, TEAM_KEY, of, compute_actuals(of, scheme, frames, when, TEAM_KEY), warnings)
-    members = roster.select("rep_id", "name", pl.col("team").replace("", None).alias(TEAM_KEY)).join(
-        rep_targets(of, period_targets, roster), on="rep_id", how="left"
+    team_actuals = _on_roster(
+        teams, TEAM_KEY, of, compute_actuals(of, scheme, frames, when, TEAM_KEY), warnings
     )
-    member_actuals = _on_roster(roster.select("rep_id"), "rep_id", of,
-                                compute_actuals(of, scheme, frames, when, "rep_id"), [])
+    members = roster.select(
+        "rep_id", "name", pl.col("team").replace("", None).alias(TEAM_KEY)
+    ).join(rep_targets(of, period_targets, roster), on="rep_id", how="left")
+    member_actuals = _on_roster(
+        roster.select("rep_id"),
+        "rep_id",
+        of,
+        compute_actuals(of, scheme, frames, when, "rep_id"),
+        [],
+    )
     team_targets = members.group_by(TEAM_KEY).agg(
         pl.when(pl.col("target").is_not_null().any()).then(pl.col("target").sum()).alias("target")
     )
@@ -198,11 +238,18 @@ def _team_kpi(
     )
     breakdown = (
         members.join(member_actuals, on="rep_id", how="left")
-        .select(TEAM_KEY, pl.col("rep_id").alias("member_id"), pl.col("name").alias("member_name"),
-                "actual", "target")
+        .select(
+            TEAM_KEY,
+            pl.col("rep_id").alias("member_id"),
+            pl.col("name").alias("member_name"),
+            "actual",
+            "target",
+        )
         .drop_nulls(TEAM_KEY)
     )
-    viewers = roster.select("rep_id", pl.col("team").replace("", None).alias(TEAM_KEY)).drop_nulls(TEAM_KEY)
+    viewers = roster.select("rep_id", pl.col("team").replace("", None).alias(TEAM_KEY)).drop_nulls(
+        TEAM_KEY
+    )
     sources = viewers.join(breakdown, on=TEAM_KEY).with_columns(pl.lit("period").alias("window"))
     team_out = team.with_columns(achievement(kpi)).select(
         pl.col(TEAM_KEY).alias("team"),
@@ -218,8 +265,14 @@ def _on_roster(
 ) -> pl.DataFrame:
     """The actual for every key; 0 for a plain SUM/COUNT without rows, else null."""
     if actuals is None:
-        warnings.append(Warning_("missing_table", f"KPI {kpi.id}: table '{kpi.table}' is not in the "
-                                 "inputs, so it is N/A for everyone", kpi=kpi.id))
+        warnings.append(
+            Warning_(
+                "missing_table",
+                f"KPI {kpi.id}: table '{kpi.table}' is not in the "
+                "inputs, so it is N/A for everyone",
+                kpi=kpi.id,
+            )
+        )
         return keys.with_columns(pl.lit(None, dtype=pl.Float64).alias("actual"))
     values = keys.join(actuals.values, on=key, how="left")
     if zero_when_empty(kpi):
@@ -230,53 +283,87 @@ def _on_roster(
 def composite_input(scheme: Scheme, kpis: pl.DataFrame) -> pl.DataFrame:
     """Attach each rep's role weight and the KPI's status (SPEC §4 Missing targets)."""
     weights = pl.DataFrame(
-        [(role_id, kpi_id, float(w)) for role_id, role in scheme.roles.items() for kpi_id, w in role.weights.items()],
+        [
+            (role_id, kpi_id, float(w))
+            for role_id, role in scheme.roles.items()
+            for kpi_id, w in role.weights.items()
+        ],
         schema={"role": pl.String, "kpi": pl.String, "weight": pl.Float64},
         orient="row",
     )
     needs_target = [k.id for k in scheme.kpis if k.needs_target]
     zero_policy = scheme.missing_target == "zero"
-    kpis = kpis.join(weights, on=["role", "kpi"], how="left").with_columns(pl.col("weight").fill_null(0.0))
+    kpis = kpis.join(weights, on=["role", "kpi"], how="left").with_columns(
+        pl.col("weight").fill_null(0.0)
+    )
     no_target = pl.col("kpi").is_in(needs_target) & ~(pl.col("target") > 0).fill_null(False)
     status = (
-        pl.when(pl.col("weight") == 0).then(pl.lit("informational"))
-        .when(no_target & zero_policy).then(pl.lit("zero_target"))
-        .when(no_target).then(pl.lit("no_target"))
-        .when(pl.col("score").is_null()).then(pl.lit("no_data"))
-        .when(pl.col("adjusted")).then(pl.lit("adjusted"))
+        pl.when(pl.col("weight") == 0)
+        .then(pl.lit("informational"))
+        .when(no_target & zero_policy)
+        .then(pl.lit("zero_target"))
+        .when(no_target)
+        .then(pl.lit("no_target"))
+        .when(pl.col("score").is_null())
+        .then(pl.lit("no_data"))
+        .when(pl.col("adjusted"))
+        .then(pl.lit("adjusted"))
         .otherwise(pl.lit("scored"))
     )
-    return kpis.with_columns(status.alias("status")).with_columns(
-        pl.when(pl.col("status") == "zero_target").then(0.0).otherwise(pl.col("score")).alias("score"),
-        pl.when(pl.col("status") == "no_target")
-        .then(pl.coalesce("note", pl.lit("no target for this period")))
-        .when(pl.col("status") == "zero_target")
-        .then(pl.lit("no target for this period: scored 0 (missing_target: zero)"))
-        .when(pl.col("status") == "no_data")
-        .then(pl.coalesce("note", pl.lit("no data to compute it from")))
-        .otherwise(pl.col("note"))
-        .alias("note"),
-    ).drop("adjusted")
+    return (
+        kpis.with_columns(status.alias("status"))
+        .with_columns(
+            pl.when(pl.col("status") == "zero_target")
+            .then(0.0)
+            .otherwise(pl.col("score"))
+            .alias("score"),
+            pl.when(pl.col("status") == "no_target")
+            .then(pl.coalesce("note", pl.lit("no target for this period")))
+            .when(pl.col("status") == "zero_target")
+            .then(pl.lit("no target for this period: scored 0 (missing_target: zero)"))
+            .when(pl.col("status") == "no_data")
+            .then(pl.coalesce("note", pl.lit("no data to compute it from")))
+            .otherwise(pl.col("note"))
+            .alias("note"),
+        )
+        .drop("adjusted")
+    )
 
 
 def _policy_and_warnings(scheme: Scheme, kpis: pl.DataFrame, warnings: list[Warning_]) -> None:
     """List every weighted N/A KPI; stop when the scheme says missing targets are errors."""
-    missing = kpis.filter(pl.col("status").is_in(["no_target", "no_data", "zero_target"])).sort("rep_id", "kpi")
+    missing = kpis.filter(pl.col("status").is_in(["no_target", "no_data", "zero_target"])).sort(
+        "rep_id", "kpi"
+    )
     if scheme.missing_target == "error":
         lacking = missing.filter(pl.col("status") == "no_target")
         if lacking.height:
-            raise DataError([
-                Problem(f"rep {rep_id}", f"KPI {kpi} has no target", "add it to the targets table, or set "
-                        "missing_target: renormalize in the scheme")
-                for rep_id, kpi in lacking.select("rep_id", "kpi").iter_rows()
-            ])
-    for rep_id, kpi_id, status, note in missing.select("rep_id", "kpi", "status", "note").iter_rows():
+            raise DataError(
+                [
+                    Problem(
+                        f"rep {rep_id}",
+                        f"KPI {kpi} has no target",
+                        "add it to the targets table, or set "
+                        "missing_target: renormalize in the scheme",
+                    )
+                    for rep_id, kpi in lacking.select("rep_id", "kpi").iter_rows()
+                ]
+            )
+    for rep_id, kpi_id, status, note in missing.select(
+        "rep_id", "kpi", "status", "note"
+    ).iter_rows():
         text = "N/A" if status != "zero_target" else "0"
-        warnings.append(Warning_(status, f"rep {rep_id}: KPI {kpi_id} is {text} — {note}", rep_id, kpi_id))
+        warnings.append(
+            Warning_(status, f"rep {rep_id}: KPI {kpi_id} is {text} — {note}", rep_id, kpi_id)
+        )
 
 
 def _reconcile(
-    sales: pl.DataFrame, roster: pl.DataFrame, when: Period, skipped_rows: int, warnings: list[Warning_]
+    sales: pl.DataFrame,
+    roster: pl.DataFrame,
+    when: Period,
+    skipped_rows: int,
+    warnings: list[Warning_],
 ) -> Reconciliation:
     """SPEC §2: sales in the period = credited to reps on the roster + unassigned."""
     in_period = sales.filter(pl.col("date").is_between(when.start, when.end))
@@ -290,7 +377,14 @@ def _reconcile(
     money = {k: Decimal(str(totals[k] or 0)) for k in ("all", "credited", "unassigned")}
     if totals["lines"]:
         strays = in_period.filter(~on_roster)["rep_id"].unique().sort().to_list()
-        warnings.append(Warning_("unassigned_sales", f"{totals['lines']} sales line(s) in {when.label} "
-                                 f"worth {money['unassigned']:,.2f} belong to reps not on the roster "
-                                 f"({', '.join(map(str, strays))}); shown as unassigned"))
-    return Reconciliation(money["all"], money["credited"], money["unassigned"], int(totals["lines"]), skipped_rows)
+        warnings.append(
+            Warning_(
+                "unassigned_sales",
+                f"{totals['lines']} sales line(s) in {when.label} "
+                f"worth {money['unassigned']:,.2f} belong to reps not on the roster "
+                f"({', '.join(map(str, strays))}); shown as unassigned",
+            )
+        )
+    return Reconciliation(
+        money["all"], money["credited"], money["unassigned"], int(totals["lines"]), skipped_rows
+    )

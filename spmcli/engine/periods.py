@@ -27,7 +27,9 @@ def parse_period(label: str) -> Period:
     month, quarter, half = match.group(2), match.group(3), match.group(4)
     if month is not None:
         if not 1 <= int(month) <= 12:
-            raise UsageError([Problem("period", f"'{label}' has no month {month}", "months are 01 to 12")])
+            raise UsageError(
+                [Problem("period", f"'{label}' has no month {month}", "months are 01 to 12")]
+            )
         return _period("month", year, int(month))
     if quarter is not None:
         return _period("quarter", year, 3 * int(quarter) - 2)

@@ -25,8 +25,11 @@ def build_roster(
     reps = tables.get("reps")
     if reps is None:
         warnings.append(
-            Warning_("no_reps_table", "no reps table: the roster is the reps found in sales, "
-                     f"all with the default role '{scheme.default_role}'")
+            Warning_(
+                "no_reps_table",
+                "no reps table: the roster is the reps found in sales, "
+                f"all with the default role '{scheme.default_role}'",
+            )
         )
         reps = tables["sales"].select("rep_id").unique().sort("rep_id")
     for column in ROSTER_COLUMNS:
@@ -36,7 +39,9 @@ def build_roster(
         reps = reps.with_columns(pl.lit(None, dtype=pl.Decimal(38, 6)).alias("target_bonus"))
 
     role_names = {normalize(role_id): role_id for role_id in scheme.roles}
-    role_names.update({normalize(r.label): role_id for role_id, r in scheme.roles.items() if r.label})
+    role_names.update(
+        {normalize(r.label): role_id for role_id, r in scheme.roles.items() if r.label}
+    )
     lookup = pl.DataFrame(
         {"_role_key": list(role_names), "_role_id": list(role_names.values())},
         schema={"_role_key": pl.String, "_role_id": pl.String},

@@ -14,7 +14,13 @@ def achievement(kpi: Kpi) -> pl.Expr:
     usable = (target > 0) & actual.is_not_null()
     if kpi.direction == "lower_is_better":
         # Nothing at all (0 complaints) against a positive target is the best possible result.
-        return pl.when(usable & (actual <= 0)).then(best_achievement(kpi)).when(usable).then(ratio).alias("achievement")
+        return (
+            pl.when(usable & (actual <= 0))
+            .then(best_achievement(kpi))
+            .when(usable)
+            .then(ratio)
+            .alias("achievement")
+        )
     return pl.when(usable).then(ratio).otherwise(None).alias("achievement")
 
 
@@ -30,11 +36,10 @@ def score(kpi: Kpi) -> pl.Expr:
         return pl.col("actual").alias("score")
     if rule.method == "bands":
         x = pl.col("actual") if rule.on == "value" else pl.col("achievement")
-        bands = sorted(rule.bands, key=lambda band: band[0], reverse=True)
-        chain = pl.when(x.is_null()).then(None)
-        for threshold, points in bands:
-            chain = chain.when(x >= threshold).then(pl.lit(float(points)))
-        return chain.otherwise(0.0).alias("score")
+        scored: pl.Expr = pl.lit(0.0)  # below every band
+        for threshold, points in sorted(rule.bands):  # lowest first, so the highest is tested first
+            scored = pl.when(x >= threshold).then(pl.lit(float(points))).otherwise(scored)
+        return pl.when(x.is_null()).then(None).otherwise(scored).alias("score")
     x = pl.col("achievement")
     return (
         pl.when(x.is_null())

@@ -29,7 +29,8 @@ def targets_in_period(scheme: Scheme, targets: pl.DataFrame | None, period: Peri
     rows = targets
     if "period" in rows.columns:
         rows = rows.filter(
-            pl.col("period").is_null() | (period_key(pl.col("period")) == period_key(pl.lit(period.label)))
+            pl.col("period").is_null()
+            | (period_key(pl.col("period")) == period_key(pl.lit(period.label)))
         )
     return rows.with_columns(
         kpi_key(pl.col("kpi")).replace_strict(kpi_lookup(scheme), default=None).alias("kpi")
@@ -44,7 +45,9 @@ def rep_targets(kpi: Kpi, period_targets: pl.DataFrame, roster: pl.DataFrame) ->
     return roster.select("rep_id").join(found, on="rep_id", how="left")
 
 
-def check_references(scheme: Scheme, tables: dict[str, pl.DataFrame], period: Period) -> list[DataIssue]:
+def check_references(
+    scheme: Scheme, tables: dict[str, pl.DataFrame], period: Period
+) -> list[DataIssue]:
     """Data that points at something that does not exist, or says one thing twice.
 
     These stop the run (exit 1) because going on would silently drop an approved
@@ -60,10 +63,16 @@ def check_references(scheme: Scheme, tables: dict[str, pl.DataFrame], period: Pe
         rows = targets_in_period(scheme, targets, period)
         unknown = targets.join(rows.filter(pl.col("kpi").is_null()).select("_row"), on="_row")
         issues += _issues(unknown, "targets", "kpi", f"is not a KPI of the scheme ({known_kpis})")
-        dupes = rows.filter(pl.col("kpi").is_not_null() & pl.struct("rep_id", "kpi").is_duplicated())
+        dupes = rows.filter(
+            pl.col("kpi").is_not_null() & pl.struct("rep_id", "kpi").is_duplicated()
+        )
         dupes = dupes.filter(pl.col("_row") != pl.col("_row").min().over("rep_id", "kpi"))
-        issues += _issues(dupes, "targets", "rep_id",
-                          f"has a second target for the same KPI in {period.label}; keep one row")
+        issues += _issues(
+            dupes,
+            "targets",
+            "rep_id",
+            f"has a second target for the same KPI in {period.label}; keep one row",
+        )
 
     adjustments = tables.get("adjustments")
     if adjustments is not None:
@@ -75,19 +84,33 @@ def check_references(scheme: Scheme, tables: dict[str, pl.DataFrame], period: Pe
             resolved = named.with_columns(
                 kpi_key(pl.col("kpi")).replace_strict(lookup, default=None).alias("_kpi")
             )
-            issues += _issues(resolved.filter(pl.col("_kpi").is_null()), "adjustments", "kpi",
-                              f"is not a KPI of the scheme ({known_kpis})")
+            issues += _issues(
+                resolved.filter(pl.col("_kpi").is_null()),
+                "adjustments",
+                "kpi",
+                f"is not a KPI of the scheme ({known_kpis})",
+            )
             if "value" not in adjustments.columns:
-                issues += _issues(named, "adjustments", "kpi", "names a KPI but the table has no value column")
+                issues += _issues(
+                    named, "adjustments", "kpi", "names a KPI but the table has no value column"
+                )
             else:
-                issues += _issues(named.filter(pl.col("value").is_null()), "adjustments", "kpi",
-                                  "names a KPI but its value is empty; give the corrected actual")
+                issues += _issues(
+                    named.filter(pl.col("value").is_null()),
+                    "adjustments",
+                    "kpi",
+                    "names a KPI but its value is empty; give the corrected actual",
+                )
                 again = resolved.filter(
                     pl.col("_kpi").is_not_null()
                     & (pl.col("_row") != pl.col("_row").min().over("rep_id", "_kpi"))
                 )
-                issues += _issues(again, "adjustments", "kpi",
-                                  "adjusts the same rep's KPI a second time; keep one row")
+                issues += _issues(
+                    again,
+                    "adjustments",
+                    "kpi",
+                    "adjusts the same rep's KPI a second time; keep one row",
+                )
 
     ratings = tables.get("ratings")
     if ratings is not None:
@@ -96,8 +119,12 @@ def check_references(scheme: Scheme, tables: dict[str, pl.DataFrame], period: Pe
                 continue
             rows = ratings.filter(pl.col("item") == kpi.item)
             unmapped = rows.filter(~pl.col("rating").str.strip_chars().is_in(list(kpi.scale)))
-            issues += _issues(unmapped, "ratings", "rating",
-                              f"is not on the scale of KPI {kpi.id} ({', '.join(kpi.scale)})")
+            issues += _issues(
+                unmapped,
+                "ratings",
+                "rating",
+                f"is not on the scale of KPI {kpi.id} ({', '.join(kpi.scale)})",
+            )
     return issues
 
 
@@ -114,11 +141,21 @@ def adjustments_for(
     """Penalty points per rep (``rep_id, penalty, penalty_reason``) and KPI overrides
     (``rep_id, kpi, value, reason``)."""
     penalties_schema = {"rep_id": pl.String, "penalty": pl.Float64, "penalty_reason": pl.String}
-    overrides_schema = {"rep_id": pl.String, "kpi": pl.String, "value": pl.Float64, "reason": pl.String}
+    overrides_schema = {
+        "rep_id": pl.String,
+        "kpi": pl.String,
+        "value": pl.Float64,
+        "reason": pl.String,
+    }
     if adjustments is None:
         return pl.DataFrame(schema=penalties_schema), pl.DataFrame(schema=overrides_schema)
     rows = adjustments
-    for column, dtype in (("points", pl.Float64), ("kpi", pl.String), ("value", pl.Float64), ("reason", pl.String)):
+    for column, dtype in (
+        ("points", pl.Float64),
+        ("kpi", pl.String),
+        ("value", pl.Float64),
+        ("reason", pl.String),
+    ):
         if column not in rows.columns:
             rows = rows.with_columns(pl.lit(None, dtype=dtype).alias(column))
     penalties = (
@@ -132,7 +169,9 @@ def adjustments_for(
     )
     overrides = (
         rows.filter(pl.col("kpi").is_not_null() & pl.col("value").is_not_null())
-        .with_columns(kpi_key(pl.col("kpi")).replace_strict(kpi_lookup(scheme), default=None).alias("kpi"))
+        .with_columns(
+            kpi_key(pl.col("kpi")).replace_strict(kpi_lookup(scheme), default=None).alias("kpi")
+        )
         .filter(pl.col("kpi").is_not_null())
         .select(*overrides_schema)
     )

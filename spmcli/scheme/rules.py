@@ -492,8 +492,7 @@ def rule_period(sf: SchemeFile) -> list[Problem]:
     try:
         parse_period(sf.scheme.period)
     except UsageError as exc:
-        reason = exc.problems[0]
-        return [sf.problem(("period",), reason.message, getattr(reason, "hint", ""))]
+        return [sf.problem(("period",), p.message, p.hint) for p in exc.problems if isinstance(p, Problem)]
     return []
 
 
