@@ -50,13 +50,26 @@ def _no_errors(text: pl.Series) -> pl.Series:
 
 def _tiered(
     text: pl.Series,
-    fast: Callable[[pl.Expr], pl.Expr],
+    tiers: list[Callable[[pl.Expr], pl.Expr]],
     full: Callable[[pl.Series], Parsed],
     dtype: pl.DataType,
 ) -> Parsed:
-    """``fast`` on every cell, then ``full`` on the few non-empty cells ``fast`` left null."""
-    value = pl.select(fast(pl.lit(text)).cast(dtype).alias(text.name)).to_series()
-    rest = (value.is_null() & text.is_not_null()).arg_true()
+    """Each cheap tier on the cells the tiers before it left null, then ``full`` on the rest.
+
+    A tier maps text to a value or null and never reports an error; it must only
+    accept cells that ``full`` would read the same way.
+    """
+    value = pl.Series(text.name, [None] * len(text), dtype=dtype)
+    rest = text.is_not_null().arg_true()
+    for tier in tiers:
+        if len(rest) == 0:
+            break
+        if len(rest) == len(text):  # every cell: no need to gather and scatter
+            value = pl.select(tier(pl.lit(text)).cast(dtype).alias(text.name)).to_series()
+        else:
+            found = pl.select(tier(pl.lit(text.gather(rest))).cast(dtype)).to_series()
+            value = value.scatter(rest, found)
+        rest = (value.is_null() & text.is_not_null()).arg_true()
     error = _no_errors(text)
     if len(rest):
         parsed = full(text.gather(rest))
@@ -92,9 +105,10 @@ def parse_text(text: pl.Series) -> Parsed:
     Leading zeros stay (``00123`` is an id, not a number), and text that looks like
     a formula (``=1+1``) is just text.
     """
+    # Only text with a '.' and a final 0 can be '123.0': two cheap tests come first.
     return _tiered(
         text,
-        lambda t: pl.when(~t.str.contains(_INTEGRAL)).then(t),
+        [lambda t: pl.when(~t.str.ends_with("0") | ~t.str.contains(".", literal=True)).then(t)],
         lambda t: Parsed(t.str.replace(_INTEGRAL, "${1}"), _no_errors(t)),
         pl.String(),
     )
@@ -126,17 +140,23 @@ _NUMBER = (
     r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)?(?P<frac>\.[0-9]*)?(?P<exp>[eE][-+]?[0-9]+)?"
     rf"{_CURRENCY_AFTER}?(?P<s3>-)?(?P<pct>%)?(?P<close>\))?{_CURRENCY_AFTER}?$"
 )
-_SIMPLE_NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?$"
 
 
-def _simple_number(text: pl.Expr) -> pl.Expr:
-    """A plain number of at most 15 characters ('-1234.56'), else null: the fast tier.
+def _plain_decimal(text: pl.Expr) -> pl.Expr:
+    """The fast tier for money: a plain number of at most 15 characters, else null.
 
-    At most 15 characters means at most 15 significant digits, so the text is the
-    value exactly as a spreadsheet shows it.
+    Polars' decimal cast reads only plain numbers ('-1234.56', '1e5'; not '1,234',
+    ' 5' or 'inf'), and 15 characters hold at most 15 significant digits, so the
+    value is exactly what a spreadsheet shows.
     """
-    simple = text.str.contains(_SIMPLE_NUMBER) & (text.str.len_bytes() <= EXCEL_DIGITS)
-    return pl.when(simple).then(text)
+    return pl.when(text.str.len_bytes() <= EXCEL_DIGITS).then(text.cast(MONEY, strict=False))
+
+
+def _plain_float(text: pl.Expr) -> pl.Expr:
+    """The fast tier for numbers: ``_plain_decimal``'s rule, finite floats only."""
+    short = pl.when(text.str.len_bytes() <= EXCEL_DIGITS).then(text)
+    value = short.cast(pl.Float64, strict=False)
+    return pl.when(value.is_finite()).then(value)
 
 
 def _numbers(text: pl.Series) -> pl.DataFrame:
@@ -198,7 +218,7 @@ def _numbers(text: pl.Series) -> pl.DataFrame:
 
 def parse_money(text: pl.Series) -> Parsed:
     """An exact amount as Decimal(38, 6): '¥1,234.50', '(1,234.00)', '1234-', '１２３．５'."""
-    return _tiered(text, _simple_number, _parse_money_full, MONEY)
+    return _tiered(text, [_plain_decimal], _parse_money_full, MONEY)
 
 
 def _parse_money_full(text: pl.Series) -> Parsed:
@@ -223,7 +243,7 @@ def parse_number(text: pl.Series, *, percent: bool = False) -> Parsed:
     """A Float64 read as tolerantly as money; with ``percent``, '12%' is 0.12."""
     return _tiered(
         text,
-        _simple_number,
+        [_plain_float],
         lambda rest: _parse_number_full(rest, percent=percent),
         pl.Float64(),
     )
@@ -265,7 +285,7 @@ def is_numeric(text: pl.Series) -> bool:
         return False
     if pl.select(pl.lit(present).str.contains(r"^-?0[0-9]").any()).item():
         return False
-    fast = pl.select(_simple_number(pl.lit(present))).to_series()
+    fast = pl.select(_plain_float(pl.lit(present))).to_series()
     rest = present.filter(fast.is_null())
     if len(rest) == 0:
         return True
@@ -315,10 +335,15 @@ def _in_range(date: pl.Expr) -> pl.Expr:
     return pl.when(date.dt.year().is_between(MIN_YEAR, MAX_YEAR)).then(date)
 
 
-def _fast_date(text: pl.Expr) -> pl.Expr:
-    """The fast tier: Excel date cells ('2025-07-01 00:00:00') and ISO text ('2025-07-01')."""
-    cell = text.str.strptime(pl.Datetime("us"), _EXCEL_DATETIME, strict=False).dt.date()
-    return _in_range(pl.coalesce(cell, text.str.to_date("%Y-%m-%d", strict=False)))
+def _excel_date_cell(text: pl.Expr) -> pl.Expr:
+    """The first fast tier: the text of an Excel date cell, '2025-07-01 00:00:00'."""
+    cell = text.str.strptime(pl.Datetime("us"), _EXCEL_DATETIME, strict=False)
+    return _in_range(cell.dt.date())
+
+
+def _iso_date(text: pl.Expr) -> pl.Expr:
+    """The second fast tier: ISO text, '2025-07-01', as CSV and Parquet exports write it."""
+    return _in_range(text.str.to_date("%Y-%m-%d", strict=False))
 
 
 def _date_fields(pattern: str) -> list[pl.Expr]:
@@ -359,13 +384,13 @@ def parse_date(text: pl.Series, *, date_format: str | None = None, table: str = 
     (a strftime format such as '%d/%m/%Y', from the table's ``sources`` entry),
     which is tried before every other form when given.
     """
+    tiers: list[Callable[[pl.Expr], pl.Expr]] = [_excel_date_cell, _iso_date]
     if date_format:
-        fast: Callable[[pl.Expr], pl.Expr] = lambda t: _in_range(  # noqa: E731
-            t.str.strptime(pl.Datetime("us"), date_format, strict=False).dt.date()
-        )
-    else:
-        fast = _fast_date
-    return _tiered(text, fast, lambda rest: _parse_date_full(rest, date_format, table), pl.Date())
+        given = date_format
+        tiers = [
+            lambda t: _in_range(t.str.strptime(pl.Datetime("us"), given, strict=False).dt.date())
+        ]
+    return _tiered(text, tiers, lambda rest: _parse_date_full(rest, date_format, table), pl.Date())
 
 
 def _parse_date_full(text: pl.Series, date_format: str | None, table: str) -> Parsed:

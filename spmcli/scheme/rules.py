@@ -492,7 +492,11 @@ def rule_period(sf: SchemeFile) -> list[Problem]:
     try:
         parse_period(sf.scheme.period)
     except UsageError as exc:
-        return [sf.problem(("period",), p.message, p.hint) for p in exc.problems if isinstance(p, Problem)]
+        return [
+            sf.problem(("period",), p.message, p.hint)
+            for p in exc.problems
+            if isinstance(p, Problem)
+        ]
     return []
 
 
