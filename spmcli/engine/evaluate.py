@@ -13,6 +13,7 @@ import polars as pl
 
 from spmcli.engine.actuals import Actuals, compute_actuals, zero_when_empty
 from spmcli.engine.composite import composite_scores, grade_and_rank, team_summary
+from spmcli.engine.pay import compute_pay
 from spmcli.engine.periods import parse_period, period_containing
 from spmcli.engine.result import DataIssue, Evaluation, Period, Reconciliation, Warning_
 from spmcli.engine.roster import build_roster
@@ -47,8 +48,14 @@ def evaluate(
     tables: Mapping[str, pl.DataFrame],
     period: str | None = None,
     skipped_rows: int = 0,
+    what_if: Mapping[str, float] | None = None,
 ) -> Evaluation:
-    """Score every due rep of the roster for the period, as the scheme says."""
+    """Score every due rep of the roster for the period, as the scheme says.
+
+    ``what_if`` scales KPI actuals by a factor (``{"sales": 1.1}``) before scoring and pay,
+    and team KPIs of a scaled KPI with them, to answer "what would I earn at 110 %?".
+    """
+    scaling = dict(what_if or {})
     frames = dict(tables)
     when = resolve_period(scheme, frames["sales"], period)
     issues = check_references(scheme, frames, when)
@@ -74,8 +81,9 @@ def evaluate(
             part, source = _rep_kpi(
                 kpi, scheme, frames, when, roster, period_targets, overrides, warnings
             )
+        factor = scaling.get(kpi.id, scaling.get(kpi.of or "", 1.0) if kpi.scope == "team" else 1.0)
         parts.append(
-            part.with_columns(pl.lit(kpi.id).alias("kpi"))
+            part.with_columns(pl.lit(kpi.id).alias("kpi"), pl.col("actual") * factor)
             .select(pl.col(name).cast(dtype) for name, dtype in KPI_COLUMNS.items())
             .with_columns(achievement(kpi))
             .with_columns(score(kpi))
@@ -89,6 +97,7 @@ def evaluate(
     _policy_and_warnings(scheme, kpis, warnings)
     kpis, totals = composite_scores(scheme, kpis)
     reps = grade_and_rank(scheme, roster, totals, penalties)
+    reps, pay = compute_pay(scheme, reps, kpis, warnings)
     for rep_id in reps.filter(pl.col("due") & pl.col("composite").is_null())["rep_id"]:
         warnings.append(Warning_("nothing_scored", f"rep {rep_id}: no KPI could be scored", rep_id))
     teams = team_summary(reps, team_figures)
@@ -103,6 +112,7 @@ def evaluate(
         sources=sources,
         reconciliation=_reconcile(frames["sales"], roster, when, skipped_rows, warnings),
         warnings=warnings,
+        pay=pay,
     )
 
 

@@ -8,7 +8,9 @@ Frames and their columns
     rep_id, name, team, role, role_label, manager, region (all String),
     due (Boolean: the rep's cycle is evaluated in this run),
     composite, penalty, final_score (Float64; null when not due or nothing scored),
-    grade, grade_label (String), rank, team_rank (Int64).
+    grade, grade_label (String), rank, team_rank (Int64);
+    with a ``pay`` section in the scheme also bonus, commission, team_pool, total_pay
+    (Decimal(38, 2), null for reps not due). ``pay`` holds how each part was reached.
 
 ``kpis`` — one row per (rep, KPI), every KPI of the scheme for every due rep:
     rep_id, kpi (String), actual, target, achievement, score (Float64, null = N/A),
@@ -36,6 +38,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 if TYPE_CHECKING:
+    from spmcli.engine.pay import PayDetail
     from spmcli.scheme.model import Scheme
 
 STATUSES = (
@@ -89,6 +92,7 @@ class Evaluation:
     sources: dict[str, pl.DataFrame]
     reconciliation: Reconciliation
     warnings: list[Warning_] = field(default_factory=list)
+    pay: PayDetail | None = None
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,48 @@ class Feedback(Strict):
     appeal_days: int = Field(default=7, ge=0)
 
 
+class Bonus(Strict):
+    """A bonus: ``base`` × a multiplier read off a curve of ``points`` at ``on`` (SPEC §4 Pay)."""
+
+    base: float | str  # an amount, or a reps column such as target_bonus
+    on: str = "final_score"  # final_score, or a KPI id whose achievement drives the curve
+    mode: Literal["linear", "step"] = "linear"
+    points: list[tuple[float, float]] = Field(min_length=1)
+    cap: float | None = Field(default=None, ge=0)
+
+
+class Tier(Strict):
+    """A commission tier that starts at an achievement (inclusive)."""
+
+    start: float = Field(alias="from", ge=0)
+    rate: float = Field(ge=0)
+
+
+class Commission(Strict):
+    """Commission on a KPI's actual, by tiers of achievement (``marginal`` or ``whole``)."""
+
+    kpi: str
+    mode: Literal["marginal", "whole"] = "marginal"
+    tiers: list[Tier] = Field(min_length=1)
+
+
+class TeamPool(Strict):
+    """An amount paid to a team reaching ``threshold`` on a team KPI, split among its members."""
+
+    amount: float = Field(gt=0)
+    kpi: str
+    threshold: float = Field(default=1.0, ge=0)
+    split: Literal["equal", "by_score", "by_sales"] = "by_score"
+
+
+class Pay(Strict):
+    """The three optional parts of pay."""
+
+    bonus: Bonus | None = None
+    commission: Commission | None = None
+    team_pool: TeamPool | None = None
+
+
 class Scheme(Strict):
     """A whole KPI scheme."""
 
@@ -143,6 +185,7 @@ class Scheme(Strict):
     missing_target: Literal["renormalize", "zero", "error"] = "renormalize"
     grades: list[Grade] = Field(default_factory=list)
     feedback: Feedback = Field(default_factory=Feedback)
+    pay: Pay | None = None
 
     def kpi(self, kpi_id: str) -> Kpi:
         return next(k for k in self.kpis if k.id == kpi_id)
