@@ -555,3 +555,36 @@ def test_several_files_given(tmp_path: Path) -> None:
     inputs = read_inputs([book, visits])
     assert inputs.tables["visits"].frame.rows() == [(dt.date(2025, 7, 3), "R1", "C1", "有效", 2)]
     assert [f.path for f in inputs.files] == [str(book), str(visits)]
+
+
+def test_csv_ragged_lines_semicolons_and_multiline_cells(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        "date;rep_id;customer_id;amount;note\n"
+        '2025-07-01;R1;C1;1234.5;"two\nlines"\n'
+        "2025-07-02;R2;C2;7;;\n"
+        '2025-07-03;R3;C3;"1.234,5";\n'
+    )
+    inputs = read_inputs([path])
+    frame = inputs.tables["sales"].frame
+    assert frame.select("rep_id", "note", "_row").rows() == [
+        ("R1", "two\nlines", 2),
+        ("R2", None, 3),
+    ]
+    assert [(p.row, p.column, p.value) for p in inputs.problems] == [(4, "amount", "1.234,5")]
+
+
+def test_sources_file_for_a_table(tmp_path: Path) -> None:
+    book = workbook(tmp_path / "q3.xlsx", {"sales": [SALES_HEADER, [JULY_1, "R1", "C1", 1]]})
+    (tmp_path / "kpi_plan.csv").write_text("rep_id,kpi,target\nR1,sales,100\n")
+    inputs = read_inputs([book], {"targets": Source(file="kpi_plan.csv")})
+    targets = inputs.tables["targets"]
+    assert targets.file == str(tmp_path / "kpi_plan.csv")
+    assert targets.frame.rows() == [("R1", "sales", 100.0, 2)]
+
+
+def test_legacy_xls_that_is_not_a_workbook(tmp_path: Path) -> None:
+    fake = tmp_path / "export.xls"
+    fake.write_text("<html><table><tr><td>1</td></tr></table></html>")
+    with pytest.raises(DataError, match=r"open it and save it as \.xlsx"):
+        read_inputs([fake])

@@ -88,10 +88,10 @@ def test_default_scheme_loads_and_is_the_spec_example_without_pay() -> None:
     assert [g.min for g in scheme.grades] == [90, 75, 60, 0]
 
 
-def test_default_scheme_text_is_commented_yaml_without_pay() -> None:
+def test_default_scheme_text_is_commented_yaml() -> None:
     text = default_scheme_text()
     assert text.startswith("#")
-    assert "\npay:" not in text and "\nperiod:" not in text
+    assert "\npay:" in text and "\nperiod:" not in text
     assert "考核指标 · KPIs" in text
 
 
@@ -546,6 +546,40 @@ RULE_CASES = [
         "scheme.yaml:11:7: sources.sales.columns.amout: 'amout' is not a column of table sales"
         " — did you mean 'amount'?",
     ),
+    (
+        "pay-bonus-on",
+        "    on: final_score",
+        "    on: final_scor",
+        "scheme.yaml:80:9: pay.bonus.on: no KPI 'final_scor' — did you mean 'final_score'?",
+    ),
+    (
+        "pay-points-order",
+        "    points: [[0, 0], [60, 0.5], [100, 1.0]]",
+        "    points: [[0, 0], [100, 1.0], [60, 0.5]]",
+        "scheme.yaml:81:13: pay.bonus.points: points must be in increasing order of x"
+        " — got 0, 100, 60",
+    ),
+    (
+        "pay-commission-kpi",
+        "    kpi: sales",
+        "    kpi: satisfaction",
+        "scheme.yaml:84:10: pay.commission.kpi: commission needs a rep KPI with a target;"
+        " 'satisfaction' has none — tiers start at shares of the target",
+    ),
+    (
+        "pay-tier-order",
+        "      - {from: 0.8, rate: 0.02}",
+        "      - {from: 0, rate: 0.02}",
+        "scheme.yaml:87:7: pay.commission.tiers: tiers must start at increasing achievements"
+        " — got from: 0, 0",
+    ),
+    (
+        "pay-pool-kpi",
+        "    kpi: team_sales",
+        "    kpi: visits",
+        "scheme.yaml:91:10: pay.team_pool.kpi: the team pool needs a team-scope KPI;"
+        " 'visits' is a rep KPI — e.g. kpi: team_sales",
+    ),
 ]
 
 
@@ -556,6 +590,15 @@ RULE_CASES = [
 )
 def test_rule_problems(workdir: Path, old: str, new: str, expected: str) -> None:
     assert problems(broken(old, new)) == [expected]
+
+
+def test_bonus_base_column_is_checked_against_reps(workdir: Path) -> None:
+    loaded = load_scheme(FIXTURE)
+    assert [str(p) for p in check_columns(loaded, {"reps": ["rep_id", "target_bonus_cny"]})] == [
+        f"{FIXTURE}:79:11: pay.bonus.base: the bonus base 'target_bonus' is not a column"
+        " of the reps table — did you mean 'target_bonus_cny'?"
+    ]
+    assert check_columns(loaded, {"reps": ["rep_id", "target_bonus"]}) == []
 
 
 def test_no_kpis_and_no_roles(workdir: Path) -> None:

@@ -114,9 +114,11 @@ def _workbook_sheets(path: Path, shown: str) -> list[_Place]:
     try:
         reader = fastexcel.read_excel(str(path))
     except fastexcel.FastExcelError as error:
-        raise DataError(
-            [Problem(shown, "cannot be read as a workbook", _first_line(error))]
-        ) from None
+        hint = _first_line(error)
+        if path.suffix.lower() == ".xls":
+            # Many systems export HTML or text under an .xls name.
+            hint += "; if it is really a web page or text file, open it and save it as .xlsx"
+        raise DataError([Problem(shown, "cannot be read as a workbook", hint)]) from None
     return [_Place(shown, path, sheet, "sheet") for sheet in reader.sheet_names]
 
 
@@ -306,7 +308,7 @@ def _ambiguous(table: str, found: list[_Place], setting: str) -> Problem:
 
 def _no_sales(places: list[_Place]) -> Problem:
     seen = ", ".join(place.label for place in places) or "nothing"
-    accepted = ", ".join(("sales", *TABLE_ALIASES["sales"][1:]))
+    accepted = ", ".join(dict.fromkeys(("sales", *TABLE_ALIASES["sales"])))
     hint = next(
         (h for h in (did_you_mean(place.name, TABLE_ALIASES["sales"]) for place in places) if h),
         "",
@@ -390,40 +392,48 @@ def _text_grid(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _read_csv(place: _Place) -> pl.DataFrame:
-    """A CSV file as text, UTF-8 (with or without BOM) or else GB18030."""
+    """A CSV file as text: UTF-8 (with or without BOM), else GB18030 as Chinese Excel saves it.
+
+    Comma, semicolon or tab separated, whichever the header line has most of.
+    """
     data = place.path.read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            data = data.decode("gb18030").encode("utf-8")
-        except UnicodeDecodeError:
-            raise DataError(
-                [Problem(place.file, "is neither UTF-8 nor GB18030 text", "save it as CSV UTF-8")]
-            ) from None
-    first_line = data.split(b"\n", 1)[0]
+    end = data.find(b"\n")
+    first_line = data if end < 0 else data[:end]
     separator = max(",;\t", key=lambda sep: first_line.count(sep.encode()))
     try:
         return pl.read_csv(
             io.BytesIO(data), has_header=False, infer_schema=False, separator=separator
         )
     except pl.exceptions.ComputeError:
-        # Some lines have more fields than the first (often a trailing separator):
-        # read with room for the widest line; empty extra columns are dropped later.
-        text = data.decode("utf-8")
-        counts = pl.Series(text.splitlines(), dtype=pl.String).str.count_matches(
-            separator, literal=True
-        )
-        width = 1 + int(counts.to_frame().select(pl.all().max()).item() or 0)
-        schema = {f"column_{i + 1}": pl.String for i in range(width)}
+        pass  # not UTF-8, or a line with more fields than the first: the careful way
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
         try:
-            return pl.read_csv(
-                io.BytesIO(data), has_header=False, schema=schema, separator=separator
-            )
-        except pl.exceptions.PolarsError as error:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
             raise DataError(
-                [Problem(place.file, "cannot be read as CSV", _first_line(error))]
+                [Problem(place.file, "is neither UTF-8 nor GB18030 text", "save it as CSV UTF-8")]
             ) from None
+    # Room for the widest line (often just a trailing separator); columns that stay
+    # empty are dropped with the other blank columns.
+    counts = pl.Series(text.splitlines(), dtype=pl.String).str.count_matches(
+        separator, literal=True
+    )
+    width = 1 + int(counts.to_frame().select(pl.all().max()).item() or 0)
+    schema = {f"column_{i + 1}": pl.String for i in range(width)}
+    try:
+        return pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            has_header=False,
+            schema=schema,
+            separator=separator,
+            missing_columns="insert",  # quoted separators made the count too high
+        )
+    except pl.exceptions.PolarsError as error:
+        raise DataError(
+            [Problem(place.file, "cannot be read as CSV", _first_line(error))]
+        ) from None
 
 
 # ---------------------------------------------------------------------------------
@@ -755,8 +765,7 @@ def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = No
     skipped = 0
     order = {place: i for i, place in enumerate(places)}
     for table, place in sorted(assigned.items(), key=lambda item: order.get(item[1], len(order))):
-        grid = _load(place, readers)
-        read = _read_table(table, place, grid, sources.get(table), notes)
+        read = _read_table(table, place, _load(place, readers), sources.get(table), notes)
         if read is None:
             continue
         result, found, dropped = read

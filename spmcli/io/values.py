@@ -44,8 +44,12 @@ def clean(raw: pl.Expr) -> pl.Expr:
     return raw.cast(pl.String).str.strip_chars().replace("", None)
 
 
+def _nulls(text: pl.Series, dtype: pl.DataType) -> pl.Series:
+    return pl.repeat(None, len(text), dtype=dtype, eager=True).alias(text.name)
+
+
 def _no_errors(text: pl.Series) -> pl.Series:
-    return pl.Series(text.name, [None] * len(text), dtype=pl.String)
+    return _nulls(text, pl.String())
 
 
 def _tiered(
@@ -59,7 +63,7 @@ def _tiered(
     A tier maps text to a value or null and never reports an error; it must only
     accept cells that ``full`` would read the same way.
     """
-    value = pl.Series(text.name, [None] * len(text), dtype=dtype)
+    value = _nulls(text, dtype)
     rest = text.is_not_null().arg_true()
     for tier in tiers:
         if len(rest) == 0:
@@ -105,10 +109,10 @@ def parse_text(text: pl.Series) -> Parsed:
     Leading zeros stay (``00123`` is an id, not a number), and text that looks like
     a formula (``=1+1``) is just text.
     """
-    # Only text with a '.' and a final 0 can be '123.0': two cheap tests come first.
+    # Only text ending in 0 can be '123.0': that cheap test leaves few cells for the regex.
     return _tiered(
         text,
-        [lambda t: pl.when(~t.str.ends_with("0") | ~t.str.contains(".", literal=True)).then(t)],
+        [lambda t: pl.when(~t.str.ends_with("0")).then(t)],
         lambda t: Parsed(t.str.replace(_INTEGRAL, "${1}"), _no_errors(t)),
         pl.String(),
     )
@@ -384,7 +388,11 @@ def parse_date(text: pl.Series, *, date_format: str | None = None, table: str = 
     (a strftime format such as '%d/%m/%Y', from the table's ``sources`` entry),
     which is tried before every other form when given.
     """
+    # Excel date cells first, unless the column starts with ISO text (CSV, Parquet).
     tiers: list[Callable[[pl.Expr], pl.Expr]] = [_excel_date_cell, _iso_date]
+    first = text.drop_nulls().head(1)
+    if len(first) and len(first[0]) == len("2025-07-01"):
+        tiers.reverse()
     if date_format:
         given = date_format
         tiers = [

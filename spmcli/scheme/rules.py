@@ -7,6 +7,7 @@ finds; ``check_scheme`` runs them all, so every problem is reported at once.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING
 
@@ -520,6 +521,76 @@ def rule_sources(sf: SchemeFile) -> list[Problem]:
     return problems
 
 
+def _increasing(values: list[float]) -> bool:
+    return all(earlier < later for earlier, later in itertools.pairwise(values))
+
+
+def rule_pay(sf: SchemeFile) -> list[Problem]:
+    """Pay rules name existing KPIs of the right kind, with curves and tiers in increasing order."""
+    pay = sf.scheme.pay
+    if pay is None:
+        return []
+    by_id = {kpi.id: kpi for kpi in sf.scheme.kpis}
+    problems = []
+
+    def kpi_named(
+        loc: tuple[str | int, ...], kpi_id: str, extra: tuple[str, ...] = ()
+    ) -> Kpi | None:
+        if kpi_id in by_id:
+            return by_id[kpi_id]
+        problems.append(
+            sf.problem(loc, f"no KPI '{kpi_id}'", did_you_mean(kpi_id, [*extra, *by_id]))
+        )
+        return None
+
+    if pay.bonus is not None:
+        loc: tuple[str | int, ...] = ("pay", "bonus")
+        if pay.bonus.on != "final_score":
+            kpi_named((*loc, "on"), pay.bonus.on, ("final_score",))
+        xs = [x for x, _ in pay.bonus.points]
+        if not _increasing(xs):
+            problems.append(
+                sf.problem(
+                    (*loc, "points"),
+                    "points must be in increasing order of x",
+                    f"got {', '.join(f'{x:g}' for x in xs)}",
+                )
+            )
+    if pay.commission is not None:
+        loc = ("pay", "commission")
+        kpi = kpi_named((*loc, "kpi"), pay.commission.kpi)
+        if kpi is not None and not (kpi.scope == "rep" and kpi.needs_target):
+            problems.append(
+                sf.problem(
+                    (*loc, "kpi"),
+                    f"commission needs a rep KPI with a target; '{kpi.id}' has none",
+                    "tiers start at shares of the target",
+                )
+            )
+        starts = [tier.start for tier in pay.commission.tiers]
+        if not _increasing(starts):
+            problems.append(
+                sf.problem(
+                    (*loc, "tiers"),
+                    "tiers must start at increasing achievements",
+                    f"got from: {', '.join(f'{s:g}' for s in starts)}",
+                )
+            )
+    if pay.team_pool is not None:
+        loc = ("pay", "team_pool", "kpi")
+        kpi = kpi_named(loc, pay.team_pool.kpi)
+        if kpi is not None and kpi.scope != "team":
+            team_kpis = [k.id for k in sf.scheme.kpis if k.scope == "team"]
+            problems.append(
+                sf.problem(
+                    loc,
+                    f"the team pool needs a team-scope KPI; '{kpi.id}' is a rep KPI",
+                    f"e.g. kpi: {team_kpis[0]}" if team_kpis else "add a KPI with scope: team",
+                )
+            )
+    return problems
+
+
 RULES: tuple[Rule, ...] = (
     rule_kpis_present,
     rule_kpi_ids_unique,
@@ -533,6 +604,7 @@ RULES: tuple[Rule, ...] = (
     rule_grades,
     rule_period,
     rule_sources,
+    rule_pay,
 )
 
 
@@ -567,4 +639,16 @@ def check_columns(sf: SchemeFile, columns: Mapping[str, Collection[str]]) -> lis
                             or f"columns of {table}: {', '.join(present)}",
                         )
                     )
+    bonus = sf.scheme.pay.bonus if sf.scheme.pay else None
+    if bonus is not None and isinstance(bonus.base, str) and "reps" in columns:
+        present = list(columns["reps"])
+        if bonus.base not in present:
+            problems.append(
+                sf.problem(
+                    ("pay", "bonus", "base"),
+                    f"the bonus base '{bonus.base}' is not a column of the reps table",
+                    did_you_mean(bonus.base, present)
+                    or "give an amount, or add the column to reps",
+                )
+            )
     return problems
