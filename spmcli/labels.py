@@ -20,6 +20,8 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "终端太窄，未显示各指标得分；请加宽窗口或查看 summary.xlsx",
         "KPI scores hidden: the terminal is too narrow; widen it or see summary.xlsx",
     ),
+    "console.what_if": ("假设测算（不写出文件）", "What-if (nothing written)"),
+    "console.change": ("变化", "Change"),
     # -- sheet names (at most 31 characters, none of []:*?/\) ------------------
     "sheet.reps": ("代表", "Reps"),
     "sheet.kpis": ("指标", "KPIs"),

@@ -15,10 +15,11 @@ import typer
 from rich.console import Console
 
 from spmcli.engine.result import DataIssue
-from spmcli.errors import Problem, RowProblem, SchemeError, SpmError, UsageError
+from spmcli.errors import Problem, RowProblem, SchemeError, SpmError, UsageError, did_you_mean
 from spmcli.io.errors_file import write_errors
 from spmcli.io.read import Inputs, read_inputs
 from spmcli.scheme.loader import SchemeFile, load_scheme
+from spmcli.scheme.model import Scheme
 from spmcli.scheme.rules import check_columns
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -69,6 +70,14 @@ SkipOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print no progress or warnings.")]
+WhatIfOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--what-if",
+        help="KPI=FACTOR, e.g. sales=1.1: rescore and repay with that KPI's actuals scaled; "
+        "prints a comparison and writes nothing. Repeatable.",
+    ),
+]
 DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Show a traceback for errors.", hidden=True)
 ]
@@ -97,6 +106,42 @@ def report_problems(problems: Sequence[Problem | RowProblem]) -> None:
 def escape(text: str) -> str:
     """Keep rich from reading [brackets] in user data as markup."""
     return text.replace("[", r"\[")
+
+
+def parse_what_if(items: Sequence[str], scheme: Scheme) -> dict[str, float]:
+    """``sales=1.1`` → {"sales": 1.1}; the KPI must exist and the factor be a number ≥ 0."""
+    scaling: dict[str, float] = {}
+    kpi_ids = [k.id for k in scheme.kpis]
+    for item in items:
+        kpi_id, _, factor = item.partition("=")
+        kpi_id = kpi_id.strip()
+        if kpi_id not in kpi_ids:
+            raise UsageError(
+                [
+                    Problem(
+                        "--what-if",
+                        f"'{kpi_id}' is not a KPI of the scheme",
+                        did_you_mean(kpi_id, kpi_ids) or f"KPIs: {', '.join(kpi_ids)}",
+                    )
+                ]
+            )
+        try:
+            scaling[kpi_id] = float(factor.strip().rstrip("%")) / (
+                100 if factor.strip().endswith("%") else 1
+            )
+        except ValueError:
+            scaling[kpi_id] = -1.0
+        if not scaling[kpi_id] >= 0:
+            raise UsageError(
+                [
+                    Problem(
+                        "--what-if",
+                        f"'{factor}' is not a factor",
+                        "write e.g. sales=1.1 or sales=110%",
+                    )
+                ]
+            )
+    return scaling
 
 
 def find_scheme(path: Path | None) -> Path | None:
@@ -162,22 +207,24 @@ def stop_on_problems(
     rows: Sequence[RowProblem],
     references: Sequence[RowProblem],
     skip_invalid: bool,
-    errors_path: Path,
+    errors_path: Path | None,
 ) -> None:
     """SPEC §2: unreadable rows stop the run (exit 1) unless --skip-invalid; references that do
     not resolve always stop it. Every problem goes to the errors file, the first ones to stderr."""
     problems = [*rows, *references]
     if not problems:
         return
-    errors_path.parent.mkdir(parents=True, exist_ok=True)
-    write_errors(problems, errors_path)
+    if errors_path is not None:
+        errors_path.parent.mkdir(parents=True, exist_ok=True)
+        write_errors(problems, errors_path)
     if skip_invalid and not references:
         return
     report_problems(problems)
     hint = (
         "" if references else " Fix them, or run again with --skip-invalid to leave those rows out."
     )
-    err.print(f"{len(problems)} problem(s) in the data; all are listed in {errors_path}.{hint}")
+    listed = f"; all are listed in {errors_path}" if errors_path else ""
+    err.print(f"{len(problems)} problem(s) in the data{listed}.{hint}")
     raise typer.Exit(1)
 
 

@@ -40,7 +40,7 @@ def ranked_table(ev: Evaluation, with_kpis: bool = True) -> Table:
         table.add_column(label(key, loc), justify="right")
     pay = "total_pay" in ev.reps.columns
     if pay:
-        table.add_column(label("col.total_pay", loc), justify="right")
+        table.add_column(label("col.total_pay", loc), justify="right", no_wrap=True)
 
     counted = ev.kpis.with_columns(
         pl.when(pl.col("status") == "informational")
@@ -92,3 +92,42 @@ def show_evaluation(ev: Evaluation, console: Console) -> None:
         table.caption = label("console.narrow", ev.scheme.locale)
     console.print(table)
     console.print(grade_table(ev))
+
+
+def what_if_table(base: Evaluation, scaled: Evaluation, scaling: dict[str, float]) -> Table:
+    """Per due rep: final score and grade now → in the what-if; the what-if pay and its change."""
+    loc = base.scheme.locale
+    pay = "total_pay" in base.reps.columns
+    what = ", ".join(f"{base.scheme.kpi(k).title} × {f:g}" for k, f in scaling.items())
+    table = Table(title=f"{label('console.what_if', loc)}: {what}", header_style="bold")
+    for key in ("col.rep_id", "col.name"):
+        table.add_column(label(key, loc))
+    for key in (
+        "col.final_score",
+        "col.grade",
+        *(["col.total_pay", "console.change"] if pay else []),
+    ):
+        table.add_column(label(key, loc), justify="right", no_wrap=True)
+    columns = ["rep_id", "final_score", "grade", *(["total_pay"] if pay else [])]
+    after = scaled.reps.select(columns).rename({c: f"{c}_after" for c in columns[1:]})
+    rows = base.reps.filter(pl.col("due")).join(
+        after, on="rep_id", how="left", maintain_order="left"
+    )
+    for rep in rows.iter_rows(named=True):
+        final = Text.assemble(
+            score_text(rep["final_score"]), " → ", score_text(rep["final_score_after"], bold=True)
+        )
+        grade = rep["grade"] or "–"
+        if rep["grade_after"] != rep["grade"]:
+            grade = f"{grade} → {rep['grade_after'] or '–'}"
+        cells = [Text(rep["rep_id"]), Text(rep["name"] or ""), final, Text(grade)]
+        if pay:
+            change = rep["total_pay_after"] - rep["total_pay"]
+            cells += [
+                Text(f"{rep['total_pay_after']:,.2f}", style="bold"),
+                Text(
+                    f"{change:+,.2f}", style="green" if change > 0 else "red" if change < 0 else ""
+                ),
+            ]
+        table.add_row(*cells)
+    return table

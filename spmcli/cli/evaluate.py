@@ -21,17 +21,19 @@ from spmcli.cli.common import (
     QuietOpt,
     SchemeOpt,
     SkipOpt,
+    WhatIfOpt,
     cpu_workers,
     err,
     load,
     out,
+    parse_what_if,
     prepare_out_dir,
     row_problems,
     sha256_of,
     stop_on_problems,
     user_errors,
 )
-from spmcli.cli.console import show_evaluation
+from spmcli.cli.console import show_evaluation, what_if_table
 from spmcli.engine.evaluate import evaluate as run_evaluation
 from spmcli.engine.evaluate import resolve_period
 from spmcli.engine.result import Warning_
@@ -51,6 +53,7 @@ def evaluate(
     force: ForceOpt = False,
     skip_invalid: SkipOpt = False,
     quiet: QuietOpt = False,
+    what_if: WhatIfOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Score and rank the reps; write summary.xlsx, reps/<rep_id>.xlsx and evaluation.json.
@@ -62,6 +65,8 @@ def evaluate(
       spm evaluate q3.xlsx --scheme spm.yaml --period 2025-Q3 --out close/q3
 
       spm evaluate exports/ --json > result.json
+
+      spm evaluate q3.xlsx --what-if sales=1.1
     """
     started = datetime.now().astimezone()
     with user_errors(debug):
@@ -69,9 +74,20 @@ def evaluate(
         frames = {name: table.frame for name, table in data.tables.items()}
         when = resolve_period(scheme_file.scheme, frames["sales"], period)
         target = out_dir or Path("spm-out") / when.label
+        scaling = parse_what_if(what_if or [], scheme_file.scheme)
         references = row_problems(data, check_references(scheme_file.scheme, frames, when))
-        stop_on_problems(data.problems, references, skip_invalid, target / ERRORS_FILE)
+        errors_path = None if scaling else target / ERRORS_FILE
+        stop_on_problems(data.problems, references, skip_invalid, errors_path)
         ev = run_evaluation(scheme_file.scheme, frames, when.label, data.skipped_rows)
+        if scaling:
+            scaled = run_evaluation(
+                scheme_file.scheme, frames, when.label, data.skipped_rows, scaling
+            )
+            if json_out:
+                sys.stdout.write(evaluation_json(scaled) + "\n")
+            else:
+                out.print(what_if_table(ev, scaled, scaling))
+            raise typer.Exit(0)
         ev.warnings[:0] = [Warning_("skipped_row", str(p)) for p in data.problems] + [
             Warning_("input", note) for note in data.notes
         ]
