@@ -228,3 +228,32 @@ def test_bad_period_and_lang_are_usage_errors(tmp_path: Path) -> None:
     result = run("evaluate", SAMPLE, "--lang", "fr", "--out", tmp_path / "o")
     assert result.exit_code == 2
     assert "--lang 'fr' is not one of zh, en" in result.stderr
+
+
+def test_what_if_compares_and_writes_nothing(tmp_path: Path) -> None:
+    result = run(
+        "evaluate", SAMPLE, "--what-if", "sales=1.1", "--out", tmp_path / "out", "--lang", "en"
+    )
+    assert result.exit_code == 0, result.output
+    assert "What-if (nothing written): 销售额 × 1.1" in result.stdout
+    assert " → " in result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_what_if_json_pays_more_for_more_sales(tmp_path: Path) -> None:
+    base = json.loads(run("evaluate", SAMPLE, "--out", tmp_path / "a", "--json").stdout)
+    more = json.loads(run("evaluate", SAMPLE, "--what-if", "sales=120%", "--json").stdout)
+    before = {r["rep_id"]: r for r in base["reps"]}
+    for rep in more["reps"]:
+        old = before[rep["rep_id"]]
+        if old["kpis"]["sales"]["actual"]:
+            assert rep["kpis"]["sales"]["actual"] == pytest.approx(
+                1.2 * old["kpis"]["sales"]["actual"], abs=0.01
+            )
+        assert rep["pay"]["commission"] >= old["pay"]["commission"]
+
+
+def test_what_if_names_an_unknown_kpi() -> None:
+    result = run("evaluate", SAMPLE, "--what-if", "sale=1.1")
+    assert result.exit_code == 2
+    assert "--what-if: 'sale' is not a KPI of the scheme — did you mean 'sales'?" in result.stderr
