@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -207,14 +208,11 @@ def test_json_exact_text_for_a_tiny_case() -> None:
 
 def _shuffled(ev: Evaluation) -> Evaluation:
     """The same evaluation with every frame's rows and the warnings in another order."""
-    return Evaluation(
-        period=ev.period,
-        scheme=ev.scheme,
+    return replace(
+        ev,
         reps=ev.reps.reverse(),
         kpis=ev.kpis.sample(fraction=1.0, shuffle=True, seed=7),
         teams=ev.teams.reverse(),
-        sources=ev.sources,
-        reconciliation=ev.reconciliation,
         warnings=list(reversed(ev.warnings)),
     )
 
@@ -276,20 +274,19 @@ def test_json_figures_nulls_and_not_due() -> None:
     }  # fmt: skip
 
 
-def test_json_picks_up_pay_columns_when_the_engine_adds_them() -> None:
-    ev = small_evaluation()
-    n = ev.reps.height
+def with_pay(ev: Evaluation) -> Evaluation:
+    """``ev`` as it will be once the engine computes pay (rows: R001, evil, R003, R004)."""
     reps = ev.reps.with_columns(
         bonus=pl.Series([1000.005, 2000.0, 0.0, None]),
         commission=pl.Series([0.125, 0.0, 0.0, None]),
-        team_pool=pl.Series([0.0] * (n - 1) + [None]),
+        team_pool=pl.Series([0.0, 0.0, 0.0, None]),
         total_pay=pl.Series([1000.135, 2000.0, 0.0, None]),
     )
-    data = json.loads(
-        evaluation_json(Evaluation(ev.period, ev.scheme, reps, ev.kpis, ev.teams, ev.sources,
-                                   ev.reconciliation, ev.warnings)),
-        parse_float=Decimal,
-    )  # fmt: skip
+    return replace(ev, reps=reps)
+
+
+def test_json_picks_up_pay_columns_when_the_engine_adds_them() -> None:
+    data = json.loads(evaluation_json(with_pay(small_evaluation())), parse_float=Decimal)
     first = data["reps"][0]
     assert first["rep_id"] == "R001"
     assert first["pay"] == {
@@ -298,6 +295,24 @@ def test_json_picks_up_pay_columns_when_the_engine_adds_them() -> None:
     }  # fmt: skip
     assert data["reps"][-1]["pay"] == {"bonus": None, "commission": None, "team_pool": None,
                                        "total": None}  # fmt: skip
+
+
+def test_workbooks_pick_up_pay_columns(tmp_path: Path) -> None:
+    ev = with_pay(small_evaluation())
+    write_summary(ev, tmp_path / "summary.xlsx", run_info())
+    ws = load(tmp_path / "summary.xlsx")["代表"]
+    rows = values(ws)
+    assert rows[0] == [*REPS_HEADERS, "奖金", "提成", "团队奖金池", "应发合计"]
+    assert rows[1][-4:] == [1000.01, 0.13, 0, 1000.14]
+    assert rows[4][-4:] == [None] * 4  # not due: nothing, not 0
+    assert formats(ws, 2)[-4:] == ["#,##0.00"] * 4
+    (card,) = [p for p in write_rep_workbooks(ev, tmp_path / "reps") if p.stem == "R001"]
+    assert values(load(card)["考核表"])[-4:] == [
+        ["奖金", 1000.01, *[None] * 8],
+        ["提成", 0.13, *[None] * 8],
+        ["团队奖金池", 0, *[None] * 8],
+        ["应发合计", 1000.14, *[None] * 8],
+    ]
 
 
 def test_write_json_is_the_text_with_a_newline_and_leaves_no_temporary_file(
@@ -545,7 +560,11 @@ def test_source_sheets(rep_books: dict[str, Any]) -> None:
     assert sales.freeze_panes == "A2"
     assert sales.auto_filter.ref == "A1:F4"
     visits = rep_books["R003"]["拜访次数"]
-    assert values(visits)[1] == [3, datetime(2025, 7, 2, 14, 0), "C010", "=1+1", "本期"]
+    # every visit row is in the period, so no window column
+    assert values(visits) == [
+        ["源行号", "日期", "客户编号", "结果"],
+        [3, datetime(2025, 7, 2, 14, 0), "C010", "=1+1"],
+    ]
     assert visits["D2"].data_type == "s"
     assert visits["B2"].number_format == "yyyy-mm-dd hh:mm:ss"
     evil = values(rep_books["____evil"]["销售额"])
@@ -561,9 +580,8 @@ def test_source_sheet_names_are_safe_and_unique(tmp_path: Path) -> None:
         for k in ev.scheme.kpis
     ]  # fmt: skip
     scheme = ev.scheme.model_copy(update={"kpis": kpis})
-    ev = Evaluation(ev.period, scheme, ev.reps, ev.kpis, ev.teams, ev.sources,
-                    ev.reconciliation, ev.warnings)  # fmt: skip
-    (path,) = [p for p in write_rep_workbooks(ev, tmp_path) if p.stem == "R001"]
+    (path,) = [p for p in write_rep_workbooks(replace(ev, scheme=scheme), tmp_path)
+               if p.stem == "R001"]  # fmt: skip
     assert load(path).sheetnames == ["考核表", "考核表 (2)", "考核表 (3)"]
 
 

@@ -237,8 +237,6 @@ class Styles:
     title: Any
     header: Any
     key: Any
-    text: Any
-    wrap: Any
     na: Any
     date: Any
     datetime: Any
@@ -263,8 +261,6 @@ class Styles:
                 }
             ),
             key=add({"bold": True}),
-            text=add({}),
-            wrap=add({"text_wrap": True, "valign": "top"}),
             na=add({"font_color": NA_FONT, "align": "right"}),
             date=add({"num_format": "yyyy-mm-dd"}),
             datetime=add({"num_format": DATETIME_FORMAT}),
@@ -315,7 +311,7 @@ class SheetWriter:
         """A text cell (never a formula); ``None`` leaves the cell empty."""
         if value is None or value == "":
             return
-        self.ws.write_string(row, col, value, fmt if fmt is not None else self.styles.text)
+        self.ws.write_string(row, col, value, fmt)
         self.fit(col, max(display_width(line) for line in value.split("\n")))
 
     def header(self, row: int, col: int, values: Iterable[str]) -> None:
@@ -340,6 +336,8 @@ class SheetWriter:
                 self.ws.write_string(row, col, "N/A", self.styles.na)
                 self.fit(col, 3)
             return
+        if kind == "count" and not isinstance(written, int):
+            kind = "number"  # a fractional count keeps its decimals on screen
         fmt = (self.styles.bold_numbers if bold else self.styles.numbers)[kind]
         self.ws.write_number(row, col, written, fmt)
         self.fit(col, number_width(written, kind))

@@ -42,6 +42,7 @@ from spmcli.scheme.model import Kpi, Scheme
 
 MONEY_COLUMNS = frozenset({"amount", "cost", "collected", "target_bonus"})
 ROW_COLUMN = "_row"
+WINDOW_COLUMN = "window"
 CellFormat = Literal["money", "date", "datetime"] | None
 
 # Characters that take two columns on screen (CJK, Hangul, full-width forms).
@@ -176,7 +177,7 @@ def _clean(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
             fixes.append(col.cast(pl.String))
         elif dtype.is_nested() or dtype == pl.Object or dtype == pl.Binary:
             fixes.append(col.map_elements(str, return_dtype=pl.String))
-        elif name == "window" and dtype == pl.String:
+        elif name == WINDOW_COLUMN and dtype == pl.String:
             words = {
                 w: label(f"window.{w}", lang)
                 for w in ("period", "prev", "yoy", "ytd", "first_purchase")
@@ -225,9 +226,14 @@ def prepare_sources(ev: Evaluation, lang: str) -> list[SourceSheet]:
         frame = ev.sources.get(kpi.id)
         if frame is None or frame.is_empty() or "rep_id" not in frame.columns:
             continue
-        # the rep's own workbook: rep_id is the same on every row, so it is not repeated
+        # Not repeated on every row: rep_id (it is the rep's own workbook) and a window
+        # that is the evaluation period for all rows (the KPI definition says so).
+        only_period = WINDOW_COLUMN in frame.columns and frame.get_column(WINDOW_COLUMN).eq(
+            "period"
+        ).all(ignore_nulls=False)
+        hidden = {ROW_COLUMN, "rep_id"} | ({WINDOW_COLUMN} if only_period else set())
         columns = ([ROW_COLUMN] if ROW_COLUMN in frame.columns else []) + [
-            c for c in frame.columns if c not in (ROW_COLUMN, "rep_id")
+            c for c in frame.columns if c not in hidden
         ]
         headers = [_header(c, lang) for c in columns]
         formats = [_cell_format(c, frame.schema[c]) for c in columns]
