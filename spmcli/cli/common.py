@@ -4,7 +4,6 @@ mistakes into messages and exit statuses (0 ok, 1 data errors, 2 usage or scheme
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -226,14 +225,6 @@ def stop_on_problems(
     listed = f"; all are listed in {errors_path}" if errors_path else ""
     err.print(f"{len(problems)} problem(s) in the data{listed}.{hint}")
     raise typer.Exit(1)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def cpu_workers() -> int:

@@ -29,7 +29,6 @@ from spmcli.cli.common import (
     parse_what_if,
     prepare_out_dir,
     row_problems,
-    sha256_of,
     stop_on_problems,
     user_errors,
 )
@@ -38,6 +37,7 @@ from spmcli.engine.evaluate import evaluate as run_evaluation
 from spmcli.engine.evaluate import resolve_period
 from spmcli.engine.result import Warning_
 from spmcli.engine.targets import check_references
+from spmcli.io.files import sha256_of
 from spmcli.io.json_result import evaluation_json, write_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary

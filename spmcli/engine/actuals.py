@@ -152,18 +152,17 @@ def _repurchase_rate(
     if purchases is None:
         return None
     purchases = purchases.filter(pl.col(key).is_not_null())
-    start, end = window_range(period, window)
-    b_start, b_end = window_range(previous(period), window)
-    earlier = (
-        purchases.filter(pl.col("date").is_between(b_start, b_end))
-        .group_by(key, "customer_id")
-        .agg(pl.col("amount").sum().alias("amount_before"))
-    )
-    again = (
-        purchases.filter(pl.col("date").is_between(start, end))
-        .group_by(key, "customer_id")
-        .agg(pl.col("amount").sum().alias("amount_now"))
-    )
+
+    def bought(window_period: Period, name: str) -> pl.DataFrame:
+        start, end = window_range(window_period, window)
+        return (
+            purchases.filter(pl.col("date").is_between(start, end))
+            .group_by(key, "customer_id")
+            .agg(pl.col("amount").sum().alias(name))
+        )
+
+    earlier = bought(previous(period), "amount_before")
+    again = bought(period, "amount_now")
     pairs = earlier.join(again, on=[key, "customer_id"], how="left").with_columns(
         pl.col("amount_now").is_not_null().alias("bought_again")
     )

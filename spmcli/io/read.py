@@ -15,7 +15,6 @@ whether that stops the run (SPEC §2 "Nothing is silently lost").
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -35,6 +34,7 @@ from spmcli.io.aliases import (
     TABLE_ALIASES,
     normalize,
 )
+from spmcli.io.files import decode_text, sha256_of
 
 if TYPE_CHECKING:
     from spmcli.scheme.model import Source
@@ -406,15 +406,11 @@ def _read_csv(place: _Place) -> pl.DataFrame:
         )
     except pl.exceptions.ComputeError:
         pass  # not UTF-8, or a line with more fields than the first: the careful way
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise DataError(
-                [Problem(place.file, "is neither UTF-8 nor GB18030 text", "save it as CSV UTF-8")]
-            ) from None
+    text = decode_text(data)
+    if text is None:
+        raise DataError(
+            [Problem(place.file, "is neither UTF-8 nor GB18030 text", "save it as CSV UTF-8")]
+        )
     # Room for the widest line (often just a trailing separator); columns that stay
     # empty are dropped with the other blank columns.
     counts = pl.Series(text.splitlines(), dtype=pl.String).str.count_matches(
@@ -741,14 +737,6 @@ def _row_problems(
 # The entry point
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = None) -> Inputs:
     """Read every table the inputs hold (SPEC §2), typed, with every unusable row listed.
 
@@ -775,5 +763,5 @@ def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = No
     files: dict[str, InputFile] = {}
     for place in sorted(assigned.values(), key=lambda p: order.get(p, len(order))):
         if place.file not in files and any(t.file == place.file for t in tables.values()):
-            files[place.file] = InputFile(place.file, _sha256(place.path))
+            files[place.file] = InputFile(place.file, sha256_of(place.path))
     return Inputs(tables, list(files.values()), problems, skipped, notes)

@@ -25,6 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from spmcli.errors import Problem, SchemeError, did_you_mean
+from spmcli.io.files import decode_text
 from spmcli.scheme import rules
 from spmcli.scheme.model import Scheme
 
@@ -77,16 +78,11 @@ def load_scheme(path: Path | None) -> SchemeFile:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise SchemeError([Problem(str(path), f"cannot read the scheme: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Notepad on a Chinese Windows saves GBK; GB18030 is its superset.
-        try:
-            text = raw.decode("gb18030")
-        except UnicodeDecodeError:
-            raise SchemeError(
-                [Problem(str(path), "the scheme is not UTF-8 or GB18030 text", "save it as UTF-8")]
-            ) from None
+    text = decode_text(raw)
+    if text is None:
+        raise SchemeError(
+            [Problem(str(path), "the scheme is not UTF-8 or GB18030 text", "save it as UTF-8")]
+        )
     return _load_text(text, str(path))
 
 
