@@ -262,3 +262,24 @@ def test_without_reps_table_everyone_gets_the_default_role() -> None:
     assert ev.reps["role"].to_list() == ["farmer", "farmer"]
     assert ev.warnings[0].code == "no_reps_table"
     assert ev.reconciliation.unassigned == 0
+
+
+def test_kpi_on_an_absent_table_or_optional_column_is_na_for_everyone() -> None:
+    """SPEC §2: only sales is required; other tables and optional columns enable KPIs."""
+    data = {"reps": reps(("A", "T", "farmer")), "sales": sales((date(2025, 7, 1), "A", "c", "10"))}
+    kpis = [
+        {"id": "sales", "value": "SUM(amount)", "target": 10},
+        {"id": "margin", "value": "SUM(amount - cost) / SUM(amount)", "target": 0.3},
+        {"id": "visits", "table": "visits", "value": "COUNT(*)", "target": 5},
+    ]
+    roles = {"farmer": {"weights": {"sales": 50, "margin": 25, "visits": 25}}}
+    ev = evaluate(scheme(kpis=kpis, roles=roles), data, "2025-Q3")
+    assert kpi_rows(ev, "margin")["A"]["status"] == "no_data"
+    assert kpi_rows(ev, "margin")["A"]["note"] == "table 'sales' has no column 'cost'"
+    assert kpi_rows(ev, "visits")["A"]["note"] == "table 'visits' is not in the inputs"
+    assert composite(ev, "A") == 100.0  # renormalised onto sales alone
+    assert [w.message for w in ev.warnings if w.code == "kpi_unavailable"] == [
+        "KPI margin: table 'sales' has no column 'cost', so it is N/A for everyone",
+        "KPI visits: table 'visits' is not in the inputs, so it is N/A for everyone",
+    ]
+    assert not [w for w in ev.warnings if w.code == "no_data"]  # one warning per KPI, not per rep

@@ -42,10 +42,10 @@ def compute_actuals(
     period: Period,
     key: str,
     window: str | None = None,
-) -> Actuals | None:
+) -> Actuals:
     """The KPI's actual per ``key`` over ``window`` (default: the KPI's own).
 
-    None when the KPI's table is not among the inputs."""
+    The KPI's table and columns must be there: see ``unavailable_reason``."""
     window = window or kpi.window
     if kpi.kind == "growth":
         return _growth(kpi, scheme, tables, period, key, window)
@@ -56,6 +56,28 @@ def compute_actuals(
     if kpi.kind == "rating":
         return _rating(kpi, tables, period, key)
     return _aggregate(kpi, tables, period, key, window)
+
+
+def unavailable_reason(kpi: Kpi, scheme: Scheme, tables: dict[str, pl.DataFrame]) -> str | None:
+    """Why the inputs cannot give this KPI (a table or an optional column is absent), or None.
+
+    SPEC §2: only sales is required; the other tables, and the optional columns, enable
+    the KPIs that need them. Such a KPI is N/A for everyone, with a warning.
+    """
+    if kpi.kind == "growth" or kpi.scope == "team":
+        return unavailable_reason(scheme.kpi(kpi.of or ""), scheme, tables)
+    table = {"aggregate": kpi.table, "rating": "ratings"}.get(kpi.kind, "sales")
+    if table not in tables:
+        return f"table '{table}' is not in the inputs"
+    used = [
+        pl.sql_expr(text).meta.root_names()
+        for text in (kpi.value, kpi.where)
+        if text and kpi.kind != "rating"
+    ]
+    missing = sorted({c for names in used for c in names} - set(tables[table].columns))
+    if missing:
+        return f"table '{table}' has no column {', '.join(repr(c) for c in missing)}"
+    return None
 
 
 def zero_when_empty(kpi: Kpi) -> bool:
@@ -85,10 +107,8 @@ def _group(frame: pl.DataFrame, key: str, value: pl.Expr) -> pl.DataFrame:
 
 def _aggregate(
     kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str, window: str
-) -> Actuals | None:
-    table = tables.get(kpi.table)
-    if table is None:
-        return None
+) -> Actuals:
+    table = tables[kpi.table]
     rows = _filtered(kpi, _in_window(table, period, window), key)
     values = _group(rows, key, pl.sql_expr(kpi.value or "COUNT(*)"))
     return Actuals(values, rows.with_columns(pl.lit(window).alias("window")))
@@ -101,12 +121,10 @@ def _growth(
     period: Period,
     key: str,
     window: str,
-) -> Actuals | None:
+) -> Actuals:
     base_kpi = scheme.kpi(kpi.of or "")
     current = compute_actuals(base_kpi, scheme, tables, period, key, window)
     before = compute_actuals(base_kpi, scheme, tables, period, key, kpi.vs)
-    if current is None or before is None:
-        return None
     fill = 0.0 if zero_when_empty(base_kpi) else None
     joined = current.values.join(before.values, on=key, how="full", coalesce=True, suffix="_base")
     joined = joined.with_columns(pl.col("actual", "actual_base").fill_null(fill))
@@ -120,11 +138,9 @@ def _growth(
     return Actuals(values, sources)
 
 
-def _purchases(kpi: Kpi, tables: dict[str, pl.DataFrame]) -> pl.DataFrame | None:
+def _purchases(kpi: Kpi, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Sales lines that are purchases (positive amount), after the KPI's filter."""
-    sales = tables.get("sales")
-    if sales is None:
-        return None
+    sales = tables["sales"]
     if kpi.where:
         sales = sales.filter(pl.sql_expr(kpi.where))
     return sales.filter(pl.col("amount") > 0)
@@ -132,11 +148,9 @@ def _purchases(kpi: Kpi, tables: dict[str, pl.DataFrame]) -> pl.DataFrame | None
 
 def _new_customers(
     kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str, window: str
-) -> Actuals | None:
+) -> Actuals:
     """Customers whose first purchase ever falls in the window, credited to that line's rep."""
     purchases = _purchases(kpi, tables)
-    if purchases is None:
-        return None
     first = purchases.sort("date", "_row").unique("customer_id", keep="first", maintain_order=True)
     start, end = window_range(period, window)
     rows = first.filter(pl.col("date").is_between(start, end) & pl.col(key).is_not_null())
@@ -146,11 +160,9 @@ def _new_customers(
 
 def _repurchase_rate(
     kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str, window: str
-) -> Actuals | None:
+) -> Actuals:
     """Of the customers bought from in the period before, the share that bought again."""
     purchases = _purchases(kpi, tables)
-    if purchases is None:
-        return None
     purchases = purchases.filter(pl.col(key).is_not_null())
 
     def bought(window_period: Period, name: str) -> pl.DataFrame:
@@ -172,11 +184,9 @@ def _repurchase_rate(
     )
 
 
-def _rating(kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str) -> Actuals | None:
+def _rating(kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str) -> Actuals:
     """The supervisor rating for the KPI's item, mapped through its scale (mean if several)."""
-    ratings = tables.get("ratings")
-    if ratings is None:
-        return None
+    ratings = tables["ratings"]
     rows = ratings.filter(pl.col("item") == kpi.item)
     if "period" in rows.columns:
         rows = rows.filter(

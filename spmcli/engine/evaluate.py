@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from spmcli.engine.actuals import Actuals, compute_actuals, zero_when_empty
+from spmcli.engine.actuals import Actuals, compute_actuals, unavailable_reason, zero_when_empty
 from spmcli.engine.composite import composite_scores, grade_and_rank, team_summary
 from spmcli.engine.pay import compute_pay
 from spmcli.engine.periods import parse_period, period_containing
@@ -71,16 +71,28 @@ def evaluate(
     sources: dict[str, pl.DataFrame] = {}
     team_figures: list[pl.DataFrame] = []
     source: pl.DataFrame | None
+    unavailable: set[str] = set()
     for kpi in scheme.kpis:
-        if kpi.scope == "team":
-            part, source, team = _team_kpi(
-                kpi, scheme, frames, when, roster, period_targets, warnings
+        reason = unavailable_reason(kpi, scheme, frames)
+        if reason is not None:
+            warnings.append(
+                Warning_(
+                    "kpi_unavailable",
+                    f"KPI {kpi.id}: {reason}, so it is N/A for everyone",
+                    kpi=kpi.id,
+                )
             )
+            unavailable.add(kpi.id)
+            part, source = _unavailable(roster, reason), None
+            if kpi.scope == "team":
+                team_figures.append(
+                    _team_columns(kpi, part.select(TEAM_KEY, "actual", "target").unique(TEAM_KEY))
+                )
+        elif kpi.scope == "team":
+            part, source, team = _team_kpi(kpi, scheme, frames, when, roster, period_targets)
             team_figures.append(team)
         else:
-            part, source = _rep_kpi(
-                kpi, scheme, frames, when, roster, period_targets, overrides, warnings
-            )
+            part, source = _rep_kpi(kpi, scheme, frames, when, roster, period_targets, overrides)
         factor = scaling.get(kpi.id, scaling.get(kpi.of or "", 1.0) if kpi.scope == "team" else 1.0)
         parts.append(
             part.with_columns(pl.lit(kpi.id).alias("kpi"), pl.col("actual") * factor)
@@ -94,7 +106,7 @@ def evaluate(
     due = roster.filter(pl.col("due"))
     kpis = pl.concat(parts).join(due.select("rep_id", "role"), on="rep_id", how="inner")
     kpis = composite_input(scheme, kpis)
-    _policy_and_warnings(scheme, kpis, warnings)
+    _policy_and_warnings(scheme, kpis.filter(~pl.col("kpi").is_in(unavailable)), warnings)
     kpis, totals = composite_scores(scheme, kpis)
     reps = grade_and_rank(scheme, roster, totals, penalties)
     reps, pay = compute_pay(scheme, reps, kpis, warnings)
@@ -182,10 +194,9 @@ def _rep_kpi(
     roster: pl.DataFrame,
     period_targets: pl.DataFrame,
     overrides: pl.DataFrame,
-    warnings: list[Warning_],
-) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     actuals = compute_actuals(kpi, scheme, frames, when, "rep_id")
-    values = _on_roster(roster.select("rep_id"), "rep_id", kpi, actuals, warnings)
+    values = _on_roster(roster.select("rep_id"), "rep_id", kpi, actuals)
     mine = overrides.filter(pl.col("kpi") == kpi.id).select("rep_id", pl.col("value"), "reason")
     part = (
         values.join(rep_targets(kpi, period_targets, roster), on="rep_id", how="left")
@@ -204,7 +215,7 @@ def _rep_kpi(
             .alias("note"),
         )
     )
-    return part, actuals.sources if actuals else None
+    return part, actuals.sources
 
 
 def _team_kpi(
@@ -214,7 +225,6 @@ def _team_kpi(
     when: Period,
     roster: pl.DataFrame,
     period_targets: pl.DataFrame,
-    warnings: list[Warning_],
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """SPEC §4 scope: team — the `of` KPI over the whole team, target the members' sum;
     every member gets the team's figures. Returns the per-rep part, the members' breakdown
@@ -222,17 +232,13 @@ def _team_kpi(
     of = scheme.kpi(kpi.of or "")
     teams = roster.select(pl.col("team").replace("", None).alias(TEAM_KEY)).drop_nulls().unique()
     team_actuals = _on_roster(
-        teams, TEAM_KEY, of, compute_actuals(of, scheme, frames, when, TEAM_KEY), warnings
+        teams, TEAM_KEY, of, compute_actuals(of, scheme, frames, when, TEAM_KEY)
     )
     members = roster.select(
         "rep_id", "name", pl.col("team").replace("", None).alias(TEAM_KEY)
     ).join(rep_targets(of, period_targets, roster), on="rep_id", how="left")
     member_actuals = _on_roster(
-        roster.select("rep_id"),
-        "rep_id",
-        of,
-        compute_actuals(of, scheme, frames, when, "rep_id"),
-        [],
+        roster.select("rep_id"), "rep_id", of, compute_actuals(of, scheme, frames, when, "rep_id")
     )
     team_targets = members.group_by(TEAM_KEY).agg(
         pl.when(pl.col("target").is_not_null().any()).then(pl.col("target").sum()).alias("target")
@@ -261,29 +267,37 @@ def _team_kpi(
         TEAM_KEY
     )
     sources = viewers.join(breakdown, on=TEAM_KEY).with_columns(pl.lit("period").alias("window"))
-    team_out = team.with_columns(achievement(kpi)).select(
-        pl.col(TEAM_KEY).alias("team"),
-        pl.col("actual").alias(f"{kpi.id}_actual"),
-        pl.col("target").alias(f"{kpi.id}_target"),
-        pl.col("achievement").alias(f"{kpi.id}_achievement"),
-    )
-    return part, sources.sort("rep_id", "member_id"), team_out
+    return part, sources.sort("rep_id", "member_id"), _team_columns(kpi, team)
 
 
-def _on_roster(
-    keys: pl.DataFrame, key: str, kpi: Kpi, actuals: Actuals | None, warnings: list[Warning_]
-) -> pl.DataFrame:
-    """The actual for every key; 0 for a plain SUM/COUNT without rows, else null."""
-    if actuals is None:
-        warnings.append(
-            Warning_(
-                "missing_table",
-                f"KPI {kpi.id}: table '{kpi.table}' is not in the "
-                "inputs, so it is N/A for everyone",
-                kpi=kpi.id,
-            )
+def _team_columns(kpi: Kpi, team: pl.DataFrame) -> pl.DataFrame:
+    """A team KPI's figures as the teams frame has them: <id>_actual, _target, _achievement."""
+    return (
+        team.drop_nulls(TEAM_KEY)
+        .with_columns(achievement(kpi))
+        .select(
+            pl.col(TEAM_KEY).alias("team"),
+            pl.col("actual").cast(pl.Float64).alias(f"{kpi.id}_actual"),
+            pl.col("target").cast(pl.Float64).alias(f"{kpi.id}_target"),
+            pl.col("achievement").cast(pl.Float64).alias(f"{kpi.id}_achievement"),
         )
-        return keys.with_columns(pl.lit(None, dtype=pl.Float64).alias("actual"))
+    )
+
+
+def _unavailable(roster: pl.DataFrame, reason: str) -> pl.DataFrame:
+    """Every rep N/A for a KPI the inputs cannot give."""
+    return roster.select(
+        "rep_id",
+        pl.col("team").replace("", None).alias(TEAM_KEY),
+        pl.lit(None, dtype=pl.Float64).alias("actual"),
+        pl.lit(None, dtype=pl.Float64).alias("target"),
+        pl.lit(False).alias("adjusted"),
+        pl.lit(reason).alias("note"),
+    )
+
+
+def _on_roster(keys: pl.DataFrame, key: str, kpi: Kpi, actuals: Actuals) -> pl.DataFrame:
+    """The actual for every key; 0 for a plain SUM/COUNT without rows, else null."""
     values = keys.join(actuals.values, on=key, how="left")
     if zero_when_empty(kpi):
         values = values.with_columns(pl.col("actual").fill_null(0.0))
@@ -310,6 +324,8 @@ def composite_input(scheme: Scheme, kpis: pl.DataFrame) -> pl.DataFrame:
     status = (
         pl.when(pl.col("weight") == 0)
         .then(pl.lit("informational"))
+        .when(pl.col("actual").is_null())
+        .then(pl.lit("no_data"))
         .when(no_target & zero_policy)
         .then(pl.lit("zero_target"))
         .when(no_target)

@@ -624,13 +624,14 @@ def check_columns(sf: SchemeFile, columns: Mapping[str, Collection[str]]) -> lis
         for name, text, table in kpi_expressions(kpi):
             if table not in columns:
                 continue
-            present = list(columns[table])
+            present = [c for c in columns[table] if not c.startswith("_")]
+            optional = KNOWN_COLUMNS.get(table, ())  # absent: the engine makes the KPI N/A
             try:
                 expr = parse_expression(text)
             except ValueError:
                 continue  # reported when the scheme was loaded
             for column in expression_columns(expr):
-                if column not in present:
+                if column not in present and column not in optional:
                     problems.append(
                         sf.problem(
                             ("kpis", index, name),
