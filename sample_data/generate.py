@@ -5,11 +5,15 @@ The sample is a fictitious pharma field force: two years of sales lines (2023-10
 names and headers as a CRM export would have them. It is built so that every feature
 has something to show on 2025-Q3: growth and yoy, new and lost customers, a rep without
 sales, a sale by a rep missing from the roster, missing targets, a penalty and a KPI
-adjustment. Everything is drawn from one seeded numpy Generator and vectorised, so the
-same arguments always give the same data, also at 1 M sales lines.
+adjustment. Each rep has a hidden strength that moves most of their numbers together
+(sales against target, repurchase, collection, visit success, satisfaction, trainings,
+the manager's rating), so strong reps are strong on several KPIs and weak ones weak, with
+each KPI's own noise on top; targets stretch a little above plan, so the quarter's
+grades spread over A to D. Everything is drawn from one seeded numpy Generator and
+vectorised, so the same arguments always give the same data, also at 1 M sales lines.
 
 Usage: python sample_data/generate.py [--out PATH] [--format xlsx|csv|parquet]
-       [--reps 40] [--customers 300] [--sales-lines N] [--visits N] [--seed 7]
+       [--reps 40] [--customers 500] [--sales-lines N] [--visits N] [--seed 7]
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ THIS_Q2 = (18, 20)  # 2025-04 .. 2025-06
 THIS_Q3 = (21, 23)  # 2025-07 .. 2025-09
 Q2_START, Q3_START, Q3_END = date(2025, 4, 1), date(2025, 7, 1), date(2025, 9, 30)
 SURVEYS_FROM = date(2025, 1, 1)
+SURVEYS_QUARTER = 5  # quarter index of 2025-Q1 (quarter 0 = 2023-Q4)
 EVALUATED = "2025-Q3"
 Q3_MONTHS = ("2025-07", "2025-08", "2025-09")
 
@@ -139,6 +144,8 @@ SHEETS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 MONEY = pl.Decimal(18, 2)
+ORDER_SPREAD = 0.12  # lognormal sigma of an order's value around the customer's typical order
+CONTRACT_PRICE = (0.88, 1.0)  # range of a customer's contract price as a share of list
 
 
 def _words(text: str) -> np.ndarray:
@@ -211,11 +218,11 @@ STREETS = _words("新华 长安 人民 和平 建设 解放 中山 友谊 朝阳
 # Customer types: (type, id prefix, share, typical order in CNY, relative buying frequency,
 # product mix row, grades). Hospitals get a grade; other types leave 医院等级 blank.
 KINDS: tuple[tuple[str, str, float, float, float, int, tuple[str, ...]], ...] = (
-    ("三级医院", "H", 0.18, 30_000, 3.0, 0, ("三级甲等", "三级甲等", "三级乙等")),
-    ("二级医院", "H", 0.27, 15_000, 1.8, 0, ("二级甲等", "二级乙等")),
-    ("药店", "P", 0.33, 6_000, 1.0, 1, ()),
-    ("诊所", "C", 0.14, 2_500, 0.5, 2, ()),
-    ("社区卫生服务中心", "C", 0.08, 3_500, 0.7, 2, ()),
+    ("三级医院", "H", 0.08, 15_000, 6.0, 0, ("三级甲等", "三级甲等", "三级乙等")),
+    ("二级医院", "H", 0.14, 8_000, 3.4, 0, ("二级甲等", "二级乙等")),
+    ("药店", "P", 0.42, 6_000, 1.0, 1, ()),
+    ("诊所", "C", 0.22, 2_500, 0.5, 2, ()),
+    ("社区卫生服务中心", "C", 0.14, 3_500, 0.7, 2, ()),
 )
 PREFIX_ORDER = ("H", "P", "C")
 
@@ -260,18 +267,39 @@ PRODUCTS: tuple[tuple[str, str, float, float], ...] = (
 # Product mix per customer group (hospital, pharmacy, clinic); rows sum to 1.
 PRODUCT_MIX = np.array(
     [
-        [0.20, 0.17, 0.13, 0.15, 0.04, 0.03, 0.18, 0.10],
+        [0.21, 0.18, 0.14, 0.15, 0.02, 0.01, 0.19, 0.10],
         [0.02, 0.12, 0.12, 0.08, 0.30, 0.26, 0.00, 0.10],
         [0.10, 0.12, 0.12, 0.10, 0.20, 0.18, 0.10, 0.08],
     ]
 )
 
-# Lifecycle of a customer's account by the role of its rep:
-# (existing before the history, opened during it, opened in 2025-Q3, prospect never bought).
-LIFECYCLE = {True: (0.46, 0.20, 0.27, 0.07), False: (0.84, 0.12, 0.03, 0.01)}
+# Chance that a typical customer of each type orders at all in a given quarter (aligned
+# with KINDS): hospitals reorder almost every quarter, pharmacies and clinics now and then;
+# bigger customers more regularly.
+REGULARITY = np.array([0.97, 0.93, 0.47, 0.37, 0.42])
+
+# Lifecycle of a rep's regular accounts by the rep's role: (existing before the history,
+# opened in its first months, opened in 2025-Q3, prospect never bought). Hunters' Q3
+# openings come from their pipeline instead: PIPELINE_PER_HUNTER prospects each, of which
+# the plan expects PLAN_CONVERSION to open in Q3 (the new-customer target); how many do
+# depends on the hunter, CONVERSION on average (what the sales forecast assumes).
+LIFECYCLE = {True: (0.80, 0.18, 0.0, 0.02), False: (0.88, 0.09, 0.02, 0.01)}
+PIPELINE_PER_HUNTER = 5
+PLAN_CONVERSION = 0.7
+CONVERSION = 0.45
 NEW_HIRE_PROSPECTS = 5
 
-RATINGS = (("优秀", 0.20), ("良好", 0.45), ("合格", 0.28), ("不合格", 0.07))
+# Log-odds drop of an irregular buyer reordering in the quarter right after an order
+# (it stocked up).
+STOCKED_UP = 0.5
+
+# Sales targets: the account plan's forecast for Q3 times this stretch.
+STRETCH = 1.14
+
+# Teamwork ratings: a rep's rating is the first whose cut-off its teamwork score (mostly
+# the rep's strength) reaches; for a standard-normal score about 10 % 优秀, 28 % 良好,
+# 44 % 合格 and 18 % 不合格, a little stricter on this roster's longer weak tail.
+RATINGS = (("优秀", 1.3), ("良好", 0.3), ("合格", -0.9), ("不合格", -np.inf))
 STRENGTHS = (
     "核心医院关系稳固，科室覆盖完整",
     "产品知识扎实，学术推广能力强",
@@ -306,16 +334,21 @@ PLANS = (
 
 @dataclass(frozen=True)
 class Roster:
-    """The reps and the hidden traits that drive their numbers (index = rep number - 1)."""
+    """The reps and the hidden traits that drive their numbers (index = rep number - 1).
+    Most traits follow the rep's strength, each with noise of its own."""
 
     table: pl.DataFrame
     hunter: np.ndarray  # bool
     team: np.ndarray  # team index
+    strength: np.ndarray  # how good the rep is overall: about standard normal, -1.9 to 1.7
     growth: np.ndarray  # yearly log growth of the rep's book
+    form: np.ndarray  # multiplier on the demand of the rep's accounts
+    loyalty: np.ndarray  # log-odds shift of accounts reordering and prospects converting
     diligence: np.ndarray  # visit volume multiplier
     skill: np.ndarray  # chance that a visit is effective
     care: np.ndarray  # mean satisfaction score of the rep's customers
     slow_pay: np.ndarray  # multiplier on the chance of unpaid recent lines
+    engagement: np.ndarray  # multiplier on trainings and academic meetings
     managers: np.ndarray  # manager name per team
 
     @property
@@ -335,15 +368,18 @@ class Accounts:
     table: pl.DataFrame  # without potential, which depends on the sales
     kind: np.ndarray  # index into KINDS
     rep: np.ndarray  # assigned rep index
+    pipeline: np.ndarray  # bool: a hunter's prospect for Q3 (opened in Q3 or still a prospect)
     start: np.ndarray  # month index of the first purchase; N_MONTHS = never bought
     end: np.ndarray  # month index of the last possible purchase
     size: np.ndarray  # how much more than a typical customer of its type it buys
     trend: np.ndarray  # yearly log growth
+    regularity: np.ndarray  # chance that it orders in a given quarter
+    ordering: np.ndarray  # bool (customer, quarter): whether it orders in that quarter
 
 
 def generate(
     reps: int = 40,
-    customers: int = 300,
+    customers: int = 500,
     sales_lines: int = 9_000,
     visits: int = 4_500,
     seed: int = 7,
@@ -459,15 +495,25 @@ def make_roster(rng: np.random.Generator, n: int) -> Roster:
             pl.lit("@example.com"),
         ).alias("email")
     )
+    # One strength from each n-th of the talent distribution (logistic, close to normal),
+    # so every roster has its stars and its strugglers; the weak tail is the longer one.
+    share = (rng.permutation(n) + rng.random(n)) / n
+    normal = np.log(share / (1 - share)) / 1.7
+    strength = np.clip(np.where(normal < 0, 1.15, 0.75) * normal, -1.9, 1.7)
+    noise = rng.standard_normal((8, n))
     return Roster(
         table=table,
         hunter=hunter,
         team=team,
-        growth=rng.normal(0.08, 0.12, n) - 0.04 * hunter,
-        diligence=rng.lognormal(0.0, 0.2, n) * np.where(hunter, 1.15, 1.0),
-        skill=rng.beta(6, 4, n),
-        care=np.clip(rng.normal(4.45, 0.25, n), 3.2, 4.9),
-        slow_pay=rng.lognormal(0.0, 0.5, n),
+        strength=strength,
+        growth=0.08 + 0.04 * strength + 0.03 * noise[0],
+        form=np.exp(0.12 * strength + 0.04 * noise[1]),
+        loyalty=0.7 * strength + 0.2 * noise[2],
+        diligence=np.exp(0.12 * strength + 0.08 * noise[3]) * np.where(hunter, 1.15, 1.0),
+        skill=np.clip(0.6 + 0.085 * strength + 0.025 * noise[4], 0.42, 0.8),
+        care=np.clip(4.3 + 0.28 * strength + 0.08 * noise[5], 3.9, 4.95),
+        slow_pay=np.exp(np.clip(-0.45 * strength + 0.15 * noise[6], -1.0, 0.6)),
+        engagement=np.exp(0.85 * strength + 0.1 * noise[7]),
         managers=managers,
     )
 
@@ -476,29 +522,61 @@ def make_roster(rng: np.random.Generator, n: int) -> Roster:
 
 
 def make_accounts(rng: np.random.Generator, roster: Roster, n: int) -> Accounts:
-    """Customers of one assigned rep each; hunters open more accounts, the new hire only
-    has prospects, some accounts are lost along the way."""
+    """Customers of one assigned rep each. Regular accounts are dealt to the reps by value;
+    every hunter also gets a pipeline of prospects, of which a share depending on the
+    hunter opens in Q3; the new hire only has prospects; some accounts are lost along the
+    way, more of them with weak reps."""
     shares = np.array([k[2] for k in KINDS])
     prefix_rank = np.array([PREFIX_ORDER.index(k[1]) for k in KINDS])
     kind = rng.choice(len(KINDS), n, p=shares / shares.sum())
     kind = kind[np.argsort(prefix_rank[kind], kind="stable")]
     size = rng.lognormal(0.0, 0.7, n)
-    rep = balanced_territories(
-        rng, np.array([k[3] * k[4] for k in KINDS])[kind] * size, roster.new_hire
-    )
-    new_hire_accounts = rng.choice(n, min(NEW_HIRE_PROSPECTS, n // 10), replace=False)
-    rep[new_hire_accounts] = roster.new_hire
+    openers = np.flatnonzero(roster.hunter[: roster.new_hire])
+    n_prospects = min(NEW_HIRE_PROSPECTS, n // 10)
+    n_pipeline = min(PIPELINE_PER_HUNTER * len(openers), n // 4)
+    chosen = rng.permutation(n)[: n_prospects + n_pipeline]
+    prospects, pipeline = chosen[:n_prospects], chosen[n_prospects:]
+    regular = np.ones(n, bool)
+    regular[chosen] = False
+    rep = np.full(n, roster.new_hire)
+    value = np.array([k[3] * k[4] for k in KINDS])[kind] * size
+    hospital = np.array([k[1] == "H" for k in KINDS])[kind]
+    rep[regular] = balanced_territories(rng, value[regular], ~hospital[regular], roster.new_hire)
+    rep[pipeline] = openers[rng.permutation(n_pipeline) % max(len(openers), 1)]
+    in_pipeline = np.zeros(n, bool)
+    in_pipeline[pipeline] = True
 
     lifecycle = np.where(roster.hunter[rep, None], LIFECYCLE[True], LIFECYCLE[False])
     stage = (rng.random((n, 1)) > lifecycle.cumsum(axis=1)).sum(axis=1)
-    stage[new_hire_accounts] = 3
+    converts = sigmoid(logit(CONVERSION) + 1.6 * roster.loyalty[rep])
+    opened = systematic(rng, np.where(in_pipeline, converts, 0.0), np.lexsort((rng.random(n), rep)))
+    opened = opened > 0
+    stage = np.where(in_pipeline, np.where(opened, 2, 3), stage)
+    stage[prospects] = 3
     start = np.select(
         [stage == 0, stage == 1, stage == 2],
-        [np.zeros(n, int), rng.integers(1, THIS_Q3[0], n), rng.integers(THIS_Q3[0], N_MONTHS, n)],
+        [np.zeros(n, int), rng.integers(1, 9, n), rng.integers(THIS_Q3[0], N_MONTHS, n)],
         N_MONTHS,
     )
-    lost = (start <= 8) & (rng.random(n) < 0.07)
+    churn = np.where(hospital, 0.015, 0.06) * np.exp(-0.3 * roster.strength[rep])
+    lost = (start <= 8) & (rng.random(n) < churn)
     end = np.where(lost, rng.integers(9, 20, n), N_MONTHS - 1)
+    size *= np.select([start > 0, lost], [0.4, 0.5], 1.0)
+
+    # Ordering quarters: a customer orders in a quarter at its regularity, always in the
+    # quarter of its first purchase. Of those that ordered in Q2, the share that orders
+    # again in Q3 depends on the rep.
+    regularity = sigmoid(logit(REGULARITY[kind]) + 0.7 * np.log(size))
+    quarter = np.arange(N_MONTHS // 3)
+    active = (start[:, None] // 3 < quarter) & (quarter <= end[:, None] // 3)
+    ordering = np.ones((n, len(quarter)), bool)
+    for q in quarter:
+        ordering[:, q] = ~skipped(rng, np.where(active[:, q], 1 - regularity, 0.0), rep)
+    q2, q3 = THIS_Q2[0] // 3, THIS_Q3[0] // 3
+    repeat = ordering[:, q2] & active[:, q2] & active[:, q3]
+    sway = 2 * (1 - regularity)  # hospitals reorder anyway; irregular buyers follow the rep
+    keeps = sigmoid(logit(regularity) + sway * (roster.loyalty[rep] - STOCKED_UP))
+    ordering[repeat, q3] = ~skipped(rng, np.where(repeat, 1 - keeps, 0.0), rep, 2.0)[repeat]
 
     province = roster.table["region"].to_numpy()[rep]
     province_index = pl.Series(province).replace_strict(list(CITIES), range(len(CITIES)))
@@ -520,17 +598,60 @@ def make_accounts(rng: np.random.Generator, roster: Roster, n: int) -> Accounts:
         table=table,
         kind=kind,
         rep=rep,
+        pipeline=in_pipeline,
         start=start,
         end=end,
-        size=size * np.select([start > 0, lost], [0.4, 0.5], 1.0),
-        trend=roster.growth[rep] + rng.normal(0.0, 0.12, n),
+        size=size,
+        trend=roster.growth[rep] + rng.normal(0.0, 0.06, n),
+        regularity=regularity,
+        ordering=ordering,
     )
 
 
-def balanced_territories(rng: np.random.Generator, value: np.ndarray, n_reps: int) -> np.ndarray:
-    """Deal customers to reps like cards, biggest first and back and forth, so territories
-    are of roughly similar value, as sales operations design them; noise keeps them uneven."""
-    order = np.argsort(-value * rng.lognormal(0.0, 0.5, len(value)))
+def skipped(
+    rng: np.random.Generator, chance: np.ndarray, rep: np.ndarray, sharp: float = 1.0
+) -> np.ndarray:
+    """Which accounts skip a quarter, given each one's chance (0 where it cannot): for every
+    rep its expected number rounded up or down, the likelier skippers first, so the share
+    is the rep's and the skippers are mostly the small, irregular buyers."""
+    # A weighted draw without replacement (exponential race on the odds); ``sharp`` > 1
+    # favours the likely skippers more, so that accounts that nearly always order hardly
+    # ever skip in their stead.
+    odds = (1 - chance) / np.maximum(chance, 1e-9)
+    key = (0.1 + rng.exponential(size=len(chance))) * odds**sharp
+    order = np.lexsort((key, rep))
+    ranked = rep[order]
+    count = np.bincount(rep, weights=systematic(rng, chance, order), minlength=rep.max() + 1)
+    out = np.empty(len(chance), bool)
+    out[order] = np.arange(len(chance)) - np.searchsorted(ranked, ranked) < count[ranked]
+    return out
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def logit(p: float | np.ndarray) -> np.ndarray:
+    return np.log(np.asarray(p) / (1.0 - np.asarray(p)))
+
+
+def systematic(rng: np.random.Generator, expected: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Whole counts with the given expectations (0 or 1 where they are probabilities).
+    Systematic sampling along ``order`` keeps every run of consecutive items, such as one
+    rep's accounts, within one of its expected total."""
+    edges = np.floor(np.cumsum(expected[order]) + rng.random())
+    counts = np.empty(len(expected), dtype=np.int64)
+    counts[order] = np.diff(edges, prepend=0.0)
+    return counts
+
+
+def balanced_territories(
+    rng: np.random.Generator, value: np.ndarray, group: np.ndarray, n_reps: int
+) -> np.ndarray:
+    """Deal customers to reps like cards, group by group (hospitals first), biggest first
+    and back and forth, so territories have a similar mix and value, as sales operations
+    design them; noise keeps them uneven."""
+    order = np.lexsort((-value * rng.lognormal(0.0, 0.5, len(value)), group))
     turn, seat = np.divmod(np.arange(len(value)), n_reps)
     seat = np.where(turn % 2 == 0, seat, n_reps - 1 - seat)
     rep = np.empty(len(value), dtype=int)
@@ -615,30 +736,27 @@ def make_sales_lines(
     """Sales lines with internal columns (month, rep and customer index, money in cents).
 
     Every buying customer has one line in its first month; the rest are spread over
-    customer-months by buying frequency, season, trend and the ramp-up of new accounts.
-    Systematic sampling gives each customer-month its expected count rounded up or down,
-    so a rep's quarter moves with trends, not with sampling noise. Bigger customers order
-    more often and in bigger quantities. Lines in a customer's first month are always by
-    its assigned rep and never returns, so new customers are credited to the right rep.
+    customer-months by buying frequency, season, trend, the ramp-up of new accounts, the
+    quarters the customer orders in and the rep's form. Systematic sampling gives each
+    customer-month its expected count rounded up or down, so a rep's quarter moves with
+    trends, not with sampling noise. Bigger customers order more often and in bigger
+    quantities. Lines in a customer's first month are always by its assigned rep and never
+    returns, so new customers are credited to the right rep.
     """
-    months = np.arange(N_MONTHS)
     first_buyers = np.flatnonzero(accounts.start < N_MONTHS)
-    active = (accounts.start[:, None] <= months) & (months <= accounts.end[:, None])
-    ramp = np.clip((months - accounts.start[:, None] + 1) / 6, 0.15, 1.0)
-    frequency = np.array([k[4] for k in KINDS])[accounts.kind] * accounts.size**0.4
-    weight = (
-        frequency[:, None]
-        * SEASON[(months + 9) % 12]
-        * ramp
-        * np.exp(accounts.trend[:, None] * (months - 12) / 12)
-        * active
-    ).ravel()
+    # Cells in the order rep, quarter, customer, month: every rep's quarter and every
+    # customer's quarter gets its expected count of lines rounded up or down.
+    weight = sales_weights(roster, accounts)
+    cust, mon = np.divmod(np.arange(weight.size), N_MONTHS)
+    quarter = accounts.rep[cust] * (N_MONTHS // 3) + mon // 3
+    order = np.argsort(quarter * weight.size + cust * N_MONTHS + mon, kind="stable")
+    weight = weight.ravel()[order]
     spread = n - len(first_buyers)
     cumulative = weight.cumsum()
     positions = (1.0 - rng.random() + np.arange(spread)) * (cumulative[-1] / spread)
-    cell = np.minimum(np.searchsorted(cumulative, positions), np.flatnonzero(weight)[-1])
-    customer = np.concatenate([first_buyers, cell // N_MONTHS])
-    month = np.concatenate([accounts.start[first_buyers], cell % N_MONTHS])
+    cell = order[np.minimum(np.searchsorted(cumulative, positions), np.flatnonzero(weight)[-1])]
+    customer = np.concatenate([first_buyers, cust[cell]])
+    month = np.concatenate([accounts.start[first_buyers], mon[cell]])
 
     month_start = FIRST_MONTH + month
     days = (month_start + 1).astype("datetime64[D]") - month_start.astype("datetime64[D]")
@@ -649,21 +767,28 @@ def make_sales_lines(
     product = np.minimum((rng.random((n, 1)) > mix).sum(axis=1), len(PRODUCTS) - 1)
     list_cents = np.array([round(p[2] * 100) for p in PRODUCTS])
     # Each customer has a contract price per product: 0-12 % off list, in whole 10 cents.
-    discount = rng.uniform(0.88, 1.0, (len(accounts.kind), len(PRODUCTS)))
+    discount = rng.uniform(*CONTRACT_PRICE, (len(accounts.kind), len(PRODUCTS)))
     contract = np.round(list_cents * discount / 10) * 10
     price = contract[customer, product].astype(np.int64)
     order_value = (
         np.array([k[3] for k in KINDS])[kind]
-        * accounts.size[customer] ** 0.6
-        * rng.lognormal(0.0, 0.3, n)
+        * accounts.size[customer] ** 0.3
+        * rng.lognormal(0.0, ORDER_SPREAD, n)
     )
-    quantity = order_quantity(order_value * 100 / list_cents[product])
     later = month > accounts.start[customer]
-
-    rep = accounts.rep[customer].copy()
-    cover = later & (rng.random(n) < 0.02)
-    rep[cover] = rng.integers(0, roster.new_hire, int(cover.sum()))
+    # A few lines are returns of part of an order (expired or damaged goods).
     sign = np.where(later & (rng.random(n) < 0.008), -1, 1)
+    returned = np.where(sign < 0, rng.uniform(0.1, 0.6, n), 1.0)
+    quantity = order_quantity(order_value * returned * 100 / list_cents[product])
+
+    # A few lines are booked by a teammate covering for the account's rep.
+    rep = accounts.rep[customer].copy()
+    cover = later & (rng.random(n) < 0.01)
+    team = roster.team[rep[cover]]
+    members = np.argsort(roster.team[: roster.new_hire], kind="stable")
+    team_size = np.bincount(roster.team[: roster.new_hire], minlength=roster.team.max() + 1)
+    first = np.concatenate([[0], np.cumsum(team_size)[:-1]])
+    rep[cover] = members[first[team] + (rng.random(len(team)) * team_size[team]).astype(int)]
     amount = sign * quantity * price
     unit_cost = np.round(list_cents * np.array([p[3] for p in PRODUCTS]))[product]
     cost = (sign * quantity * unit_cost).astype(np.int64)
@@ -687,6 +812,56 @@ def make_sales_lines(
     ).sort("date", "rep", "customer", maintain_order=True)
 
 
+def demand(accounts: Accounts, start: np.ndarray) -> np.ndarray:
+    """Expected lines (relative) per customer and month for accounts whose first purchase
+    is in ``start``: buying frequency, season, trend, ramp-up and the active months."""
+    months = np.arange(N_MONTHS)
+    active = (start[:, None] <= months) & (months <= accounts.end[:, None])
+    ramp = np.clip((months - start[:, None] + 1) / 6, 0.15, 1.0)
+    frequency = np.array([k[4] for k in KINDS])[accounts.kind] * accounts.size**0.7
+    return (
+        frequency[:, None]
+        * SEASON[(months + 9) % 12]
+        * ramp
+        * np.exp(accounts.trend[:, None] * (months - 12) / 12)
+        * active
+    )
+
+
+def sales_weights(roster: Roster, accounts: Accounts) -> np.ndarray:
+    """Demand as it happens: only in the quarters a customer orders, and times its rep's
+    form (good reps sell more from the same accounts, every month)."""
+    ordering = accounts.ordering[:, np.arange(N_MONTHS) // 3]
+    return demand(accounts, accounts.start) * ordering * roster.form[accounts.rep][:, None]
+
+
+def sales_forecast(roster: Roster, accounts: Accounts, n_lines: int) -> np.ndarray:
+    """The account plan's Q3 `sales` (non-OTC CNY) per rep and month: every account at its
+    run rate, season and trend and how regularly it orders, new accounts ramping up, the
+    pipeline opening mid-quarter at the usual conversion rate. It cannot know the rep's form
+    or which customers will skip Q3."""
+    buyers = accounts.start < N_MONTHS
+    per_weight = (n_lines - buyers.sum()) / sales_weights(roster, accounts).sum()
+    plan_start = np.where(accounts.pipeline, THIS_Q3[0] + 1, accounts.start)
+    share = np.where(accounts.pipeline, CONVERSION, 1.0)
+    regular = np.where(plan_start < THIS_Q3[0], accounts.regularity, 1.0)
+    lines = demand(accounts, plan_start)[:, THIS_Q3[0] :] * (regular * per_weight)[:, None]
+    lines += plan_start[:, None] == np.arange(THIS_Q3[0], N_MONTHS)  # the first purchase
+    prescription = np.array([p[1] != OTC for p in PRODUCTS])
+    line_value = (
+        np.array([k[3] for k in KINDS])[accounts.kind]
+        * accounts.size**0.3
+        * np.exp(ORDER_SPREAD**2 / 2)
+        * np.mean(CONTRACT_PRICE)
+        * (PRODUCT_MIX @ prescription)[np.array([k[5] for k in KINDS])[accounts.kind]]
+    )
+    value = lines * (share * line_value)[:, None]
+    return np.stack(
+        [np.bincount(accounts.rep, weights=v, minlength=len(roster.hunter)) for v in value.T],
+        axis=1,
+    )
+
+
 def order_quantity(units: np.ndarray) -> np.ndarray:
     """Quantities as ordered: whole packs, big orders in tens or fifties."""
     step = np.select([units >= 1000, units >= 100], [50, 10], 1)
@@ -696,14 +871,18 @@ def order_quantity(units: np.ndarray) -> np.ndarray:
 def collections(
     rng: np.random.Generator, roster: Roster, rep: np.ndarray, month: np.ndarray, amount: np.ndarray
 ) -> np.ndarray:
-    """Collected cents: old lines are paid, recent ones partly or not yet; returns net off."""
+    """Collected cents: old lines are paid, recent ones partly or not yet, more so with reps
+    who chase payments less; returns net off. Systematic sampling along each rep's lines
+    gives every rep its expected number of open invoices."""
     age = N_MONTHS - 1 - month
-    p_unpaid = np.select([age == 0, age == 1, age == 2], [0.30, 0.12, 0.04], 0.0)
-    p_partial = np.select([age == 0, age == 1, age == 2], [0.12, 0.10, 0.06], 0.01)
+    p_unpaid = np.select([age == 0, age == 1, age == 2], [0.12, 0.045, 0.016], 0.0)
+    p_partial = np.select([age == 0, age == 1, age == 2], [0.08, 0.05, 0.02], 0.005)
     slow = roster.slow_pay[rep]
-    draw = rng.random(len(amount))
-    unpaid = (amount > 0) & (draw < np.minimum(p_unpaid * slow, 0.9))
-    partial = (amount > 0) & ~unpaid & (draw < np.minimum((p_unpaid + p_partial) * slow, 0.95))
+    by_rep = np.argsort(rep * N_MONTHS + month + rng.random(len(amount)))
+    owed = amount > 0
+    unpaid = systematic(rng, np.where(owed, np.minimum(p_unpaid * slow, 0.9), 0.0), by_rep) > 0
+    partly = np.where(owed & ~unpaid, np.minimum(p_partial * slow, 0.9), 0.0)
+    partial = systematic(rng, partly, by_rep) > 0
     part = np.round(amount * rng.uniform(0.3, 0.9, len(amount))).astype(np.int64)
     return np.select([unpaid, partial], [np.zeros_like(amount), part], amount)
 
@@ -754,8 +933,10 @@ def make_visits(
     rng: np.random.Generator, roster: Roster, accounts: Accounts, lines: pl.DataFrame, n: int
 ) -> pl.DataFrame:
     """Visits from 2025-04 to 2025-09 by the assigned rep. How many a rep makes depends on
-    the rep (hunters call more); they go more to bigger customers and to new accounts,
-    less to lost ones."""
+    the rep (hunters call more); they go more to bigger customers and to new accounts and
+    prospects, less to lost ones. Systematic sampling over customer-months gives each its
+    expected count rounded, and along each rep's visits the effective ones, so a rep's
+    visit counts and visit success follow the rep, not the luck of the draw."""
     value = np.zeros(len(accounts.kind))
     recent = (
         lines.filter(pl.col("month") >= N_MONTHS - 12)
@@ -768,9 +949,16 @@ def make_visits(
     weight[accounts.end < N_MONTHS - 3] *= 0.3
     per_rep = np.bincount(accounts.rep, weights=weight, minlength=len(roster.hunter))
     weight *= roster.diligence[accounts.rep] / per_rep[accounts.rep]
-    customer = np.sort(rng.choice(len(weight), n, p=weight / weight.sum()))
-    rep = accounts.rep[customer]
     days = business_days(Q2_START, Q3_END)
+    month = days.astype("datetime64[M]") - np.datetime64(Q2_START, "M")
+    per_month = np.bincount(month.astype(int))
+    cumulative = (weight[:, None] * per_month).ravel().cumsum()
+    positions = (1.0 - rng.random() + np.arange(n)) * (cumulative[-1] / n)
+    cell = np.minimum(np.searchsorted(cumulative, positions), len(cumulative) - 1)
+    customer, visit_month = np.divmod(cell, len(per_month))
+    first_day = np.concatenate([[0], np.cumsum(per_month)[:-1]])
+    day = days[first_day[visit_month] + (rng.random(n) * per_month[visit_month]).astype(int)]
+    rep = accounts.rep[customer]
     hospital = np.array([k[1] == "H" for k in KINDS])[accounts.kind[customer]]
     draw = rng.random(n)
     visit_type = np.select(
@@ -779,30 +967,39 @@ def make_visits(
     success = roster.skill[rep] + np.select(
         [visit_type == "科室会", visit_type == "电话"], [0.15, -0.10], 0.0
     )
+    effective = systematic(rng, np.clip(success, 0.0, 1.0), np.lexsort((day, rep))) > 0
     return pl.DataFrame(
         {
-            "date": days[rng.integers(0, len(days), n)],
+            "date": day,
             "rep_id": roster.ids[rep],
             "customer_id": accounts.table["customer_id"].to_numpy()[customer],
             "type": visit_type,
-            "outcome": np.where(rng.random(n) < success, "有效", "无效"),
+            "outcome": np.where(effective, "有效", "无效"),
         }
     ).sort("date", "rep_id", "customer_id", maintain_order=True)
 
 
 def make_satisfaction(rng: np.random.Generator, roster: Roster, accounts: Accounts) -> pl.DataFrame:
-    """Surveys of buying customers in 2025; some leave 代表编号 blank (credited to the
-    customer's rep); lost customers score lower."""
-    buyers = np.flatnonzero(accounts.start < N_MONTHS)
-    customer = rng.choice(buyers, round(0.8 * len(accounts.kind)))
+    """Surveys in 2025 of the customers that ordered in the quarter, about one per customer
+    and quarter, more at hospitals (several departments answer); some leave 代表编号 blank
+    (credited to the customer's rep)."""
+    quarters = np.arange(SURVEYS_QUARTER, N_MONTHS // 3)
+    active = (accounts.start[:, None] // 3 <= quarters) & (quarters <= accounts.end[:, None] // 3)
+    hospital = np.array([k[1] == "H" for k in KINDS])[accounts.kind]
+    rate = np.where(hospital, 1.6, 0.8)[:, None] * (active & accounts.ordering[:, quarters])
+    surveys = rng.poisson(rate).ravel()
+    customer, quarter = np.divmod(np.repeat(np.arange(surveys.size), surveys), len(quarters))
     rep = accounts.rep[customer]
-    score = roster.care[rep] + rng.normal(0.0, 0.35, len(customer))
-    score -= np.where(accounts.end[customer] < N_MONTHS - 1, 1.0, 0.0)
+    score = roster.care[rep] + rng.normal(0.0, 0.2, len(customer))
     days = business_days(SURVEYS_FROM, Q3_END)
+    month = (days.astype("datetime64[M]") - np.datetime64(SURVEYS_FROM, "M")).astype(int)
+    days_in = np.bincount(month // 3)
+    first_day = np.concatenate([[0], np.cumsum(days_in)[:-1]])
+    day = days[first_day[quarter] + (rng.random(len(customer)) * days_in[quarter]).astype(int)]
     return (
         pl.DataFrame(
             {
-                "date": days[rng.integers(0, len(days), len(customer))],
+                "date": day,
                 "customer_id": accounts.table["customer_id"].to_numpy()[customer],
                 "rep_id": roster.ids[rep],
                 "score": np.round(np.clip(score, 1.0, 5.0), 1),
@@ -816,19 +1013,24 @@ def make_satisfaction(rng: np.random.Generator, roster: Roster, accounts: Accoun
 
 
 def make_activities(rng: np.random.Generator, roster: Roster) -> pl.DataFrame:
-    """Customer trainings and academic meetings in Q2 and Q3, 0-5 per rep and quarter."""
+    """Customer trainings (0-5) and academic meetings (0-3) per rep in Q2 and Q3. Farmers
+    train customers more; engaged reps do more of both; the new hire started in Q3."""
     n = len(roster.hunter)
-    per_quarter = np.minimum(rng.poisson(np.where(roster.hunter, 1.0, 2.5)[:, None], (n, 2)), 5)
-    per_quarter[roster.new_hire, 0] = 0
-    rep = np.repeat(np.tile(np.arange(n), 2), per_quarter.T.ravel())
-    quarter = np.repeat(np.repeat([0, 1], n), per_quarter.T.ravel())
+    spread = rng.lognormal(0.0, 0.1, (2, n, 2))
+    trainings = np.where(roster.hunter, 0.6, 0.9)[:, None] * roster.engagement[:, None]
+    meetings = np.where(roster.hunter, 1.0, 1.3)[:, None] * roster.engagement[:, None] ** 0.6
+    expected = np.stack([np.minimum(trainings * spread[0], 5), np.minimum(meetings * spread[1], 3)])
+    expected[:, roster.new_hire, 0] = 0
+    counts = systematic(rng, expected.ravel(), np.arange(expected.size))
+    cell = np.repeat(np.arange(expected.size), counts)
+    kind, rep, quarter = np.unravel_index(cell, expected.shape)
     q2_days, q3_days = business_days(Q2_START, date(2025, 6, 30)), business_days(Q3_START, Q3_END)
     day = np.where(
         quarter == 0,
         q2_days[rng.integers(0, len(q2_days), len(rep))],
         q3_days[rng.integers(0, len(q3_days), len(rep))],
     )
-    training = rng.random(len(rep)) < np.where(roster.hunter[rep], 0.4, 0.65)
+    training = kind == 0
     return pl.DataFrame(
         {
             "date": day,
@@ -851,36 +1053,40 @@ def make_targets(
     lines: pl.DataFrame,
     visits: pl.DataFrame,
 ) -> pl.DataFrame:
-    """Q3 targets: sales about 1.1 × the mean of last year's Q3 and this year's Q2, at least
-    a minimum quota (monthly too for hunters); new customers and visits from the pipeline
-    and the average visit load. A few rows are left out on purpose: one hunter and one
-    farmer lack the Q3 sales target, another hunter the visits target."""
+    """Q3 targets: sales from the account plan's forecast times a stretch (a minimum quota
+    for the new hire, who has no accounts yet), monthly too for hunters; new customers from
+    the hunter's pipeline at the planned conversion; visits from the average visit load. A
+    few rows are left out on purpose: one hunter and one farmer lack the Q3 sales target,
+    another hunter the visits target."""
     n = len(roster.hunter)
-    base = (sales_kpi(lines, LAST_YEAR_Q3, n) + sales_kpi(lines, THIS_Q2, n)) / 2
-    sales = base * 1.1 * rng.lognormal(0.0, 0.1, n)
-    sales = np.round(np.maximum(sales, 0.3 * np.median(sales)) / 1000) * 1000
-    month_share = SEASON[6:9] / SEASON[6:9].sum() * rng.lognormal(0.0, 0.05, (n, 3))
+    forecast = sales_forecast(roster, accounts, lines.height)
+    planned = forecast.sum(axis=1)
+    sales = planned * STRETCH * rng.lognormal(0.0, 0.04, n)
+    quota = 0.3 * np.median(sales[planned > 0]) if (planned > 0).any() else 100_000
+    sales = np.round(np.where(planned > 0, sales, quota) / 1000) * 1000
+    season = SEASON[6:9] / SEASON[6:9].sum()
+    month_share = np.where(planned[:, None] > 0, forecast / np.maximum(planned, 1)[:, None], season)
     monthly = np.round(sales[:, None] * month_share / 1000) * 1000
 
-    opening = (accounts.start >= THIS_Q3[0]) & (accounts.start < N_MONTHS)
-    opened = np.bincount(accounts.rep[opening], minlength=n)
-    new_monthly = np.maximum(1, np.round(opened[:, None] / 3 * rng.lognormal(0.0, 0.35, (n, 3))))
+    pipeline = np.bincount(accounts.rep[accounts.pipeline], minlength=n)
+    new_customers = np.maximum(3, np.round(pipeline * PLAN_CONVERSION))
+    month_rank = rng.random((n, 3)).argsort(axis=1).argsort(axis=1)
+    new_monthly = new_customers[:, None] // 3 + (month_rank < new_customers[:, None] % 3)
     q3_visits = visits.filter(pl.col("date") >= Q3_START)["rep_id"].value_counts()["count"]
     average = q3_visits.mean() if len(q3_visits) else 1.0
-    visit_target = np.round(average * np.where(roster.hunter, 1.1, 0.95) / 5) * 5
+    visit_target = np.round(average * np.where(roster.hunter, 1.25, 1.0) / 5) * 5
 
-    hunters = np.flatnonzero(roster.hunter[: roster.new_hire])
-    farmers = np.flatnonzero(~roster.hunter[: roster.new_hire])
+    no_sales, no_visits = missing_targets(roster)
     has_sales, has_visits = np.ones(n, bool), np.ones(n, bool)
-    has_sales[[*hunters[:1], *farmers[:1]]] = False
-    has_visits[hunters[1:2]] = False
+    has_sales[no_sales] = False
+    has_visits[no_visits] = False
     parts = [
         target_rows(roster, has_sales, "sales", EVALUATED, sales),
         *(
             target_rows(roster, roster.hunter, "sales", m, monthly[:, i])
             for i, m in enumerate(Q3_MONTHS)
         ),
-        target_rows(roster, roster.hunter, "new_customers", EVALUATED, new_monthly.sum(axis=1)),
+        target_rows(roster, roster.hunter, "new_customers", EVALUATED, new_customers),
         *(
             target_rows(roster, roster.hunter, "new_customers", m, new_monthly[:, i])
             for i, m in enumerate(Q3_MONTHS)
@@ -892,6 +1098,14 @@ def make_targets(
         .sort("rep_id", "part", maintain_order=True)
         .drop("part")
     )
+
+
+def missing_targets(roster: Roster) -> tuple[list[int], list[int]]:
+    """The reps left without a Q3 target on purpose: the first hunter and the first farmer
+    lack `sales`, the second hunter `visits`."""
+    hunters = np.flatnonzero(roster.hunter[: roster.new_hire])
+    farmers = np.flatnonzero(~roster.hunter[: roster.new_hire])
+    return [*hunters[:1], *farmers[:1]], [*hunters[1:2]]
 
 
 def target_rows(
@@ -909,14 +1123,17 @@ def target_rows(
 
 
 def make_ratings(rng: np.random.Generator, roster: Roster) -> pl.DataFrame:
-    """Teamwork ratings by the team manager; the new hire is not rated yet."""
+    """Teamwork ratings by the team manager, mostly following the rep's strength; the new
+    hire is not rated yet."""
     rated = np.arange(roster.new_hire)
-    labels, p = zip(*RATINGS, strict=True)
+    score = 0.95 * roster.strength[rated] + 0.31 * rng.standard_normal(len(rated))
+    labels, cut_offs = zip(*RATINGS, strict=True)
+    rating = (score[:, None] < np.array(cut_offs)).sum(axis=1)
     return pl.DataFrame(
         {
             "rep_id": roster.ids[rated],
             "item": "团队协作",
-            "rating": np.array(labels, dtype=object)[rng.choice(len(labels), len(rated), p=p)],
+            "rating": np.array(labels, dtype=object)[rating],
             "period": EVALUATED,
             "rater": roster.managers[roster.team[rated]],
         }
@@ -924,18 +1141,25 @@ def make_ratings(rng: np.random.Generator, roster: Roster) -> pl.DataFrame:
 
 
 def make_adjustments(rng: np.random.Generator, roster: Roster, lines: pl.DataFrame) -> pl.DataFrame:
-    """One corrected Q3 sales actual (the rep's biggest Q3 return was booked in error, so
-    the corrected `sales` value leaves it out) and one penalty of 5 points for falsified
-    visits on the last hunter before the new hire (not one of those that lack targets),
-    approved by the rep's manager."""
-    q3 = lines.filter(
-        pl.col("month") >= THIS_Q3[0], ~pl.col("otc"), pl.col("rep") < roster.new_hire
-    )
+    """One corrected Q3 sales actual (the biggest Q3 return on a farmer's book was booked in
+    error, so the corrected `sales` value leaves it out) and one penalty of 5 points for
+    falsified visits on the last hunter before the new hire, approved by the rep's manager.
+    Neither goes to a rep that lacks a target."""
+    no_sales, no_visits = missing_targets(roster)
+    farmers = np.flatnonzero(~roster.hunter[: roster.new_hire])
+    candidates = np.setdiff1d(farmers if len(farmers) > 1 else np.arange(roster.new_hire), no_sales)
+    q3 = lines.filter(pl.col("month") >= THIS_Q3[0], ~pl.col("otc"))
+    if q3.filter(pl.col("rep").is_in(candidates.tolist())).height:
+        q3 = q3.filter(pl.col("rep").is_in(candidates.tolist()))
+    else:
+        q3 = q3.filter(pl.col("rep") < roster.new_hire)
     returns = q3.filter(pl.col("amount") < 0).sort("amount", "date", maintain_order=True)
     corrected = int(returns["rep"][0] if len(returns) else q3["rep"][0])
     booked_in_error = returns["amount"][0] if len(returns) else 0
     actual = q3.filter(pl.col("rep") == corrected)["amount"].sum()
-    others = np.delete(np.arange(roster.new_hire), corrected)
+    others = np.setdiff1d(np.arange(roster.new_hire), [corrected, *no_sales, *no_visits])
+    if not len(others):
+        others = np.delete(np.arange(roster.new_hire), corrected)
     hunters = others[roster.hunter[others]]
     penalised = int(hunters[-1] if len(hunters) else others[-1])
     director, _ = person_names(rng, 1)
@@ -1068,7 +1292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--format", choices=("xlsx", "csv", "parquet"), default="xlsx")
     parser.add_argument("--reps", type=int, default=40)
-    parser.add_argument("--customers", type=int, default=300)
+    parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--sales-lines", type=int, default=9_000)
     parser.add_argument("--visits", type=int, default=4_500)
     parser.add_argument("--seed", type=int, default=7)
