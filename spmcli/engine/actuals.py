@@ -151,7 +151,10 @@ def _new_customers(
 ) -> Actuals:
     """Customers whose first purchase ever falls in the window, credited to that line's rep."""
     purchases = _purchases(kpi, tables)
-    first = purchases.sort("date", "_row").unique("customer_id", keep="first", maintain_order=True)
+    # The earliest line of each customer (earliest date, then lowest row), without a full sort.
+    first = purchases.filter(pl.col("date") == pl.col("date").min().over("customer_id")).filter(
+        pl.col("_row") == pl.col("_row").min().over("customer_id")
+    )
     start, end = window_range(period, window)
     rows = first.filter(pl.col("date").is_between(start, end) & pl.col(key).is_not_null())
     values = _group(rows, key, pl.col("customer_id").n_unique())

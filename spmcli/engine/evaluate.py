@@ -156,8 +156,10 @@ def _credit_surveys(
     rep in ``customers``, else the rep of the customer's latest sales line."""
     if "rep_id" not in survey.columns:
         survey = survey.with_columns(pl.lit(None, dtype=pl.String).alias("rep_id"))
+    orphans = survey.filter(pl.col("rep_id").is_null())["customer_id"].unique().implode()
     owners = (
         frames["sales"]
+        .filter(pl.col("customer_id").is_in(orphans))
         .sort("date", "_row")
         .group_by("customer_id")
         .agg(pl.col("rep_id").last().alias("_owner"))
