@@ -179,9 +179,11 @@ TINY_JSON = """\
       "grade_label": "",
       "rank": 1,
       "team_rank": 1,
-      "pay": null
+      "pay": null,
+      "pay_detail": null
     }
   ],
+  "pay_totals": null,
   "teams": [
     {
       "team": "East",
@@ -230,7 +232,7 @@ def test_json_figures_nulls_and_not_due() -> None:
     data = json.loads(text, parse_float=Decimal)
     assert list(data) == [
         "period", "period_start", "period_end", "scheme", "currency",
-        "reps", "teams", "warnings", "reconciliation",
+        "reps", "pay_totals", "teams", "warnings", "reconciliation",
     ]  # fmt: skip
     assert data["scheme"] == "2025 Q3 医药代表考核"
     reps = {r["rep_id"]: r for r in data["reps"]}
@@ -261,6 +263,8 @@ def test_json_figures_nulls_and_not_due() -> None:
     assert all(v is None for k in not_due["kpis"].values() for n, v in k.items() if n != "status")
 
     assert all(r["pay"] is None for r in data["reps"])  # no pay columns: no fake figures
+    assert all(r["pay_detail"] is None for r in data["reps"])
+    assert data["pay_totals"] is None
     assert data["teams"][0] == {
         "team": "华东", "members": 2, "due_members": 2, "average_score": Decimal("84.38"),
         "kpis": {"team_sales": {"actual": Decimal("511722.01"), "target": Decimal("520000.00"),
@@ -295,6 +299,11 @@ def test_json_picks_up_pay_columns_when_the_engine_adds_them() -> None:
     }  # fmt: skip
     assert data["reps"][-1]["pay"] == {"bonus": None, "commission": None, "team_pool": None,
                                        "total": None}  # fmt: skip
+    # the sum of the reps' written figures, not a rounding of the exact sum
+    assert data["pay_totals"] == {
+        "bonus": Decimal("3000.01"), "commission": Decimal("0.13"), "team_pool": Decimal("0.00"),
+        "total": Decimal("3000.14"),
+    }  # fmt: skip
 
 
 def test_workbooks_pick_up_pay_columns(tmp_path: Path) -> None:
@@ -308,10 +317,10 @@ def test_workbooks_pick_up_pay_columns(tmp_path: Path) -> None:
     assert formats(ws, 2)[-4:] == ["#,##0.00"] * 4
     (card,) = [p for p in write_rep_workbooks(ev, tmp_path / "reps") if p.stem == "R001"]
     assert values(load(card)["考核表"])[-4:] == [
-        ["奖金", 1000.01, *[None] * 8],
-        ["提成", 0.13, *[None] * 8],
-        ["团队奖金池", 0, *[None] * 8],
-        ["应发合计", 1000.14, *[None] * 8],
+        ["奖金", 1000.01, *[None] * 9],
+        ["提成", 0.13, *[None] * 9],
+        ["团队奖金池", 0, *[None] * 9],
+        ["应发合计", 1000.14, *[None] * 9],
     ]
 
 
@@ -509,16 +518,20 @@ def test_scorecard(rep_books: dict[str, Any]) -> None:
         ["团队内排名", "2 / 2"],
     ]
     assert rows[15] == ["指标", "实际", "目标", "达成率", "得分", "权重", "有效权重", "加权得分",
-                        "状态", "说明"]  # fmt: skip
-    assert rows[16] == ["销售额", 120000.1, 150000, 0.8, 80, 40, 50, 40, "已计分", None]
+                        "状态", "说明", "明细"]  # fmt: skip
+    # the last column names the sheet of the KPI's source rows (a link to it)
+    assert rows[16] == ["销售额", 120000.1, 150000, 0.8, 80, 40, 50, 40, "已计分", None, "销售额"]
+    assert ws["K17"].hyperlink.location == "'销售额'!A1"
     assert rows[17] == ["拜访次数", 30, "N/A", "N/A", "N/A", 20, 0, 0, "N/A：无目标",
-                        "no target for visits; 不计分；其余指标的权重按比例放大至 100"]  # fmt: skip
+                        "no target for visits; 不计分；其余指标的权重按比例放大至 100",
+                        None]  # fmt: skip
     # value bands need no target: target and achievement are empty, not N/A
     assert rows[18] == ["客户满意度", "N/A", None, None, "N/A", 20, 0, 0, "N/A：无数据",
-                        "no survey answers; 不计分；其余指标的权重按比例放大至 100"]  # fmt: skip
+                        "no survey answers; 不计分；其余指标的权重按比例放大至 100",
+                        None]  # fmt: skip
     assert rows[19] == ["毛利率", 0.4, 0.35, 1.1429, 114.29, 20, 25, 28.57, "已调整",
-                        "已按审批调整：审批 #12：退货冲回"]  # fmt: skip
-    assert rows[20][8:] == ["仅供参考", "该角色不考核此指标，仅供参考"]
+                        "已按审批调整：审批 #12：退货冲回", None]  # fmt: skip
+    assert rows[20][8:] == ["仅供参考", "该角色不考核此指标，仅供参考", None]
     assert [r[0] for r in rows[21:24]] == ["综合得分", "扣分", "最终得分"]
     assert [r[7] for r in rows[21:24]] == [80.25, 5, 75.25]
     assert formats(ws, 17)[1:8] == ["#,##0.00", "#,##0.00", "0.0%", "0.00", "0.00", "0.00", "0.00"]
@@ -545,31 +558,83 @@ def test_scorecard_of_a_hostile_name_and_a_rep_not_due(rep_books: dict[str, Any]
     assert len(rows) == 10  # no KPI table for a rep not evaluated
 
 
+SALES_LINES = [
+    ["销售明细", None, None, None, None, None],
+    ["筛选条件：无（全部行）", None, None, None, None, None],
+    ["时间窗口：本期、去年同期", None, None, None, None, None],
+]
+
+
 def test_source_sheets(rep_books: dict[str, Any]) -> None:
     assert rep_books["R001"].sheetnames == ["考核表", "销售额", "拜访次数"]
     sales = rep_books["R001"]["销售额"]
+    # what the rows are (table, filter, windows) and which KPIs use them, then the rows
     assert values(sales) == [
+        *SALES_LINES,
+        ["用于：销售额", None, None, None, None, None],
+        [None] * 6,
         ["源行号", "日期", "客户编号", "客户名称", "金额", "时间窗口"],
         [2, datetime(2025, 7, 3), "C001", "协和医院", 391000.005, "本期"],
         [3, datetime(2025, 8, 9), "00123", "@SUM(A1)", 721.9, "本期"],
         [6, datetime(2024, 7, 2), "C001", "协和医院", 1, "去年同期"],
     ]
-    assert formats(sales, 2) == ["General", "yyyy-mm-dd", "General", "General", "#,##0.00",
+    assert formats(sales, 7) == ["General", "yyyy-mm-dd", "General", "General", "#,##0.00",
                                  "General"]  # fmt: skip
-    assert sales["D3"].data_type == "s"
-    assert sales.freeze_panes == "A2"
-    assert sales.auto_filter.ref == "A1:F4"
+    assert sales["D8"].data_type == "s"
+    assert sales.freeze_panes == "A7"
+    assert sales.auto_filter.ref == "A6:F9"
     visits = rep_books["R003"]["拜访次数"]
     # every visit row is in the period, so no window column
     assert values(visits) == [
+        ["拜访记录", None, None, None],
+        ["筛选条件：无（全部行）", None, None, None],
+        ["时间窗口：本期", None, None, None],
+        ["用于：拜访次数", None, None, None],
+        [None] * 4,
         ["源行号", "日期", "客户编号", "结果"],
         [3, datetime(2025, 7, 2, 14, 0), "C010", "=1+1"],
     ]
-    assert visits["D2"].data_type == "s"
-    assert visits["B2"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert visits["D7"].data_type == "s"
+    assert visits["B7"].number_format == "yyyy-mm-dd hh:mm:ss"
     evil = values(rep_books["____evil"]["销售额"])
-    assert evil[1][3] == "+1" and rep_books["____evil"]["销售额"]["D2"].data_type == "s"
-    assert rep_books["R003"]["销售额"]["D2"].value == "-1"
+    assert evil[6][3] == "+1" and rep_books["____evil"]["销售额"]["D7"].data_type == "s"
+    assert rep_books["R003"]["销售额"]["D7"].value == "-1"
+
+
+def _sharing(same_rows: bool) -> Evaluation:
+    """small_evaluation where gross margin reads the sales KPI's rows (same table, no
+    filter, same window), or all of them but the last."""
+    ev = small_evaluation()
+    sales = ev.sources["sales"]
+    margin = sales if same_rows else sales.head(sales.height - 1)
+    return replace(ev, sources={**ev.sources, "gross_margin": margin})
+
+
+def test_kpis_reading_the_same_rows_share_one_source_sheet(tmp_path: Path) -> None:
+    paths = write_rep_workbooks(_sharing(True), tmp_path)
+    book = load(next(p for p in paths if p.stem == "R001"))
+    # one sheet, titled by the table, instead of one copy per KPI
+    assert book.sheetnames == ["考核表", "销售明细", "拜访次数"]
+    rows = values(book["销售明细"])
+    assert rows[:4] == [*SALES_LINES, ["用于：销售额、毛利率", None, None, None, None, None]]
+    assert len(rows) == 9
+    card = book["考核表"]
+    assert [(card.cell(r, 1).value, card.cell(r, 11).value) for r in range(17, 22)] == [
+        ("销售额", "销售明细"),
+        ("拜访次数", "拜访次数"),
+        ("客户满意度", None),
+        ("毛利率", "销售明细"),
+        ("团队销售达成", None),
+    ]
+    assert card["K20"].hyperlink.location == "'销售明细'!A1"
+
+
+def test_kpis_whose_rows_differ_keep_their_own_sheets(tmp_path: Path) -> None:
+    paths = write_rep_workbooks(_sharing(False), tmp_path)
+    book = load(next(p for p in paths if p.stem == "R001"))
+    assert book.sheetnames == ["考核表", "销售额", "拜访次数", "毛利率"]
+    assert values(book["毛利率"])[3][0] == "用于：毛利率"
+    assert len(values(book["毛利率"])) == 8  # one row less than the sales KPI's
 
 
 def test_source_sheet_names_are_safe_and_unique(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import typer
 from spmcli import __version__
 from spmcli.cli.check import check
 from spmcli.cli.evaluate import evaluate
+from spmcli.cli.tier_customers import tier_customers
 
 app = typer.Typer(
     name="spm",
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.command()(evaluate)
 app.command()(check)
+app.command("tier-customers")(tier_customers)
 
 
 def show_version(value: bool) -> None:

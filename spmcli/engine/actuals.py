@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from spmcli.engine.periods import previous, window_range
+from spmcli.engine.periods import previous, window_range, year_before
 from spmcli.engine.result import Period
 from spmcli.scheme.model import Kpi, Scheme
 
@@ -55,6 +55,8 @@ def compute_actuals(
         return _repurchase_rate(kpi, tables, period, key, window)
     if kpi.kind == "rating":
         return _rating(kpi, tables, period, key)
+    if kpi.kind == "coverage":
+        return _coverage(kpi, scheme, tables, period, key, window)
     return _aggregate(kpi, tables, period, key, window)
 
 
@@ -66,9 +68,14 @@ def unavailable_reason(kpi: Kpi, scheme: Scheme, tables: dict[str, pl.DataFrame]
     """
     if kpi.kind == "growth" or kpi.scope == "team":
         return unavailable_reason(scheme.kpi(kpi.of or ""), scheme, tables)
-    table = {"aggregate": kpi.table, "rating": "ratings"}.get(kpi.kind, "sales")
+    table = {"aggregate": kpi.table, "rating": "ratings", "coverage": "visits"}.get(
+        kpi.kind, "sales"
+    )
     if table not in tables:
         return f"table '{table}' is not in the inputs"
+    by_margin = scheme.tiering is not None and scheme.tiering.by == "gross_margin"
+    if kpi.kind == "coverage" and by_margin and "cost" not in tables["sales"].columns:
+        return "table 'sales' has no column 'cost' to tier customers by gross margin"
     used = [
         pl.sql_expr(text).meta.root_names()
         for text in (kpi.value, kpi.where)
@@ -125,9 +132,9 @@ def _growth(
     base_kpi = scheme.kpi(kpi.of or "")
     current = compute_actuals(base_kpi, scheme, tables, period, key, window)
     before = compute_actuals(base_kpi, scheme, tables, period, key, kpi.vs)
-    fill = 0.0 if zero_when_empty(base_kpi) else None
     joined = current.values.join(before.values, on=key, how="full", coalesce=True, suffix="_base")
-    joined = joined.with_columns(pl.col("actual", "actual_base").fill_null(fill))
+    if zero_when_empty(base_kpi):  # else a key without rows has no value (N/A), not 0
+        joined = joined.with_columns(pl.col("actual", "actual_base").fill_null(0.0))
     values = joined.select(
         key,
         pl.when(pl.col("actual_base") > 0)
@@ -204,6 +211,50 @@ def _rating(kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str)
     )
     values = _group(rows, key, pl.col("mapped").mean())
     return Actuals(values, rows.with_columns(pl.lit("period").alias("window")))
+
+
+def _coverage(
+    kpi: Kpi,
+    scheme: Scheme,
+    tables: dict[str, pl.DataFrame],
+    period: Period,
+    key: str,
+    window: str,
+) -> Actuals:
+    """SPEC §5 call plan as a KPI: of the customers of ``kpi.tiers`` (default A) owned by
+    the key, the share whose rep made all the visits the plan requires in the window
+    (visits passing ``where``); N/A for a key without such customers. Tiers follow the
+    scheme's ``tiering`` section; ``prev`` and ``yoy`` look at that earlier period."""
+    # Imported here: tiering reuses evaluate's period rule, and evaluate imports this module.
+    from spmcli.engine.tiering.tiers import customer_plan
+
+    shifted = {"prev": previous, "yoy": year_before}.get(window)
+    plan = customer_plan(scheme, tables, shifted(period) if shifted else period, kpi.where)
+    if key != "rep_id":
+        reps = tables.get("reps")
+        owners = (
+            reps.select("rep_id", key)
+            if reps is not None and key in reps.columns
+            else pl.DataFrame(schema={"rep_id": pl.String, key: pl.String})
+        )
+        plan = plan.join(owners, on="rep_id", how="left")
+    rows = plan.filter(
+        pl.col(key).is_not_null() & pl.col("tier").is_in(kpi.tiers) & (pl.col("required") > 0)
+    )
+    values = _group(rows, key, pl.col("met").mean())
+    sources = rows.sort(key, "tier", "customer_id").select(
+        *([key] if key != "rep_id" else []),
+        "rep_id",
+        "customer_id",
+        pl.col("name").alias("customer_name"),
+        "tier",
+        pl.col("value").alias("tier_value"),
+        "required",
+        "visits",
+        "met",
+        pl.lit(window).alias("window"),
+    )
+    return Actuals(values, sources)
 
 
 def period_key(expr: pl.Expr) -> pl.Expr:

@@ -24,13 +24,14 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from spmcli.labels import label
 from spmcli.scheme.model import Kpi, Scheme, Unit
 
 WORKBOOK_OPTIONS: dict[str, Any] = {
@@ -165,6 +166,21 @@ PLACES: dict[Figure, int] = {
 }
 
 
+def _exact(value: object, kind: str) -> Decimal | None:
+    """The exact decimal behind a figure: a float through ``repr``; None for N/A."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise TypeError(f"a {kind} figure cannot be a boolean: {value!r}")
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
 def figure(value: object, kind: Figure) -> Decimal | int | None:
     """``value`` rounded half away from zero for writing; ``None`` for N/A.
 
@@ -173,26 +189,63 @@ def figure(value: object, kind: Figure) -> Decimal | int | None:
     binary 391721.90499...). Decimals are quantized as they are. Counts that are
     whole numbers come back as ``int``. NaN and infinities are N/A.
     """
-    if value is None:
+    exact = _exact(value, kind)
+    if exact is None:
         return None
-    if isinstance(value, bool):
-        raise TypeError(f"a {kind} figure cannot be a boolean: {value!r}")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        exact = Decimal(repr(value))
-    elif isinstance(value, Decimal):
-        if not value.is_finite():
-            return None
-        exact = value
-    elif isinstance(value, int):
-        exact = Decimal(value)
-    else:
-        raise TypeError(f"not a number: {value!r}")
     if kind == "count" and exact == exact.to_integral_value():
         return int(exact)
     rounded = exact.quantize(Decimal(1).scaleb(-PLACES[kind]), rounding=ROUND_HALF_UP)
     return abs(rounded) if rounded.is_zero() else rounded  # no "-0.00"
+
+
+_WIDE_CONTEXT = Context(prec=80)
+
+
+def exact_figure(value: object, min_places: int = 0) -> Decimal | None:
+    """``value`` not rounded at all, for the working behind paid amounts (pay statement,
+    JSON ``pay_detail``): the engine's exact decimal without trailing zeros, but with at
+    least ``min_places`` decimals (2 for money). A calculator fed these figures gets the
+    engine's results to the last digit."""
+    exact = _exact(value, "exact")
+    if exact is None:
+        return None
+    exact = exact.normalize(_WIDE_CONTEXT)
+    if exact.is_zero():
+        exact = Decimal(0)
+    exponent = exact.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -min_places:
+        exact = exact.quantize(Decimal(1).scaleb(-min_places), context=_WIDE_CONTEXT)
+    return exact
+
+
+def exact_text(value: object, min_places: int = 0, *, grouped: bool = False) -> str:
+    """``exact_figure`` as text (``N/A`` for none): 100, 0.5, 74.7131296191; with
+    ``grouped`` thousands are separated (391,721.905)."""
+    exact = exact_figure(value, min_places)
+    if exact is None:
+        return "N/A"
+    return format(exact, ",f" if grouped else "f")
+
+
+def money_text(value: object) -> str:
+    """Money as a statement writes it: 1,234.50, keeping any digit beyond the cent."""
+    return exact_text(value, 2, grouped=True)
+
+
+def rate_text(value: object) -> str:
+    """A rate as an exact percentage: 0.02 -> 2%, 0.0125 -> 1.25%."""
+    exact = exact_figure(value)
+    if exact is None:
+        return "N/A"
+    return f"{exact_text(exact * 100)}%"
+
+
+def percent_text(value: object) -> str:
+    """An achievement as a percentage with one decimal, as the workbooks show it: 108.2%."""
+    rounded = figure(value, "achievement")
+    if rounded is None:
+        return "N/A"
+    return f"{Decimal(rounded) * 100:.1f}%"
 
 
 def cell_number(value: object, kind: Figure) -> float | int | None:
@@ -210,6 +263,33 @@ def kpi_unit(scheme: Scheme, kpi: Kpi) -> Unit:
     return kpi.display_unit
 
 
+def kpi_description(kpi: Kpi, scheme: Scheme, lang: str) -> str:
+    """What a KPI computes, in words where its kind is not a plain SQL aggregate."""
+    of = next((k.title for k in scheme.kpis if k.id == kpi.of), kpi.of or "")
+    if kpi.scope == "team":
+        return label("desc.team", lang).format(of=of)
+    if kpi.kind == "growth":
+        return label("desc.growth", lang).format(of=of, vs=label(f"window.{kpi.vs}", lang))
+    if kpi.kind in ("new_customers", "repurchase_rate"):
+        return label(f"desc.{kpi.kind}", lang)
+    if kpi.kind == "rating":
+        scale = ", ".join(f"{name}={points:g}" for name, points in kpi.scale.items())
+        return label("desc.rating", lang).format(item=kpi.item or "", scale=scale)
+    return kpi.value or ""
+
+
+def kpi_table(kpi: Kpi, scheme: Scheme) -> str:
+    """The input table a KPI's figures come from."""
+    if kpi.kind == "rating":
+        return "ratings"
+    if kpi.kind in ("new_customers", "repurchase_rate"):
+        return "sales"
+    if kpi.scope == "team" or kpi.kind == "growth":
+        of = next((k for k in scheme.kpis if k.id == kpi.of), None)
+        return of.table if of is not None else ""
+    return kpi.table
+
+
 # ------------------------------------------------------------------------ formats
 
 NUMBER_FORMATS: dict[Figure, str] = {
@@ -220,6 +300,13 @@ NUMBER_FORMATS: dict[Figure, str] = {
     "weight": "0.00",
     "number": "#,##0.00",
     "count": "#,##0",
+}
+# Unrounded working figures (pay statement): cents always shown, further digits when present.
+ExactKind = Literal["money", "number", "rate"]
+EXACT_FORMATS: dict[ExactKind, str] = {
+    "money": "#,##0.00######",
+    "number": "#,##0.00############",
+    "rate": "0.0#####%",
 }
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 HEADER_FILL = "#DDEBF7"
@@ -242,8 +329,10 @@ class Styles:
     datetime: Any
     numbers: dict[Figure, Any]
     bold_numbers: dict[Figure, Any]
+    exact: dict[ExactKind, Any]
     red: Any
     green: Any
+    wrap: Any
 
     @classmethod
     def of(cls, workbook: Any) -> Styles:
@@ -268,8 +357,10 @@ class Styles:
             bold_numbers={
                 k: add({"num_format": f, "bold": True}) for k, f in NUMBER_FORMATS.items()
             },
+            exact={k: add({"num_format": f}) for k, f in EXACT_FORMATS.items()},
             red=add({"bg_color": RED_FILL, "font_color": RED_FONT}),
             green=add({"bg_color": GREEN_FILL, "font_color": GREEN_FONT}),
+            wrap=add({"text_wrap": True, "valign": "top"}),
         )
 
 
@@ -341,6 +432,17 @@ class SheetWriter:
         fmt = (self.styles.bold_numbers if bold else self.styles.numbers)[kind]
         self.ws.write_number(row, col, written, fmt)
         self.fit(col, number_width(written, kind))
+
+    def exact(self, row: int, col: int, value: object, kind: ExactKind) -> None:
+        """An unrounded working figure (``exact_figure``); N/A when it has none."""
+        written = exact_figure(value)
+        if written is None:
+            self.ws.write_string(row, col, "N/A", self.styles.na)
+            self.fit(col, 3)
+            return
+        self.ws.write_number(row, col, float(written), self.styles.exact[kind])
+        shown = rate_text(written) if kind == "rate" else exact_text(written, 2, grouped=True)
+        self.fit(col, len(shown))
 
     def integer(self, row: int, col: int, value: int | None) -> None:
         if value is None:

@@ -17,7 +17,9 @@ Shape (keys in this order)::
              kpis: {<id>: {actual, target, achievement, score, weight,
                            effective_weight, weighted, status, note?}},
              composite, penalty, final_score, grade, grade_label, rank, team_rank,
-             pay: {bonus, commission, team_pool, total} | null}],
+             pay: {bonus, commission, team_pool, total} | null,
+             pay_detail: {bonus, commission, team_pool} | null}],
+     pay_totals: {bonus, commission, team_pool, total} | null,
      teams: [{team, members, due_members, average_score,
               kpis: {<team KPI id>: {actual, target, achievement}}}],
      warnings: [{code, message, rep_id, kpi}],
@@ -26,12 +28,28 @@ Shape (keys in this order)::
 
 A rep not due this period has ``due: false``, ``status: "not_due"`` and, for every
 KPI, all figures null with ``status: "not_due"``. ``pay`` is null until the
-engine adds pay columns to ``Evaluation.reps`` (see ``PAY_PARTS``).
+engine adds pay columns to ``Evaluation.reps`` (see ``PAY_PARTS``); its ``total``
+is the frame's ``total_pay``. ``pay_totals`` is the sum of the reps' written ``pay``
+figures, so it equals the sum over reps to the cent.
+
+``pay_detail`` (SPEC §4 Pay) is how each part was reached, each part null when the
+scheme has none (``team_pool`` also null for a rep without a team). Paid amounts
+are in cents; the working figures (base, basis, multiplier, tier bounds, slices,
+rates, pool bases) are exact, not rounded, so that they recompute the amounts::
+
+    bonus: {base, base_from (reps column, or "fixed"), on, basis, mode,
+            lower: {x, y} | null, upper: {x, y} | null, multiplier, cap, capped, bonus}
+    commission: {kpi, mode, actual, target, achievement,
+                 tiers: [{tier, from, to, lower, upper, slice, rate, amount, reached}],
+                 amount}
+    team_pool: {team, kpi, achievement, threshold, reached, pool, split, basis,
+                team_basis, share}
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,8 +57,8 @@ from typing import Any
 import polars as pl
 
 from spmcli.engine.result import Evaluation, Warning_
-from spmcli.io.excel import figure, kpi_unit, write_text_atomic
-from spmcli.scheme.model import Kpi
+from spmcli.io.excel import exact_figure, figure, kpi_unit, write_text_atomic
+from spmcli.scheme.model import Kpi, Pay
 
 # (JSON key, column of Evaluation.reps, label key): a part is written when its column exists.
 PAY_PARTS: tuple[tuple[str, str, str], ...] = (
@@ -93,6 +111,35 @@ def team_kpis(ev: Evaluation) -> list[Kpi]:
     ]
 
 
+@dataclass(frozen=True)
+class RepPay:
+    """One rep's rows of ``Evaluation.pay``: how each part of the pay was reached."""
+
+    bonus: dict[str, Any] | None
+    tiers: list[dict[str, Any]]
+    pool: dict[str, Any] | None
+
+
+def pay_detail_records(ev: Evaluation) -> dict[str, RepPay]:
+    """``Evaluation.pay`` by rep_id (due reps only; empty when the scheme has no pay)."""
+    if ev.pay is None:
+        return {}
+    bonus = _by_rep(ev.pay.bonus)
+    pool = _by_rep(ev.pay.team_pool)
+    tiers: dict[str, list[dict[str, Any]]] = {}
+    if ev.pay.commission is not None:
+        for row in ev.pay.commission.sort("rep_id", "tier").iter_rows(named=True):
+            tiers.setdefault(row["rep_id"], []).append(row)
+    due = ev.reps.filter(pl.col("due"))["rep_id"].to_list()
+    return {
+        rep_id: RepPay(bonus.get(rep_id), tiers.get(rep_id, []), pool.get(rep_id)) for rep_id in due
+    }
+
+
+def _by_rep(frame: pl.DataFrame | None) -> dict[str, dict[str, Any]]:
+    return {} if frame is None else {row["rep_id"]: row for row in frame.iter_rows(named=True)}
+
+
 def sorted_warnings(ev: Evaluation) -> list[Warning_]:
     return sorted(ev.warnings, key=lambda w: (w.code, w.rep_id or "", w.kpi or "", w.message))
 
@@ -125,10 +172,90 @@ def _kpi_record(ev: Evaluation, kpi: Kpi, row: dict[str, Any] | None) -> dict[st
     return record
 
 
+def _money(value: object) -> Decimal | None:
+    return exact_figure(value, 2)
+
+
+def _point(x: float | None, y: float | None) -> dict[str, Decimal | None] | None:
+    return None if x is None else {"x": exact_figure(x), "y": exact_figure(y)}
+
+
+def _pay_detail(rules: Pay, detail: RepPay, kpis: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """How a rep's pay was reached, from ``Evaluation.pay`` (see the module docstring)."""
+    record: dict[str, Any] = {"bonus": None, "commission": None, "team_pool": None}
+    b, rule = detail.bonus, rules.bonus
+    if rule is not None and b is not None:
+        record["bonus"] = {
+            "base": _money(b["base"]),
+            "base_from": rule.base if isinstance(rule.base, str) else "fixed",
+            "on": rule.on,
+            "basis": exact_figure(b["basis"]),
+            "mode": rule.mode,
+            "lower": _point(b["lower_x"], b["lower_y"]),
+            "upper": _point(b["upper_x"], b["upper_y"]),
+            "multiplier": exact_figure(b["multiplier"]),
+            "cap": exact_figure(rule.cap),
+            "capped": bool(b["capped"]),
+            "bonus": _money(b["bonus"]),
+        }
+    commission = rules.commission
+    if commission is not None:
+        kpi = kpis.get(commission.kpi, {})
+        record["commission"] = {
+            "kpi": commission.kpi,
+            "mode": commission.mode,
+            "actual": exact_figure(kpi.get("actual")),
+            "target": exact_figure(kpi.get("target")),
+            "achievement": figure(kpi.get("achievement"), "achievement"),
+            "tiers": [
+                {
+                    "tier": t["tier"],
+                    "from": exact_figure(t["start"]),
+                    "to": exact_figure(t["end"]),
+                    "lower": _money(t["lower"]),
+                    "upper": _money(t["upper"]),
+                    "slice": _money(t["slice"]),
+                    "rate": exact_figure(t["rate"]),
+                    "amount": _money(t["amount"]),
+                    "reached": bool(t["reached"]),
+                }
+                for t in detail.tiers
+            ],
+            "amount": _money(sum((t["amount"] for t in detail.tiers), Decimal(0))),
+        }
+    p, pool_rule = detail.pool, rules.team_pool
+    if pool_rule is not None and p is not None:
+        record["team_pool"] = {
+            "team": p["team"],
+            "kpi": pool_rule.kpi,
+            "achievement": figure(p["achievement"], "achievement"),
+            "threshold": exact_figure(p["threshold"]),
+            "reached": bool(p["reached"]),
+            "pool": _money(p["pool"]),
+            "split": p["split"],
+            "basis": exact_figure(p["basis"]),
+            "team_basis": exact_figure(p["team_basis"]),
+            "share": _money(p["share"]),
+        }
+    return record
+
+
+def pay_totals(reps: list[dict[str, Any]]) -> dict[str, Decimal]:
+    """The sum of the reps' written ``pay`` figures, part by part (reps not due add nothing)."""
+    totals = {key: Decimal("0.00") for key, _, _ in PAY_PARTS}
+    for rep in reps:
+        for key, amount in (rep.get("pay") or {}).items():
+            if amount is not None:
+                totals[key] += amount
+    return totals
+
+
 def evaluation_record(ev: Evaluation) -> dict[str, Any]:
     """The whole evaluation as plain values (Decimals for figures), in output order."""
     kpis_of = kpi_records(ev)
     pay = pay_columns(ev.reps)
+    details = pay_detail_records(ev)
+    rules = ev.scheme.pay
     reps = []
     for rep in rep_records(ev):
         due = bool(rep.get("due"))
@@ -156,6 +283,11 @@ def evaluation_record(ev: Evaluation) -> dict[str, Any]:
                 "pay": (
                     {key: figure(rep.get(column), "money") for key, column, _ in PAY_PARTS}
                     if pay
+                    else None
+                ),
+                "pay_detail": (
+                    _pay_detail(rules, details[rep["rep_id"]], rows)
+                    if rules is not None and rep["rep_id"] in details
                     else None
                 ),
             }
@@ -187,6 +319,7 @@ def evaluation_record(ev: Evaluation) -> dict[str, Any]:
         "scheme": ev.scheme.name,
         "currency": ev.scheme.currency,
         "reps": reps,
+        "pay_totals": pay_totals(reps) if pay else None,
         "teams": teams,
         "warnings": [
             {"code": w.code, "message": w.message, "rep_id": w.rep_id, "kpi": w.kpi}

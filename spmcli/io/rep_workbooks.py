@@ -1,16 +1,24 @@
 """``reps/<rep_id>.xlsx``: one transparent evaluation workbook per rep (SPEC §5).
 
-Each workbook has a Scorecard sheet (who, period, final score, grade and rank;
-every KPI's actual, target, achievement, score, weight, effective weight,
-weighted score and status, with adjustments and N/A explained; composite,
-penalty and final score) and, for every KPI with source rows credited to the
-rep, a sheet named after the KPI listing those rows with their Excel row
-numbers, so a rep can check each figure against the data.
+Each workbook has
+
+* a Scorecard sheet: who, period, final score, grade and rank; every KPI's actual,
+  target, achievement, score, weight, effective weight, weighted score and status,
+  with adjustments and N/A explained, and a link to the sheet of its source rows;
+  composite, penalty and final score; the pay, when the scheme has a ``pay`` section;
+* a Pay statement sheet (with pay): every figure of the bonus, the commission tiers
+  and the team pool share written out so that a rep can redo it on a calculator
+  (SPEC §4 Pay);
+* source sheets: the rows behind each figure, with their Excel row numbers. KPIs
+  that read the same rows (same table, filter and window(s), e.g. gross margin and
+  collection rate over the period's sales lines) share one sheet, titled by the
+  table and filter and saying which KPIs use it; a sheet used by one KPI is named
+  after it.
 
 Speed (SPEC §6): every source frame is prepared and partitioned by rep once, not
-filtered per rep; columns are written with ``write_column``; with ``workers > 1``
-the reps are split round-robin over a process pool, each process receiving only
-its reps' rows.
+filtered per rep, and rows shared by several KPIs are written once; columns are
+written with ``write_column``; with ``workers > 1`` the reps are split round-robin
+over a process pool, each process receiving only its reps' rows.
 """
 
 from __future__ import annotations
@@ -20,25 +28,34 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import polars as pl
 
 from spmcli.engine.result import Evaluation, Period
 from spmcli.io.excel import (
     MAX_WIDTH,
+    ExactKind,
+    Figure,
     SheetWriter,
     Styles,
     atomic_workbook,
     display_width,
+    exact_figure,
+    exact_text,
+    kpi_description,
     kpi_unit,
+    money_text,
+    percent_text,
+    rate_text,
     safe_sheet_name,
     unique_file_stems,
 )
-from spmcli.io.json_result import kpi_records, pay_columns, rep_records
+from spmcli.io.json_result import RepPay, kpi_records, pay_columns, pay_detail_records, rep_records
 from spmcli.labels import LABELS, label, status_label
-from spmcli.scheme.model import Kpi, Scheme
+from spmcli.scheme.model import Bonus, Commission, Kpi, Scheme, TeamPool
 
 MONEY_COLUMNS = frozenset({"amount", "cost", "collected", "target_bonus"})
 ROW_COLUMN = "_row"
@@ -51,10 +68,12 @@ _WIDE = "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua00
 
 @dataclass(frozen=True)
 class SourceSheet:
-    """One KPI's source rows, ready to write: values cleaned, headers, formats and widths."""
+    """Source rows of one or more KPIs, ready to write: what they are (``lines``, the first
+    one the title), values cleaned, headers, formats and widths."""
 
-    kpi: str
+    kpis: tuple[str, ...]
     sheet_name: str
+    lines: list[str]
     columns: list[str]
     headers: list[str]
     formats: list[CellFormat]
@@ -69,6 +88,7 @@ class RepPlan:
     rep: dict[str, Any]
     kpis: dict[str, dict[str, Any]]
     path: Path
+    pay: RepPay | None = None
 
 
 @dataclass(frozen=True)
@@ -96,8 +116,14 @@ def write_rep_workbooks(
     reps = rep_records(ev)
     stems = unique_file_stems(str(r["rep_id"]) for r in reps)
     kpis_of = kpi_records(ev)
+    pay_of = pay_detail_records(ev) if ev.scheme.pay is not None else {}
     plans = [
-        RepPlan(rep, kpis_of.get(rep["rep_id"], {}), folder / f"{stems[str(rep['rep_id'])]}.xlsx")
+        RepPlan(
+            rep,
+            kpis_of.get(rep["rep_id"], {}),
+            folder / f"{stems[str(rep['rep_id'])]}.xlsx",
+            pay_of.get(rep["rep_id"]),
+        )
         for rep in reps
     ]
     due = [r for r in reps if r.get("due")]
@@ -218,14 +244,101 @@ def _widths(
     return widths
 
 
-def prepare_sources(ev: Evaluation, lang: str) -> list[SourceSheet]:
-    """Every KPI's source rows cleaned once, in scheme order, with unique sheet names."""
-    taken = {label("sheet.scorecard", lang).casefold()}
-    sheets = []
+WINDOW_ORDER = ("period", "prev", "yoy", "ytd", "first_purchase")
+
+
+def rows_key(kpi: Kpi, scheme: Scheme) -> tuple[str, ...] | None:
+    """What decides a KPI's source rows when they are plain rows of an input table:
+    the table, the filter and the window(s). KPIs with the same key read the same rows.
+    None for KPIs whose rows are derived (team breakdowns, first purchases, customer
+    pairs, ratings): those keep a sheet of their own."""
+    if kpi.scope == "team":
+        return None
+    if kpi.kind == "aggregate":
+        return (kpi.table, (kpi.where or "").strip(), kpi.window)
+    if kpi.kind == "growth":
+        of = next((k for k in scheme.kpis if k.id == kpi.of), None)
+        if of is not None and of.kind == "aggregate" and of.scope == "rep":
+            return (of.table, (of.where or "").strip(), kpi.window, kpi.vs)
+    return None
+
+
+def source_groups(ev: Evaluation) -> list[tuple[list[Kpi], pl.DataFrame]]:
+    """The KPIs with source rows, grouped so that KPIs reading the same rows share them.
+
+    Two KPIs share when their ``rows_key`` is the same *and* their rows are equal, so
+    that a shared sheet is exactly what each of its KPIs read. Groups are in scheme order
+    of their first KPI."""
+    groups: list[tuple[tuple[str, ...] | None, list[Kpi], pl.DataFrame]] = []
     for kpi in ev.scheme.kpis:
         frame = ev.sources.get(kpi.id)
         if frame is None or frame.is_empty() or "rep_id" not in frame.columns:
             continue
+        key = rows_key(kpi, ev.scheme)
+        for group_key, members, rows in groups:
+            if key is not None and group_key == key and rows.equals(frame):
+                members.append(kpi)
+                break
+        else:
+            groups.append((key, [kpi], frame))
+    return [(members, rows) for _, members, rows in groups]
+
+
+def _windows(frame: pl.DataFrame) -> list[str]:
+    if WINDOW_COLUMN not in frame.columns:
+        return []
+    found = set(frame.get_column(WINDOW_COLUMN).drop_nulls().unique().to_list())
+    return [w for w in WINDOW_ORDER if w in found] + sorted(found - set(WINDOW_ORDER))
+
+
+def _source_text(
+    kpis: list[Kpi], frame: pl.DataFrame, scheme: Scheme, lang: str
+) -> tuple[str, list[str]]:
+    """A source sheet's name and its lines: title (table and filter, or what the rows
+    are), filter, window(s) and the KPIs that use it."""
+    first = kpis[0]
+    key = rows_key(first, scheme)
+    windows = _windows(frame)
+    window_words = label("source.list_sep", lang).join(
+        label(f"window.{w}", lang) if f"window.{w}" in LABELS else w for w in windows
+    )
+    where = ""
+    if key is not None:
+        table = label(f"table.{key[0]}", lang)
+        where = key[1]
+        title = label("source.filtered", lang).format(table=table, where=where) if where else table
+        filter_line = (
+            label("source.filter", lang).format(where=where)
+            if where
+            else label("source.all_rows", lang)
+        )
+    else:
+        title = kpi_description(first, scheme, lang) or first.title
+        where = (first.where or "").strip()
+        filter_line = label("source.filter", lang).format(where=where) if where else ""
+    if len(kpis) == 1:
+        name = first.title
+    elif key is not None and key[2:] != ("period",):  # windows as defined, e.g. growth's
+        sep = label("source.list_sep", lang)
+        name = f"{title} · {sep.join(label(f'window.{w}', lang) for w in key[2:])}"
+    else:
+        name = title
+    lines = [title, filter_line]
+    if windows:
+        lines.append(label("source.windows", lang).format(windows=window_words))
+    used_by = label("source.list_sep", lang).join(k.title for k in kpis)
+    lines.append(label("source.used_by", lang).format(kpis=used_by))
+    return name, [line for line in lines if line]
+
+
+def prepare_sources(ev: Evaluation, lang: str) -> list[SourceSheet]:
+    """Every group of source rows cleaned once, in scheme order, with unique sheet names."""
+    taken = {label("sheet.scorecard", lang).casefold()}
+    if ev.scheme.pay is not None:
+        taken.add(label("sheet.pay_statement", lang).casefold())
+    sheets = []
+    for kpis, frame in source_groups(ev):
+        name, lines = _source_text(kpis, frame, ev.scheme, lang)
         # Not repeated on every row: rep_id (it is the rep's own workbook) and a window
         # that is the evaluation period for all rows (the KPI definition says so).
         only_period = WINDOW_COLUMN in frame.columns and frame.get_column(WINDOW_COLUMN).eq(
@@ -240,8 +353,9 @@ def prepare_sources(ev: Evaluation, lang: str) -> list[SourceSheet]:
         frame = _clean(frame.select(["rep_id", *columns]), lang)
         sheets.append(
             SourceSheet(
-                kpi=kpi.id,
-                sheet_name=safe_sheet_name(kpi.title, taken),
+                kpis=tuple(k.id for k in kpis),
+                sheet_name=safe_sheet_name(name, taken),
+                lines=lines,
                 columns=columns,
                 headers=headers,
                 formats=formats,
@@ -252,15 +366,40 @@ def prepare_sources(ev: Evaluation, lang: str) -> list[SourceSheet]:
     return sheets
 
 
-def _write_source(w: SheetWriter, sheet: SourceSheet, rows: pl.DataFrame) -> None:
+@dataclass(frozen=True)
+class RowsByRep:
+    """A source sheet's rows as Python lists, one per column, sorted by rep (rows keep their
+    order within a rep), and where each rep's rows are: converted once per process, so that
+    a rep's rows are list slices rather than thousands of small frames."""
+
+    columns: list[list[Any]]
+    spans: dict[str, tuple[int, int]]
+
+    @classmethod
+    def of(cls, sheet: SourceSheet) -> RowsByRep:
+        ordered = sheet.frame.sort("rep_id", maintain_order=True)
+        runs = (
+            ordered.with_row_index("_at")
+            .group_by("rep_id", maintain_order=True)
+            .agg(pl.col("_at").first(), pl.len())
+        )
+        spans = {rep: (at, at + n) for rep, at, n in runs.iter_rows()}
+        return cls([ordered.get_column(c).to_list() for c in sheet.columns], spans)
+
+
+def _write_source(w: SheetWriter, sheet: SourceSheet, rows: RowsByRep, rep_id: str) -> None:
     ws, styles = w.ws, w.styles
+    start, stop = rows.spans[rep_id]
     formats = {"money": styles.numbers["money"], "date": styles.date, "datetime": styles.datetime}
-    ws.write_row(0, 0, sheet.headers, styles.header)
-    for c, (name, fmt) in enumerate(zip(sheet.columns, sheet.formats, strict=True)):
-        ws.write_column(1, c, rows.get_column(name).to_list(), formats[fmt] if fmt else None)
+    for r, line in enumerate(sheet.lines):
+        ws.write_string(r, 0, line, styles.key if r == 0 else None)
+    top = len(sheet.lines) + 1  # the header row, after a blank one
+    ws.write_row(top, 0, sheet.headers, styles.header)
+    for c, (values, fmt) in enumerate(zip(rows.columns, sheet.formats, strict=True)):
+        ws.write_column(top + 1, c, values[start:stop], formats[fmt] if fmt else None)
         ws.set_column(c, c, sheet.widths[c])
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, rows.height, len(sheet.columns) - 1)
+    ws.freeze_panes(top + 1, 0)
+    ws.autofilter(top, 0, top + stop - start, len(sheet.columns) - 1)
 
 
 # -------------------------------------------------------------------- scorecard
@@ -268,22 +407,33 @@ def _write_source(w: SheetWriter, sheet: SourceSheet, rows: pl.DataFrame) -> Non
 
 def write_reps(context: Context, plans: list[RepPlan], sources: list[SourceSheet]) -> list[Path]:
     """Write these reps' workbooks (also the work of one pool process)."""
-    parts: list[dict[Any, pl.DataFrame]] = [
-        s.frame.partition_by("rep_id", as_dict=True, maintain_order=True) for s in sources
-    ]
+    parts = [(sheet, RowsByRep.of(sheet)) for sheet in sources]
+    lang = context.locale
+    statement = label("sheet.pay_statement", lang)
     for plan in plans:
-        key = (plan.rep["rep_id"],)
+        rep_id = plan.rep["rep_id"]
+        written = [(sheet, rows) for sheet, rows in parts if rep_id in rows.spans]
+        links = {kpi: sheet.sheet_name for sheet, _ in written for kpi in sheet.kpis}
+        paid = plan.pay is not None and context.scheme.pay is not None
         with atomic_workbook(plan.path) as workbook:
             styles = Styles.of(workbook)
-            lang = context.locale
             card = SheetWriter(workbook.add_worksheet(label("sheet.scorecard", lang)), styles, lang)
-            _scorecard(card, context, plan)
-            for sheet, by_rep in zip(sources, parts, strict=True):
-                rows = by_rep.get(key)
-                if rows is not None and rows.height:
-                    ws = workbook.add_worksheet(sheet.sheet_name)
-                    _write_source(SheetWriter(ws, styles, lang), sheet, rows)
+            _scorecard(card, context, plan, links, statement if paid else None)
+            if paid:
+                pay = SheetWriter(workbook.add_worksheet(statement), styles, lang)
+                _pay_statement(pay, context, plan)
+            for sheet, rows in written:
+                ws = workbook.add_worksheet(sheet.sheet_name)
+                _write_source(SheetWriter(ws, styles, lang), sheet, rows, rep_id)
     return [plan.path for plan in plans]
+
+
+def _link(w: SheetWriter, row: int, col: int, sheet: str, text: str, *, fit: bool = True) -> None:
+    """A link to cell A1 of another sheet of the workbook."""
+    quoted = sheet.replace("'", "''")
+    w.ws.write_url(row, col, f"internal:'{quoted}'!A1", string=text)
+    if fit:
+        w.fit(col, display_width(text))
 
 
 def _kpi_note(kpi_row: dict[str, Any], policy: str, lang: str) -> str:
@@ -305,7 +455,13 @@ def _kpi_note(kpi_row: dict[str, Any], policy: str, lang: str) -> str:
     return note or ""
 
 
-def _scorecard(w: SheetWriter, ctx: Context, plan: RepPlan) -> None:
+def _scorecard(
+    w: SheetWriter,
+    ctx: Context,
+    plan: RepPlan,
+    links: dict[str, str],
+    statement: str | None,
+) -> None:
     lang, rep = ctx.locale, plan.rep
     period = ctx.period
     due = bool(rep.get("due"))
@@ -370,6 +526,7 @@ def _scorecard(w: SheetWriter, ctx: Context, plan: RepPlan) -> None:
         "col.weighted",
         "col.status",
         "col.note",
+        "col.source_sheet",
     ]
     w.header(r, 0, [label(h, lang) for h in headers])
     first = r + 1
@@ -379,6 +536,8 @@ def _scorecard(w: SheetWriter, ctx: Context, plan: RepPlan) -> None:
             continue
         r += 1
         _kpi_line(w, r, kpi, row, ctx)
+        if kpi.id in links:
+            _link(w, r, 10, links[kpi.id], links[kpi.id])
     last = r
     weighted_col = 7
     r += 1
@@ -400,6 +559,9 @@ def _scorecard(w: SheetWriter, ctx: Context, plan: RepPlan) -> None:
             r += 1
             key(r, name)
             w.number(r, 1, rep.get(column), "money", bold=json_key == "total")
+        if statement:  # on the total's row, overflowing into the empty cells beside it
+            see = label("pay.see_statement", lang).format(sheet=statement)
+            _link(w, r, 2, statement, see, fit=False)
     w.ws.set_landscape()
     w.ws.fit_to_pages(1, 0)
     w.apply_widths()
@@ -419,3 +581,292 @@ def _kpi_line(w: SheetWriter, r: int, kpi: Kpi, row: dict[str, Any], ctx: Contex
     status = row.get("status")
     w.text(r, 8, status_label(status, lang) if status else None)
     w.text(r, 9, _kpi_note(row, ctx.scheme.missing_target, lang) or None)
+
+
+# ---------------------------------------------------------------- pay statement
+
+LineKind = Literal["text", "money", "score", "achievement", "exact_money", "exact_number", "rate"]
+EXACT_KINDS: dict[str, ExactKind] = {
+    "exact_money": "money",
+    "exact_number": "number",
+    "rate": "rate",
+}
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the pay statement: an item, its figure and how it was worked out."""
+
+    item: str
+    value: object = None
+    kind: LineKind = "text"
+    calc: str = ""
+    bold: bool = False
+
+
+def _write_lines(w: SheetWriter, r: int, lines: list[Line]) -> int:
+    """Item in column A, figure in B, working in C (long text overflows to the right)."""
+    for line in lines:
+        if not (line.item or line.calc or line.value is not None):
+            continue
+        w.text(r, 0, line.item, w.styles.key if line.bold else None)
+        if line.kind == "text":
+            w.text(r, 1, line.value if isinstance(line.value, str) else None)
+        elif line.kind in EXACT_KINDS:
+            w.exact(r, 1, line.value, EXACT_KINDS[line.kind])
+        else:
+            w.number(r, 1, line.value, cast(Figure, line.kind), bold=line.bold)
+        if line.calc:
+            w.ws.write_string(r, 2, line.calc)
+        r += 1
+    return r
+
+
+def _rounded(exact: Decimal, paid: object, lang: str) -> str:
+    """'(rounded to the cent)' when the exact result had more than two decimals."""
+    return "" if exact == paid else label("pay.rounded", lang)
+
+
+def _pay_statement(w: SheetWriter, ctx: Context, plan: RepPlan) -> None:
+    """SPEC §4 Pay, written out for one rep: bonus, commission tiers, team pool, total."""
+    lang, rep, rules, detail = ctx.locale, plan.rep, ctx.scheme.pay, plan.pay
+    if rules is None or detail is None:
+        return
+    w.ws.write_string(
+        0, 0, label("pay.title", lang).format(period=ctx.period.label), w.styles.title
+    )
+    r = 2
+    for key, value in (("col.rep_id", rep["rep_id"]), ("col.name", rep.get("name"))):
+        w.text(r, 0, label(key, lang), w.styles.key)
+        w.text(r, 1, str(value) if value is not None else None)
+        r += 1
+    w.ws.write_string(r, 0, label("pay.exact_note", lang))
+    r += 2
+    w.header(r, 0, [label(k, lang) for k in ("col.item", "col.setting", "col.calculation")])
+    r += 1
+    parts: list[str] = []
+    if rules.bonus is not None:
+        r = _section(w, r, label("col.bonus", lang))
+        r = _write_lines(w, r, _bonus_lines(ctx, rules.bonus, detail.bonus))
+        parts.append("bonus")
+    if rules.commission is not None:
+        r = _section(w, r, label("col.commission", lang))
+        r = _commission(w, r, ctx, rules.commission, plan)
+        parts.append("commission")
+    if rules.team_pool is not None:
+        r = _section(w, r, label("col.team_pool", lang))
+        r = _write_lines(w, r, _pool_lines(ctx, rules.team_pool, detail.pool))
+        parts.append("team_pool")
+    r += 1
+    total = " + ".join(money_text(rep.get(part)) for part in parts)
+    calc = f"{total} = {money_text(rep.get('total_pay'))}"
+    _write_lines(
+        w, r, [Line(label("col.total_pay", lang), rep.get("total_pay"), "money", calc, True)]
+    )
+    w.ws.set_landscape()
+    w.ws.fit_to_pages(1, 0)
+    w.apply_widths()
+
+
+def _section(w: SheetWriter, r: int, title: str) -> int:
+    """A blank row, then the section's title."""
+    w.text(r + 1, 0, title, w.styles.title)
+    return r + 2
+
+
+def _bonus_lines(ctx: Context, rule: Bonus, b: dict[str, Any] | None) -> list[Line]:
+    lang = ctx.locale
+    if b is None:
+        return []
+    base, x, multiplier = b["base"], b["basis"], b["multiplier"]
+    source = (
+        label("pay.base_column", lang).format(column=rule.base)
+        if isinstance(rule.base, str)
+        else label("pay.base_fixed", lang)
+    )
+    if rule.on == "final_score":
+        basis_kind: LineKind = "score"
+        basis_calc = label("pay.on_final_score", lang).format(x=exact_text(x))
+        on_words = label("pay.final_score", lang)
+    else:
+        title = ctx.scheme.kpi(rule.on).title
+        basis_kind = "achievement"
+        basis_calc = label("pay.on_kpi", lang).format(kpi=title, x=exact_text(x))
+        on_words = label("pay.kpi_achievement", lang).format(kpi=title)
+    points = sorted(rule.points)
+    curve = "; ".join(f"{exact_text(px)} → {exact_text(py)}" for px, py in points)
+    raw, reading = _curve_reading(b, rule, points, lang)
+    if x is None:
+        reading = label("pay.no_basis", lang).format(on=on_words)
+    lines = [
+        Line(label("pay.base", lang), base, "exact_money", source),
+        Line(label("pay.basis", lang), x, basis_kind, basis_calc if x is not None else ""),
+        Line(
+            label("pay.curve", lang),
+            calc=label(f"pay.curve_{rule.mode}", lang).format(points=curve),
+        ),
+        Line(label("pay.multiplier", lang), multiplier, "exact_number", reading),
+    ]
+    if rule.cap is not None:
+        capped = label("pay.capped", lang).format(raw=exact_text(raw), cap=exact_text(rule.cap))
+        cap_calc = capped if b["capped"] else label("pay.cap_not_hit", lang)
+        lines.append(Line(label("pay.cap", lang), rule.cap, "exact_number", cap_calc))
+    if base is None:
+        calc = label("pay.no_base", lang)
+    elif x is None:
+        calc = label("pay.no_basis", lang).format(on=on_words)
+    else:
+        product = Decimal(base) * (exact_figure(multiplier) or Decimal(0))
+        calc = (
+            f"{money_text(base)} × {exact_text(multiplier)} = {money_text(b['bonus'])}"
+            f"{_rounded(product, b['bonus'], lang)}"
+        )
+    lines.append(Line(label("col.bonus", lang), b["bonus"], "money", calc, True))
+    return lines
+
+
+def _curve_reading(
+    b: dict[str, Any], rule: Bonus, points: list[tuple[float, float]], lang: str
+) -> tuple[float | None, str]:
+    """The curve's value at the basis before the cap, and how it was read, in words."""
+    x, lx, ly, ux, uy = (b[k] for k in ("basis", "lower_x", "lower_y", "upper_x", "upper_y"))
+    if x is None:
+        return None, ""
+    if lx is None:
+        first = exact_text(points[0][0])
+        return 0.0, label("pay.below_first", lang).format(x=exact_text(x), px=first)
+    if rule.mode == "step":
+        words = label("pay.step_at", lang)
+        return ly, words.format(x=exact_text(x), px=exact_text(lx), py=exact_text(ly))
+    if ux is None:
+        words = label("pay.beyond_last", lang)
+        return ly, words.format(x=exact_text(x), px=exact_text(lx), py=exact_text(ly))
+    if ux == lx:
+        return ly, label("pay.on_point", lang).format(x=exact_text(x), py=exact_text(ly))
+    raw = ly + (x - lx) * ((uy - ly) / (ux - lx))  # as the engine computes it
+    t = exact_text
+    return (
+        raw,
+        f"{t(ly)} + ({t(x)} − {t(lx)}) × ({t(uy)} − {t(ly)}) / ({t(ux)} − {t(lx)}) = {t(raw)}",
+    )
+
+
+def _commission(w: SheetWriter, r: int, ctx: Context, rule: Commission, plan: RepPlan) -> int:
+    lang = ctx.locale
+    kpi = ctx.scheme.kpi(rule.kpi)
+    row = plan.kpis.get(rule.kpi, {})
+    tiers = plan.pay.tiers if plan.pay is not None else []
+    actual, target, achieved = row.get("actual"), row.get("target"), row.get("achievement")
+    usable = actual is not None and target is not None and target > 0
+    ratio = f"{money_text(actual)} / {money_text(target)} = {percent_text(achieved)}"
+    lines = [
+        Line(label("pay.kpi", lang), kpi.title),
+        Line(label("pay.mode", lang), calc=label(f"pay.mode_{rule.mode}", lang)),
+        Line(label("col.actual", lang), actual, "exact_money"),
+        Line(label("col.target", lang), target, "exact_money"),
+        Line(label("col.achievement", lang), achieved, "achievement", ratio if usable else ""),
+    ]
+    total = sum((t["amount"] for t in tiers), Decimal("0.00"))
+    if not usable:
+        why = "pay.no_actual" if actual is None else "pay.no_target"
+        lines.append(Line(label("col.commission", lang), total, "money",
+                          label(why, lang).format(kpi=kpi.title), True))  # fmt: skip
+        return _write_lines(w, r, lines)
+    r = _write_lines(w, r, lines) + 1
+    w.header(
+        r,
+        0,
+        [
+            label(k, lang)
+            for k in (
+                "col.tier",
+                "col.tier_from",
+                "col.tier_to",
+                "col.tier_lower",
+                "col.tier_upper",
+                "col.slice",
+                "col.rate",
+                "col.amount",
+                "col.calculation",
+            )
+        ],
+    )
+    top = max((t["tier"] for t in tiers if t["reached"]), default=None)
+    slices = Decimal(0)
+    for t in tiers:
+        r += 1
+        w.integer(r, 0, t["tier"])
+        w.exact(r, 1, t["start"], "rate")
+        if t["end"] is not None:
+            w.exact(r, 2, t["end"], "rate")
+        w.exact(r, 3, t["lower"], "money")
+        if t["upper"] is not None:
+            w.exact(r, 4, t["upper"], "money")
+        w.exact(r, 5, t["slice"], "money")
+        w.exact(r, 6, t["rate"], "rate")
+        w.number(r, 7, t["amount"], "money")
+        slices += t["slice"]
+        product = t["slice"] * t["rate"]
+        calc = (
+            f"{money_text(t['slice'])} × {rate_text(t['rate'])} = {money_text(t['amount'])}"
+            f"{_rounded(product, t['amount'], lang)}"
+        )
+        if rule.mode == "whole":
+            calc = label("pay.highest_tier", lang).format(calc=calc) if t["tier"] == top else ""
+        elif not t["slice"]:
+            calc = ""
+        if calc:
+            w.ws.write_string(r, 8, calc)
+    r += 1
+    w.text(r, 0, label("value.total", lang), w.styles.key)
+    w.exact(r, 5, slices, "money")
+    w.number(r, 7, total, "money", bold=True)
+    paid = [t["amount"] for t in tiers if t["amount"]]
+    w.ws.write_string(
+        r, 8, f"{' + '.join(money_text(a) for a in paid) or money_text(0)} = {money_text(total)}"
+    )
+    return r + 1
+
+
+def _pool_lines(ctx: Context, rule: TeamPool, p: dict[str, Any] | None) -> list[Line]:
+    lang = ctx.locale
+    share_item = label("pay.share", lang)
+    if p is None:
+        return [
+            Line(label("col.team", lang), calc=label("pay.no_team", lang)),
+            Line(share_item, Decimal("0.00"), "money", bold=True),
+        ]
+    kpi = ctx.scheme.kpi(rule.kpi)
+    pool, basis, team_basis, share = p["pool"], p["basis"], p["team_basis"], p["share"]
+    reached = bool(p["reached"])
+    split = label(f"pay.split_{p['split']}", lang)
+    if reached and not team_basis:
+        split = f"{split}; {label('pay.split_fallback', lang)}"
+    if not reached:
+        calc = label("pay.not_reached", lang)
+    else:
+        members = ctx.due_by_team.get(p["team"], 0)
+        if team_basis:
+            exact = pool * basis / team_basis
+            calc = f"{money_text(pool)} × {exact_text(basis)} / {exact_text(team_basis)}"
+        else:
+            exact = pool / members if members else Decimal(0)
+            calc = f"{money_text(pool)} / {members}"
+        expected = exact.quantize(CENT, rounding=ROUND_HALF_UP)
+        calc = f"{calc} = {money_text(expected)}{_rounded(exact, expected, lang)}"
+        if share != expected:
+            calc += "; " + label("pay.rounding_cent", lang).format(diff=f"{share - expected:+}")
+            calc += f" → {money_text(share)}"
+    verdict = label("pay.reached" if reached else "pay.not_reached", lang)
+    return [
+        Line(label("col.team", lang), p["team"]),
+        Line(label("pay.team_kpi", lang).format(kpi=kpi.title), p["achievement"], "achievement"),
+        Line(label("pay.threshold", lang), p["threshold"], "rate", verdict),
+        Line(label("pay.pool", lang), pool, "money"),
+        Line(label("pay.split", lang), calc=split),
+        Line(label("pay.my_basis", lang), basis, "exact_number"),
+        Line(label("pay.team_basis", lang), team_basis, "exact_number"),
+        Line(share_item, share, "money", calc, True),
+        Line("", calc=label("pay.rounding_rule", lang) if reached else ""),
+    ]

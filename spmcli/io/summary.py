@@ -1,11 +1,12 @@
 """``summary.xlsx``: the evaluation for management and payroll (SPEC §5).
 
 Sheets (names and headers in the scheme's locale, see ``spmcli.labels``):
-Reps, KPIs (definitions and the weights of every role), Teams, Warnings,
-Reconciliation, Grades (with a column chart) and Run (inputs and their SHA-256,
-scheme, version, time, command). Scores are ``0.00`` and coloured red below 60
-and green from 90; achievements ``0.0%``; money ``#,##0.00``. N/A is grey text,
-never 0. Header rows are frozen and tables carry an autofilter.
+Reps, Payroll (with a ``pay`` section: each due rep's bonus, commission, team pool
+and total, and a total row), KPIs (definitions and the weights of every role),
+Teams, Warnings, Reconciliation, Grades (with a column chart) and Run (inputs and
+their SHA-256, scheme, version, time, command). Scores are ``0.00`` and coloured
+red below 60 and green from 90; achievements ``0.0%``; money ``#,##0.00``. N/A is
+grey text, never 0. Header rows are frozen and tables carry an autofilter.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
+
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from spmcli.engine.result import Evaluation
 from spmcli.io.excel import (
@@ -21,6 +25,10 @@ from spmcli.io.excel import (
     SheetWriter,
     Styles,
     atomic_workbook,
+    cell_number,
+    figure,
+    kpi_description,
+    kpi_table,
     kpi_unit,
 )
 from spmcli.io.json_result import (
@@ -57,6 +65,8 @@ def write_summary(ev: Evaluation, path: Path, run: RunInfo, *, locale: str | Non
             return SheetWriter(workbook.add_worksheet(label(key, lang)), styles, lang)
 
         _reps(sheet("sheet.reps"), ev)
+        if ev.pay is not None:
+            _payroll(sheet("sheet.payroll"), ev)
         _kpis(sheet("sheet.kpis"), ev.scheme)
         _teams(sheet("sheet.teams"), ev)
         _warnings(sheet("sheet.warnings"), ev)
@@ -117,30 +127,43 @@ def _reps(w: SheetWriter, ev: Evaluation) -> None:
     w.apply_widths()
 
 
-def _kpi_value(kpi: Kpi, scheme: Scheme, lang: str) -> str:
-    """What a KPI computes, in words where its kind is not a plain SQL aggregate."""
-    of = next((k.title for k in scheme.kpis if k.id == kpi.of), kpi.of or "")
-    if kpi.scope == "team":
-        return label("desc.team", lang).format(of=of)
-    if kpi.kind == "growth":
-        return label("desc.growth", lang).format(of=of, vs=label(f"window.{kpi.vs}", lang))
-    if kpi.kind in ("new_customers", "repurchase_rate"):
-        return label(f"desc.{kpi.kind}", lang)
-    if kpi.kind == "rating":
-        scale = ", ".join(f"{name}={_plain(points)}" for name, points in kpi.scale.items())
-        return label("desc.rating", lang).format(item=kpi.item or "", scale=scale)
-    return kpi.value or ""
-
-
-def _kpi_table(kpi: Kpi, scheme: Scheme) -> str:
-    if kpi.kind == "rating":
-        return "ratings"
-    if kpi.kind in ("new_customers", "repurchase_rate"):
-        return "sales"
-    if kpi.scope == "team" or kpi.kind == "growth":
-        of = next((k for k in scheme.kpis if k.id == kpi.of), None)
-        return of.table if of is not None else ""
-    return kpi.table
+def _payroll(w: SheetWriter, ev: Evaluation) -> None:
+    """One row per due rep, by rep_id, with each pay part; then the total row, whose
+    figures are the exact sums of the rows as written (to the cent), and a check row
+    with SUM formulas over the same cells."""
+    lang = w.locale
+    pay = pay_columns(ev.reps)
+    w.header(
+        0,
+        0,
+        [label(k, lang) for k in ("col.rep_id", "col.name", "col.team")]
+        + [label(key, lang) for _, _, key in pay],
+    )
+    due = sorted((r for r in rep_records(ev) if r.get("due")), key=lambda r: str(r["rep_id"]))
+    totals = [Decimal("0.00") for _ in pay]
+    for r, rep in enumerate(due, start=1):
+        w.text(r, 0, str(rep["rep_id"]))
+        w.text(r, 1, rep.get("name"))
+        w.text(r, 2, rep.get("team"))
+        for i, (_, column, _) in enumerate(pay):
+            amount = figure(rep.get(column), "money")
+            w.number(r, 3 + i, amount, "money")
+            totals[i] += amount or 0
+    last = len(due)
+    total_row, check_row = last + 1, last + 2
+    w.text(total_row, 0, label("value.total", lang), w.styles.key)
+    if last:
+        w.text(check_row, 0, label("pay.sum_check", lang))
+    for i, total in enumerate(totals):
+        col = 3 + i
+        w.number(total_row, col, total, "money", bold=True)
+        if last:
+            cells = f"{xl_rowcol_to_cell(1, col)}:{xl_rowcol_to_cell(last, col)}"
+            money = w.styles.numbers["money"]
+            w.ws.write_formula(check_row, col, f"=SUM({cells})", money, cell_number(total, "money"))
+    w.ws.freeze_panes(1, 2)
+    w.ws.autofilter(0, 0, max(last, 1), 2 + len(pay))
+    w.apply_widths()
 
 
 def _plain(x: float) -> str:
@@ -188,8 +211,8 @@ def _kpis(w: SheetWriter, scheme: Scheme) -> None:
         w.text(r, 0, kpi.id)
         w.text(r, 1, kpi.label)
         w.text(r, 2, kind)
-        w.text(r, 3, _kpi_table(kpi, scheme))
-        w.text(r, 4, _kpi_value(kpi, scheme, lang))
+        w.text(r, 3, kpi_table(kpi, scheme))
+        w.text(r, 4, kpi_description(kpi, scheme, lang))
         w.text(r, 5, kpi.where)
         w.text(r, 6, label(f"window.{kpi.window}", lang))
         if kpi.target == "targets":

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Cycle = Literal["month", "quarter", "half", "year"]
 Window = Literal["period", "prev", "yoy", "ytd"]
-KpiKind = Literal["aggregate", "growth", "new_customers", "repurchase_rate", "rating"]
+KpiKind = Literal["aggregate", "growth", "new_customers", "repurchase_rate", "rating", "coverage"]
 Unit = Literal["money", "percent", "count", "number"]
 TableName = Literal[
     "reps",
@@ -28,6 +28,7 @@ TableName = Literal[
     "comments",
 ]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+TierName = Literal["A", "B", "C"]
 
 
 class Strict(BaseModel):
@@ -77,6 +78,7 @@ class Kpi(Strict):
     direction: Literal["higher_is_better", "lower_is_better"] = "higher_is_better"
     scoring: Scoring = Field(default_factory=Scoring)
     unit: Unit | None = None
+    tiers: list[TierName] = Field(default_factory=lambda: list[TierName](["A"]))  # coverage
 
     @property
     def title(self) -> str:
@@ -87,7 +89,7 @@ class Kpi(Strict):
         """How this KPI's figures are shown: the scheme's ``unit``, else a guess from its form."""
         if self.unit:
             return self.unit
-        if self.kind in ("growth", "repurchase_rate"):
+        if self.kind in ("growth", "repurchase_rate", "coverage"):
             return "percent"
         if self.kind in ("new_customers",):
             return "count"
@@ -170,6 +172,43 @@ class Pay(Strict):
     team_pool: TeamPool | None = None
 
 
+# --- customer tiering (SPEC §5 spm tier-customers) -------------------------------------------
+
+
+class PotentialSplit(Strict):
+    """Where potential becomes high, medium or low. Without thresholds: thirds by rank."""
+
+    high: float | None = None  # potential >= high is high
+    medium: float | None = None  # potential >= medium (and < high) is medium; below it low
+
+
+class CustomerTypes(Strict):
+    """How revenue now against the previous window types a customer (new and lost aside)."""
+
+    growing: float = Field(default=0.10, ge=0)  # change above this: growing
+    declining: float = Field(default=-0.10, le=0)  # change below this: declining
+
+
+class VisitsPerMonth(Strict):
+    """The call plan: visits each customer of a tier should get per month."""
+
+    A: float = Field(default=4, ge=0)
+    B: float = Field(default=2, ge=0)
+    C: float = Field(default=1, ge=0)
+
+
+class Tiering(Strict):
+    """Settings of ``spm tier-customers``; the command's options override them."""
+
+    by: Literal["revenue", "gross_margin"] = "revenue"
+    thresholds: tuple[float, float] = (0.8, 0.95)
+    window: Literal["period", "12m"] = "period"
+    per: Literal["team", "region"] | None = None
+    potential: PotentialSplit = Field(default_factory=PotentialSplit)
+    types: CustomerTypes = Field(default_factory=CustomerTypes)
+    visits_per_month: VisitsPerMonth = Field(default_factory=VisitsPerMonth)
+
+
 class Scheme(Strict):
     """A whole KPI scheme."""
 
@@ -186,6 +225,7 @@ class Scheme(Strict):
     grades: list[Grade] = Field(default_factory=list)
     feedback: Feedback = Field(default_factory=Feedback)
     pay: Pay | None = None
+    tiering: Tiering | None = None
 
     def kpi(self, kpi_id: str) -> Kpi:
         return next(k for k in self.kpis if k.id == kpi_id)

@@ -132,13 +132,14 @@ def _fields_used(kpi: Kpi) -> set[str]:
         "new_customers": {"where"},  # filters the sales lines that count as purchases
         "repurchase_rate": {"where"},
         "rating": {"item", "scale"},
+        "coverage": {"where", "tiers"},  # where filters the visits that count
     }[kpi.kind]
 
 
 def kpi_expressions(kpi: Kpi) -> list[tuple[str, str, str]]:
     """(key, SQL text, table it runs on) for each expression the KPI's kind reads."""
     used = _fields_used(kpi)
-    table = kpi.table if kpi.kind == "aggregate" else "sales"
+    table = {"aggregate": kpi.table, "coverage": "visits"}.get(kpi.kind, "sales")
     return [
         (name, text, table)
         for name, text in (("value", kpi.value), ("where", kpi.where))
@@ -184,7 +185,7 @@ def rule_kind_needs(sf: SchemeFile) -> list[Problem]:
                 )
             )
         used = _fields_used(kpi)
-        for name in ("value", "where", "of", "vs", "item", "scale"):
+        for name in ("value", "where", "of", "vs", "item", "scale", "tiers"):
             if name in kpi.model_fields_set and name not in used:
                 problems.append(
                     sf.problem(
@@ -591,6 +592,73 @@ def rule_pay(sf: SchemeFile) -> list[Problem]:
     return problems
 
 
+def rule_coverage(sf: SchemeFile) -> list[Problem]:
+    """A coverage KPI counts each tier once, over a period (SPEC §5 call plan)."""
+    problems = []
+    for index, kpi in enumerate(sf.scheme.kpis):
+        if kpi.kind != "coverage":
+            continue
+        loc = ("kpis", index)
+        if not kpi.tiers:
+            problems.append(
+                sf.problem((*loc, "tiers"), "names no tier", "e.g. tiers: [A] or tiers: [A, B]")
+            )
+        repeated = sorted({t for t in kpi.tiers if kpi.tiers.count(t) > 1})
+        if repeated:
+            problems.append(
+                sf.problem((*loc, "tiers"), f"tier {', '.join(repeated)} is listed twice")
+            )
+        if kpi.window == "ytd":
+            problems.append(
+                sf.problem(
+                    (*loc, "window"),
+                    "a coverage KPI checks the call plan of one period; window ytd is not one",
+                    "use period, prev or yoy (tiering.window: 12m looks at 12 months)",
+                )
+            )
+    return problems
+
+
+def rule_tiering(sf: SchemeFile) -> list[Problem]:
+    """Tier thresholds rise within (0, 1]; potential levels come as a pair, high above medium."""
+    tiering = sf.scheme.tiering
+    if tiering is None:
+        return []
+    problems = []
+    first, second = tiering.thresholds
+    if not 0 < first < second <= 1:
+        problems.append(
+            sf.problem(
+                ("tiering", "thresholds"),
+                f"{first:g}, {second:g} are not cumulative shares with 0 < first < second ≤ 1",
+                "e.g. thresholds: [0.8, 0.95]",
+            )
+        )
+    potential = tiering.potential
+    if (potential.high is None) != (potential.medium is None):
+        given = "high" if potential.high is not None else "medium"
+        problems.append(
+            sf.problem(
+                ("tiering", "potential", given),
+                "give both high and medium, or neither (then potential is split into thirds)",
+                "e.g. potential: {high: 1000000, medium: 300000}",
+            )
+        )
+    elif (
+        potential.high is not None
+        and potential.medium is not None
+        and not potential.high > potential.medium
+    ):
+        problems.append(
+            sf.problem(
+                ("tiering", "potential", "medium"),
+                f"{potential.medium:,.15g} is not below high ({potential.high:,.15g})",
+                "high is where high potential starts, medium where medium starts",
+            )
+        )
+    return problems
+
+
 RULES: tuple[Rule, ...] = (
     rule_kpis_present,
     rule_kpi_ids_unique,
@@ -605,6 +673,8 @@ RULES: tuple[Rule, ...] = (
     rule_period,
     rule_sources,
     rule_pay,
+    rule_coverage,
+    rule_tiering,
 )
 
 

@@ -6,7 +6,7 @@ plus any customer in sales"; customers who last bought before the previous windo
 not listed in ``customers`` are history, not part of today's book — README, Decisions).
 
 A customer's rep is its assigned rep in ``customers``, else the rep of its latest sales
-line (latest date, then the lowest row) — the same rule that credits surveys (SPEC §2).
+line (latest date, then the last row) — the same rule that credits surveys (SPEC §2).
 """
 
 from __future__ import annotations
@@ -122,7 +122,10 @@ def customer_frame(
                 )
             )
 
-    latest = sales.sort("date", "_row").group_by("customer_id").last()
+    # The latest line of each customer (latest date, then the last row), without a full sort.
+    latest = sales.filter(pl.col("date") == pl.col("date").max().over("customer_id")).filter(
+        pl.col("_row") == pl.col("_row").max().over("customer_id")
+    )
     owners = latest.select(
         "customer_id",
         pl.col("rep_id").alias("_sales_rep"),

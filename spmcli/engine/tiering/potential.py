@@ -4,7 +4,7 @@ With ``tiering.potential.high`` and ``.medium`` a customer's potential is high f
 ``high`` up, medium from ``medium`` up, else low. Without them the customers with a
 potential are split into thirds by rank, largest first: the customer ranked r of n
 (customers with equal potential share the best rank) is high when 3(r − 1) < n, medium
-when 3(r − 1) < 2n, else low — with 500 customers 167, 167 and 166. Thirds are taken
+when 3(r − 1) < 2n, else low — 500 customers without ties split 167, 167, 166. Thirds are taken
 within the group when tiering per team or region, like the value tiers.
 """
 

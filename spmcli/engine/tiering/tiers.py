@@ -8,6 +8,7 @@ now and before (migration), potential tiers and the matrix, customer types, and 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 import polars as pl
 
@@ -57,6 +58,16 @@ def tier_customers(
     if visits is not None:
         window_visits = visits_in(visits, current)
         customers = plan_customers(customers, window_visits, settings.visits_per_month, current)
+        first_visit = visits["date"].min()
+        if isinstance(first_visit, date) and first_visit > current.start:
+            warnings.append(
+                Warning_(
+                    "visits_start_late",
+                    f"the visits start on {first_visit.isoformat()}, after the window's first "
+                    f"day {current.start.isoformat()}; the call plan still requires "
+                    f"{current.months} months of visits",
+                )
+            )
     customers = customers.select(
         *CUSTOMER_COLUMNS, *(c for c in PLAN_COLUMNS if c in customers.columns)
     )

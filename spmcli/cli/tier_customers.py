@@ -1,0 +1,222 @@
+"""``spm tier-customers``: ABC tiers, value × potential, customer types and the call plan."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from spmcli.cli.common import (
+    ERRORS_FILE,
+    DebugOpt,
+    ForceOpt,
+    InputsArg,
+    JsonOpt,
+    LangOpt,
+    OutOpt,
+    PeriodOpt,
+    QuietOpt,
+    SchemeOpt,
+    SkipOpt,
+    err,
+    escape,
+    find_scheme,
+    out,
+    stop_on_problems,
+    user_errors,
+)
+from spmcli.cli.tier_console import show_tiers
+from spmcli.engine.evaluate import resolve_period
+from spmcli.engine.result import Warning_
+from spmcli.engine.tiering import tier_customers as run_tiering
+from spmcli.errors import DataError, Problem, UsageError, did_you_mean
+from spmcli.io.read import Inputs, read_inputs
+from spmcli.io.tiers_json import tiers_json
+from spmcli.io.tiers_workbook import TIERS_FILE, write_tiers_workbook
+from spmcli.scheme.loader import load_scheme
+from spmcli.scheme.model import Scheme, Tiering
+
+SHOWN_WARNINGS = 5
+
+ByOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--by", help="revenue or gross_margin. Default: the scheme's tiering.by, else revenue."
+    ),
+]
+ThresholdsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--thresholds",
+        help="The cumulative shares where A and B end, e.g. 0.8,0.95 (or 80%,95%).",
+    ),
+]
+WindowOpt = Annotated[
+    str | None,
+    typer.Option("--window", help="period (default) or 12m: the 12 months ending with the period."),
+]
+PerOpt = Annotated[
+    str | None, typer.Option("--per", help="team or region: tier within each, not company-wide.")
+]
+
+
+def tier_customers(
+    inputs: InputsArg,
+    scheme: SchemeOpt = None,
+    period: PeriodOpt = None,
+    by: ByOpt = None,
+    thresholds: ThresholdsOpt = None,
+    window: WindowOpt = None,
+    per: PerOpt = None,
+    out_dir: OutOpt = None,
+    lang: LangOpt = None,
+    json_out: JsonOpt = False,
+    force: ForceOpt = False,
+    skip_invalid: SkipOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Tier customers A/B/C by value, cross with potential, type them and check call plans;
+    write tiers.xlsx.
+
+    Examples:
+
+      spm tier-customers sample_data/q3.xlsx
+
+      spm tier-customers q3.xlsx --by gross_margin --window 12m --per team
+
+      spm tier-customers exports/ --thresholds 0.7,0.9 --json > tiers.json
+    """
+    with user_errors(debug):
+        the_scheme, data = _load(inputs, scheme, lang)
+        settings = tiering_settings(the_scheme, by, thresholds, window, per)
+        frames = {name: table.frame for name, table in data.tables.items()}
+        when = resolve_period(the_scheme, frames["sales"], period)
+        target = out_dir or Path("spm-out") / when.label
+        stop_on_problems(data.problems, [], skip_invalid, target / ERRORS_FILE)
+        _check_cost(settings, data)
+        tiers = run_tiering(the_scheme, frames, when, settings)
+        tiers.warnings[:0] = [Warning_("skipped_row", str(p)) for p in data.problems] + [
+            Warning_("input", note) for note in data.notes
+        ]
+        _prepare(target, force)
+        write_tiers_workbook(tiers, target / TIERS_FILE)
+
+    if json_out:
+        sys.stdout.write(tiers_json(tiers) + "\n")
+    elif not quiet:
+        show_tiers(tiers, out)
+    if not quiet:
+        for warning in tiers.warnings[:SHOWN_WARNINGS]:
+            err.print(f"[yellow]warning:[/yellow] {escape(warning.message)}")
+        if len(tiers.warnings) > SHOWN_WARNINGS:
+            err.print(
+                f"[yellow]{len(tiers.warnings)} warning(s)[/yellow] — all are in the "
+                f"Warnings sheet of {TIERS_FILE}"
+            )
+        err.print(f"wrote {target / TIERS_FILE}")
+    raise typer.Exit(0)
+
+
+# ---------------------------------------------------------------------- options
+
+
+def _load(paths: list[Path], scheme_path: Path | None, lang: str | None) -> tuple[Scheme, Inputs]:
+    """The scheme (validated before any data is read), then the inputs. Unlike ``evaluate``,
+    tiering reads no KPI or pay column, so the data is not checked against them."""
+    if lang is not None and lang not in ("zh", "en"):
+        raise UsageError(
+            [Problem("--lang", f"'{lang}' is not one of zh, en", did_you_mean(lang, ("zh", "en")))]
+        )
+    loaded = load_scheme(find_scheme(scheme_path)).scheme
+    if lang:
+        loaded = loaded.model_copy(update={"locale": lang})
+    sources = {str(name): source for name, source in loaded.sources.items()}
+    return loaded, read_inputs(paths, sources)
+
+
+def tiering_settings(
+    scheme: Scheme, by: str | None, thresholds: str | None, window: str | None, per: str | None
+) -> Tiering:
+    """The scheme's ``tiering`` section (or the defaults) with the options given on top."""
+    base = scheme.tiering or Tiering()
+    changes: dict[str, Any] = {}
+    for option, value, choices in (
+        ("--by", by, ("revenue", "gross_margin")),
+        ("--window", window, ("period", "12m")),
+        ("--per", per, ("team", "region")),
+    ):
+        if value is None:
+            continue
+        if value not in choices:
+            raise UsageError(
+                [
+                    Problem(
+                        option,
+                        f"'{value}' is not one of {', '.join(choices)}",
+                        did_you_mean(value, choices),
+                    )
+                ]
+            )
+        changes[option.removeprefix("--")] = value
+    if thresholds is not None:
+        changes["thresholds"] = _thresholds(thresholds)
+    return Tiering.model_validate({**base.model_dump(), **changes})
+
+
+def _thresholds(text: str) -> tuple[float, float]:
+    """``0.8,0.95`` or ``80%,95%`` → (0.8, 0.95), two shares with 0 < first < second ≤ 1."""
+    hint = "write two cumulative shares, e.g. --thresholds 0.8,0.95 (or 80%,95%)"
+    parts = [part.strip() for part in text.split(",")]
+    values: list[Decimal] = []
+    for part in parts:
+        try:
+            number = Decimal(part.removesuffix("%"))
+        except InvalidOperation:
+            raise UsageError([Problem("--thresholds", f"'{part}' is not a number", hint)]) from None
+        values.append(number / 100 if part.endswith("%") else number)
+    if len(values) != 2 or not 0 < values[0] < values[1] <= 1:
+        raise UsageError(
+            [
+                Problem(
+                    "--thresholds",
+                    f"'{text}' is not two shares with 0 < first < second ≤ 1",
+                    hint,
+                )
+            ]
+        )
+    return float(values[0]), float(values[1])
+
+
+def _check_cost(settings: Tiering, data: Inputs) -> None:
+    """Gross margin needs the sales table's cost column: say where it was looked for."""
+    sales = data.tables["sales"]
+    if settings.by == "gross_margin" and "cost" not in sales.frame.columns:
+        where = f"{sales.file} [{sales.sheet}]" if sales.sheet else sales.file
+        raise DataError(
+            [
+                Problem(
+                    where,
+                    "the sales table has no 'cost' column, which --by gross_margin needs; "
+                    f"headers seen: {', '.join(sales.headers.values())}",
+                    "add the cost column (成本), map it in sources.sales.columns, "
+                    "or tier by revenue",
+                )
+            ]
+        )
+
+
+def _prepare(target: Path, force: bool) -> None:
+    """The output folder may hold other commands' outputs; only an earlier tiers.xlsx
+    needs --force to be replaced."""
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"output folder '{target}' is a file")
+    if (target / TIERS_FILE).exists() and not force:
+        raise UsageError(
+            f"'{target / TIERS_FILE}' already exists — use --force to replace it, "
+            "or --out to choose another folder"
+        )
+    target.mkdir(parents=True, exist_ok=True)
