@@ -94,11 +94,15 @@ def test_json_is_byte_identical_and_matches_stdout(
     assert again.stdout == written  # --json: the result on stdout and nothing else
 
 
-def test_refuses_a_non_empty_output_folder(sample_run: tuple[Path, Any]) -> None:
+def test_refuses_to_overwrite_its_own_outputs(sample_run: tuple[Path, Any], tmp_path: Path) -> None:
     work, _ = sample_run
     result = run("evaluate", work / "q3.xlsx", "--out", work / "out")
     assert result.exit_code == 2
-    assert "is not empty — use --force" in result.stderr
+    assert f"'{work / 'out' / 'summary.xlsx'}' already exists — use --force" in result.stderr
+    # Other commands' files in the shared folder do not block it.
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "tiers.xlsx").write_bytes(b"")
+    assert run("evaluate", work / "q3.xlsx", "--out", tmp_path / "shared", "--quiet").exit_code == 0
     assert (
         run("evaluate", work / "q3.xlsx", "--out", work / "out", "--force", "--quiet").exit_code
         == 0

@@ -183,21 +183,24 @@ def row_problems(inputs: Inputs, issues: Sequence[DataIssue]) -> list[RowProblem
     return located
 
 
-def prepare_out_dir(out_dir: Path, force: bool, keep: str | None = None) -> None:
-    """Refuse to mix a new run's files into an old run's folder unless --force.
+def prepare_out_dir(
+    out_dir: Path, force: bool, outputs: Sequence[str], keep: str | None = None
+) -> None:
+    """Refuse to overwrite this command's earlier outputs in ``out_dir`` unless --force.
 
-    The errors file of an earlier run that stopped does not count as content; it is
-    removed unless this run wrote it (``keep``)."""
+    The default folder (spm-out/<period>/) is shared by evaluate, tier-customers and
+    letters, so only a command's own outputs count. The errors file of an earlier run
+    that stopped is removed, unless this run wrote it (``keep``)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"output folder '{out_dir}' is a file")
     stale = out_dir / ERRORS_FILE
     if keep != ERRORS_FILE and stale.is_file():
         stale.unlink()
-    content = [p for p in out_dir.iterdir() if p.name != keep] if out_dir.is_dir() else []
-    if content and not force:
+    existing = [name for name in outputs if (out_dir / name).exists()]
+    if existing and not force:
         raise UsageError(
-            f"output folder '{out_dir}' is not empty — use --force to write into it, "
-            "or --out to choose another"
+            f"'{out_dir / existing[0]}' already exists — use --force to replace it, "
+            "or --out to choose another folder"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
 

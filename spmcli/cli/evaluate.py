@@ -42,6 +42,8 @@ from spmcli.io.json_result import evaluation_json, write_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
 
+OUTPUTS = ("summary.xlsx", "evaluation.json", "reps")
+
 
 def evaluate(
     inputs: InputsArg,
@@ -91,7 +93,7 @@ def evaluate(
         ev.warnings[:0] = [Warning_("skipped_row", str(p)) for p in data.problems] + [
             Warning_("input", note) for note in data.notes
         ]
-        prepare_out_dir(target, force, keep=ERRORS_FILE if data.problems else None)
+        prepare_out_dir(target, force, OUTPUTS, keep=ERRORS_FILE if data.problems else None)
         run = RunInfo(
             inputs=[(f.path, f.sha256) for f in data.files],
             scheme_path=scheme_file.path,

@@ -25,6 +25,7 @@ from spmcli.cli.common import (
     escape,
     find_scheme,
     out,
+    prepare_out_dir,
     stop_on_problems,
     user_errors,
 )
@@ -102,7 +103,7 @@ def tier_customers(
         tiers.warnings[:0] = [Warning_("skipped_row", str(p)) for p in data.problems] + [
             Warning_("input", note) for note in data.notes
         ]
-        _prepare(target, force)
+        prepare_out_dir(target, force, [TIERS_FILE])
         write_tiers_workbook(tiers, target / TIERS_FILE)
 
     if json_out:
@@ -207,16 +208,3 @@ def _check_cost(settings: Tiering, data: Inputs) -> None:
                 )
             ]
         )
-
-
-def _prepare(target: Path, force: bool) -> None:
-    """The output folder may hold other commands' outputs; only an earlier tiers.xlsx
-    needs --force to be replaced."""
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"output folder '{target}' is a file")
-    if (target / TIERS_FILE).exists() and not force:
-        raise UsageError(
-            f"'{target / TIERS_FILE}' already exists — use --force to replace it, "
-            "or --out to choose another folder"
-        )
-    target.mkdir(parents=True, exist_ok=True)
