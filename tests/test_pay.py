@@ -282,3 +282,20 @@ def test_pay_total_is_the_sum_of_its_parts() -> None:
         Decimal("17000.00"),
     ]
     assert rows["B"]["total_pay"] == Decimal("7500.00") + Decimal("100.00") + Decimal("500.00")
+
+
+def test_bonus_base_from_any_reps_column_or_missing_for_everyone() -> None:
+    scheme = pay_scheme(bonus={"base": "bonus_cny", "points": CURVE})
+    reps = reps_frame(("A", "T", 100.0, None)).with_columns(pl.lit(1234.5).alias("bonus_cny"))
+    rows, _ = paid(scheme, reps, kpi_frame(("A", "sales", 1.0, 1.0)))
+    assert rows["A"]["bonus"] == Decimal("1234.50")
+    scheme = pay_scheme(bonus={"base": "target_bonus", "points": CURVE})
+    rows, warnings = paid(
+        scheme,
+        reps_frame(("A", "T", 100.0, None), ("B", "T", 90.0, None)),
+        kpi_frame(("A", "sales", 1.0, 1.0)),
+    )
+    assert rows["A"]["bonus"] == rows["B"]["bonus"] == Decimal("0.00")
+    assert [w.message for w in warnings] == [
+        "no rep has a bonus base (target_bonus); bonus 0 for everyone"
+    ]

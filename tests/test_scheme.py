@@ -593,12 +593,14 @@ def test_rule_problems(workdir: Path, old: str, new: str, expected: str) -> None
 
 
 def test_bonus_base_column_is_checked_against_reps(workdir: Path) -> None:
-    loaded = load_scheme(FIXTURE)
-    assert [str(p) for p in check_columns(loaded, {"reps": ["rep_id", "target_bonus_cny"]})] == [
-        f"{FIXTURE}:79:11: pay.bonus.base: the bonus base 'target_bonus' is not a column"
-        " of the reps table — did you mean 'target_bonus_cny'?"
+    loaded = load_scheme(broken("    base: target_bonus", "    base: bonus_base"))
+    assert [str(p) for p in check_columns(loaded, {"reps": ["rep_id", "bonus_base_cny"]})] == [
+        "scheme.yaml:79:11: pay.bonus.base: the bonus base 'bonus_base' is not a column"
+        " of the reps table — did you mean 'bonus_base_cny'?"
     ]
-    assert check_columns(loaded, {"reps": ["rep_id", "target_bonus"]}) == []
+    assert check_columns(loaded, {"reps": ["rep_id", "bonus_base"]}) == []
+    # target_bonus is an optional column SPEC §2 knows: without it the bonus is 0, with a warning.
+    assert check_columns(load_scheme(FIXTURE), {"reps": ["rep_id"]}) == []
 
 
 def test_no_kpis_and_no_roles(workdir: Path) -> None:

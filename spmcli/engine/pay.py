@@ -153,10 +153,20 @@ def _bonus(
                 rep_id,
             )
         )
-    for rep_id in result.filter(pl.col("base").is_null())["rep_id"]:
+    missing = result.filter(pl.col("base").is_null())["rep_id"]
+    if missing.len() and missing.len() == result.height:
         warnings.append(
-            Warning_("no_bonus_base", f"rep {rep_id}: no bonus base ({rule.base}); bonus 0", rep_id)
+            Warning_(
+                "no_bonus_base", f"no rep has a bonus base ({rule.base}); bonus 0 for everyone"
+            )
         )
+    else:
+        for rep_id in missing:
+            warnings.append(
+                Warning_(
+                    "no_bonus_base", f"rep {rep_id}: no bonus base ({rule.base}); bonus 0", rep_id
+                )
+            )
     return result.select(
         "rep_id",
         "base",

@@ -72,7 +72,14 @@ def build_roster(
         pl.col("role").replace_strict(labels, return_dtype=pl.String).alias("role_label"),
         pl.col("role").is_in(due_roles).alias("due"),
         pl.col("team").fill_null(""),
-    ).select(*ROSTER_COLUMNS, "role_label", "due", "target_bonus")
+    ).select(
+        *ROSTER_COLUMNS,
+        "role_label",
+        "due",
+        "target_bonus",
+        # any other reps column stays: a bonus base may name one
+        pl.exclude(*ROSTER_COLUMNS, "role_label", "due", "target_bonus", "_role_key", "_role_id"),
+    )
 
     not_due = roster.filter(~pl.col("due"))
     if not_due.height:

@@ -713,7 +713,7 @@ def check_columns(sf: SchemeFile, columns: Mapping[str, Collection[str]]) -> lis
     bonus = sf.scheme.pay.bonus if sf.scheme.pay else None
     if bonus is not None and isinstance(bonus.base, str) and "reps" in columns:
         present = list(columns["reps"])
-        if bonus.base not in present:
+        if bonus.base not in present and bonus.base not in KNOWN_COLUMNS["reps"]:
             problems.append(
                 sf.problem(
                     ("pay", "bonus", "base"),
