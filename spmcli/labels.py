@@ -349,7 +349,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "达到 {threshold} 可得 {score} 分，最终得分提高约 {points} 分",
         "reaching {threshold} scores {score}, adding about {points} points to the final score",
     ),
-    "letter.relative": ("（本期相对最好的指标）", " (your strongest KPI this period)"),
+    "letter.relative": ("本期相对最好的指标", "your strongest KPI this period"),
     "letter.trend_up": (
         "最终得分由 {before}（{period}）升至 {now}，提高 {change} 分",
         "final score up from {before} in {period} to {now} (+{change})",

@@ -252,6 +252,25 @@ def test_statement_team_pool_share_and_rounding_cent(statements: dict[str, Any])
     assert item(r6, "本人份额")[1:] == [0, "未达到门槛，本期无团队奖金"]
 
 
+def test_statement_without_bonus_base_or_team_and_with_equal_shares(tmp_path: Path) -> None:
+    frames = tables()
+    frames["reps"] = frames["reps"].with_columns(
+        pl.when(pl.col("rep_id") == "R2").then(None).otherwise(pl.col("target_bonus"))
+        .alias("target_bonus"),
+        pl.when(pl.col("rep_id") == "R6").then(None).otherwise(pl.col("team")).alias("team"),
+    )  # fmt: skip
+    scheme = pay_scheme(team_pool={"amount": 100000, "kpi": "team_sales", "split": "equal"})
+    found = books(evaluate(scheme, frames, "2025-Q3"), tmp_path)
+    no_team = values(found["R6"]["薪酬明细"])
+    assert item(no_team, "团队") == ["团队", None, "无团队，不参与团队奖金池"]
+    assert item(no_team, "本人份额") == ["本人份额", 0]
+    rows = values(found["R2"]["薪酬明细"])
+    assert item(rows, "奖金基数") == ["奖金基数", "N/A", "代表表「target_bonus」列"]
+    assert item(rows, "奖金", 1) == ["奖金", 0, "无奖金基数，奖金为 0"]
+    assert item(rows, "分配方式")[2] == "平均分配"
+    assert item(rows, "本人份额")[1:] == [50000, "100,000.00 × 1 / 2 = 50,000.00"]
+
+
 def test_statement_total_and_scorecard_agree(tmp_path: Path) -> None:
     ev = pay_evaluation()
     found = books(ev, tmp_path)

@@ -9,6 +9,8 @@ import typer
 from spmcli import __version__
 from spmcli.cli.check import check
 from spmcli.cli.evaluate import evaluate
+from spmcli.cli.init import init
+from spmcli.cli.letters import letters
 from spmcli.cli.tier_customers import tier_customers
 
 app = typer.Typer(
@@ -18,7 +20,9 @@ app = typer.Typer(
         "Examples:\n\n"
         "  spm evaluate sample_data/q3.xlsx\n\n"
         "  spm evaluate q3.xlsx --scheme spm.yaml --period 2025-Q3 --lang en\n\n"
-        "  spm check q3.xlsx"
+        "  spm check q3.xlsx\n\n"
+        "  spm letters q3.xlsx --format html\n\n"
+        "  spm init my-close"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -27,6 +31,8 @@ app = typer.Typer(
 )
 app.command()(evaluate)
 app.command()(check)
+app.command()(letters)
+app.command()(init)
 app.command("tier-customers")(tier_customers)
 
 

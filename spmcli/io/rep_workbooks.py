@@ -302,7 +302,6 @@ def _source_text(
     window_words = label("source.list_sep", lang).join(
         label(f"window.{w}", lang) if f"window.{w}" in LABELS else w for w in windows
     )
-    where = ""
     if key is not None:
         table = label(f"table.{key[0]}", lang)
         where = key[1]

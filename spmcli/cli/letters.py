@@ -1,0 +1,286 @@
+"""``spm letters``: one feedback letter per rep for the one-on-one review meeting."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from spmcli.cli.common import (
+    ERRORS_FILE,
+    DebugOpt,
+    ForceOpt,
+    InputsArg,
+    JsonOpt,
+    LangOpt,
+    OutOpt,
+    PeriodOpt,
+    QuietOpt,
+    SchemeOpt,
+    SkipOpt,
+    cpu_workers,
+    err,
+    escape,
+    load,
+    out,
+    prepare_out_dir,
+    row_problems,
+    stop_on_problems,
+    user_errors,
+)
+from spmcli.engine.evaluate import evaluate as run_evaluation
+from spmcli.engine.evaluate import resolve_period
+from spmcli.engine.periods import previous as previous_period
+from spmcli.engine.result import Evaluation, Period
+from spmcli.engine.targets import check_references
+from spmcli.errors import DataError, Problem, UsageError, did_you_mean
+from spmcli.letters.context import Previous, letter_contexts
+from spmcli.letters.pdf import convert_to_pdf, require_soffice
+from spmcli.letters.render import (
+    FORMATS,
+    SUFFIXES,
+    LetterTemplate,
+    render_letters,
+    shipped_template,
+    user_template,
+)
+from spmcli.scheme.model import Scheme
+
+PROGRESS_FROM = 20  # reps; fewer are done before a bar would be worth drawing
+LOCAL_TEMPLATES = Path("templates")
+LETTERS_DIR = "letters"
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="md, html or docx. Default: the --template's suffix, else docx.",
+        show_default=False,
+    ),
+]
+TemplateOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--template",
+        "-t",
+        help="Your own Jinja template (.md, .html or a Word .docx with docxtpl tags). "
+        "Default: ./templates/letter.<lang>.<format> if present, else the built-in one.",
+    ),
+]
+RepOpt = Annotated[
+    list[str] | None,
+    typer.Option("--rep", "-r", help="Only this rep's letter (rep_id). Repeatable."),
+]
+PdfOpt = Annotated[
+    bool,
+    typer.Option("--pdf", help="Also convert each html or docx letter to PDF (needs LibreOffice)."),
+]
+
+
+def letters(
+    inputs: InputsArg,
+    scheme: SchemeOpt = None,
+    period: PeriodOpt = None,
+    out_dir: OutOpt = None,
+    lang: LangOpt = None,
+    fmt: FormatOpt = None,
+    template: TemplateOpt = None,
+    rep: RepOpt = None,
+    pdf: PdfOpt = False,
+    json_out: JsonOpt = False,
+    force: ForceOpt = False,
+    skip_invalid: SkipOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Write one review letter per rep: scores, rank, strengths, areas to improve, trend,
+    manager's comments, pay, an improvement plan, how to appeal and lines to sign.
+
+    The figures are those of spm evaluate on the same inputs and scheme. Letters go to
+    <out>/letters/, by default spm-out/<period>/letters/.
+
+    Examples:
+
+      spm letters sample_data/q3.xlsx
+
+      spm letters q3.xlsx --format html --lang en --rep R001 --rep R002
+
+      spm letters q3.xlsx --template my_letter.docx --pdf --out review/q3
+    """
+    with user_errors(debug):
+        if fmt is not None and fmt not in FORMATS:
+            raise UsageError(
+                [
+                    Problem(
+                        "--format",
+                        f"'{fmt}' is not one of {', '.join(FORMATS)}",
+                        did_you_mean(fmt, FORMATS),
+                    )
+                ]
+            )
+        scheme_file, data = load(inputs, scheme, lang)
+        words = scheme_file.scheme.locale
+        chosen = _template(template, fmt, words)
+        if pdf and chosen.format == "md":
+            raise UsageError(
+                [Problem("--pdf", "converts html or docx letters", "add --format html or docx")]
+            )
+        soffice = require_soffice() if pdf else None  # before any work: say what is missing
+
+        frames = {name: table.frame for name, table in data.tables.items()}
+        when = resolve_period(scheme_file.scheme, frames["sales"], period)
+        target = out_dir or Path("spm-out") / when.label
+        folder = target / LETTERS_DIR
+        references = row_problems(data, check_references(scheme_file.scheme, frames, when))
+        stop_on_problems(data.problems, references, skip_invalid, target / ERRORS_FILE)
+        ev = run_evaluation(scheme_file.scheme, frames, when.label, data.skipped_rows)
+        wanted = _wanted_reps(ev, rep or [])
+        before = _previous(scheme_file.scheme, frames, when)
+        comments = data.tables["comments"].frame if "comments" in data.tables else None
+        contexts = [
+            c for c in letter_contexts(ev, words, comments, before) if c["rep"]["rep_id"] in wanted
+        ]
+        prepare_out_dir(target, force, [LETTERS_DIR], keep=ERRORS_FILE if data.problems else None)
+        with _progress(len(contexts), quiet or json_out) as advance:
+            paths = render_letters(contexts, chosen, folder, workers=cpu_workers(), advance=advance)
+        pdfs = convert_to_pdf(soffice, paths) if soffice else []
+
+    not_due = ev.reps.filter(~pl.col("due"))["rep_id"].to_list() if not rep else []
+    if json_out:
+        sys.stdout.write(
+            json.dumps(
+                _summary(ev, chosen, folder, contexts, paths, pdfs, not_due),
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
+    elif not quiet:
+        for path in paths:
+            out.print(escape(str(path)))
+    if not quiet:
+        if not_due:
+            err.print(
+                f"{len(not_due)} rep(s) not due in {when.label} get no letter "
+                f"(their role is evaluated on a longer cycle): {', '.join(not_due[:10])}"
+                + (" …" if len(not_due) > 10 else "")
+            )
+        made = f" and {len(pdfs)} PDFs" if pdfs else ""
+        err.print(
+            f"wrote {len(paths)} {chosen.format} letters{made} to {folder}/ "
+            f"(template: {escape(chosen.name)})"
+        )
+    raise typer.Exit(0)
+
+
+def _template(path: Path | None, fmt: str | None, lang: str) -> LetterTemplate:
+    """--template, else ./templates/letter.<lang>.<format> (as ``spm init`` writes it),
+    else the built-in template."""
+    if path is not None:
+        return user_template(path, fmt)
+    chosen = fmt or "docx"
+    local = LOCAL_TEMPLATES / f"letter.{lang}{SUFFIXES[chosen]}"
+    if local.is_file():
+        return user_template(local, chosen)
+    return shipped_template(chosen, lang)
+
+
+def _wanted_reps(ev: Evaluation, asked: list[str]) -> set[str]:
+    """The due reps to write letters for: all, or those --rep names (each must be due)."""
+    due = dict(zip(ev.reps["rep_id"].to_list(), ev.reps["due"].to_list(), strict=True))
+    if not asked:
+        return {rep_id for rep_id, is_due in due.items() if is_due}
+    problems = []
+    for rep_id in asked:
+        if rep_id not in due:
+            hint = did_you_mean(rep_id, due) or "see the reps table"
+            problems.append(Problem("--rep", f"'{rep_id}' is not on the roster", hint))
+        elif not due[rep_id]:
+            problems.append(
+                Problem(
+                    "--rep",
+                    f"'{rep_id}' is not due in {ev.period.label}: their role is evaluated "
+                    "on a longer cycle, so there is nothing to review",
+                    "choose a period of the role's cycle with --period",
+                )
+            )
+    if problems:
+        raise UsageError(problems)
+    return set(asked)
+
+
+def _previous(scheme: Scheme, frames: dict[str, pl.DataFrame], when: Period) -> Previous:
+    """The period before, evaluated the same way, for the trend; why not when it cannot be."""
+    before = previous_period(when)
+    sales = frames["sales"]
+    if not sales.filter(pl.col("date").is_between(before.start, before.end)).height:
+        return Previous(before.label, None, "no_sales")
+    try:
+        return Previous(before.label, run_evaluation(scheme, frames, before.label))
+    except (DataError, UsageError) as error:  # e.g. an unmapped rating in that period
+        return Previous(before.label, None, "failed", str(error.problems[0]))
+
+
+class _progress:
+    """A progress bar on stderr for many letters; a no-op for few, --quiet or --json."""
+
+    def __init__(self, total: int, silent: bool) -> None:
+        self.bar: Progress | None = None
+        if not silent and total >= PROGRESS_FROM:
+            self.bar = Progress(
+                TextColumn("letters"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            )
+            self.task = self.bar.add_task("letters", total=total)
+
+    def __enter__(self) -> Any:
+        if self.bar is None:
+            return None
+        self.bar.start()
+        bar, task = self.bar, self.task
+        return lambda: bar.advance(task)
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _summary(
+    ev: Evaluation,
+    template: LetterTemplate,
+    target: Path,
+    contexts: list[dict[str, Any]],
+    paths: list[Path],
+    pdfs: list[Path],
+    not_due: list[str],
+) -> dict[str, Any]:
+    """What --json prints: the letters written, by rep."""
+    pdf_of = {p.with_suffix(""): p for p in pdfs}
+    return {
+        "period": ev.period.label,
+        "format": template.format,
+        "template": template.name,
+        "out": str(target),
+        "letters": [
+            {
+                "rep_id": c["rep"]["rep_id"],
+                "name": c["rep"]["name"],
+                "file": str(path),
+                "pdf": str(pdf_of[path.with_suffix("")])
+                if path.with_suffix("") in pdf_of
+                else None,
+            }
+            for c, path in zip(contexts, paths, strict=True)
+        ],
+        "not_due": not_due,
+    }
