@@ -28,6 +28,7 @@ import polars as pl
 import pytest
 from engine_fixtures import MONEY, frame
 from outputs_fixtures import run_info
+from test_pay import CURVE, TIERS
 from typer.testing import CliRunner
 
 from spmcli.cli.app import app
@@ -39,13 +40,6 @@ from spmcli.io.summary import write_summary
 from spmcli.scheme.model import Scheme
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
-TIERS = [
-    {"from": 0, "rate": 0.0},
-    {"from": 0.8, "rate": 0.02},
-    {"from": 1.0, "rate": 0.03},
-    {"from": 1.2, "rate": 0.05},
-]
-CURVE = [[0, 0], [60, 0.5], [100, 1.0], [120, 1.5]]
 REPS = [  # rep_id, team, sales, target, target bonus
     ("R1", "East", "130000", 100_000.0, "20000"),
     ("R2", "East", "80000", 100_000.0, "10000"),
