@@ -206,14 +206,9 @@ def _rep_kpi(
         .with_columns(
             pl.col("value").is_not_null().alias("adjusted"),
             pl.coalesce("value", "actual").alias("actual"),
+            # The approved reason; the rows the data gave are in the KPI's sources.
             pl.when(pl.col("value").is_not_null())
-            .then(
-                pl.format(
-                    "adjusted: {} (data gave {})",
-                    pl.col("reason").fill_null("no reason given"),
-                    pl.col("actual").round(2),
-                )
-            )
+            .then(pl.col("reason").fill_null(""))
             .alias("note"),
         )
     )

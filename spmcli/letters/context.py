@@ -256,7 +256,7 @@ def _note(figures: dict[str, Any], scheme: Scheme, lang: str) -> str:
     """Why a KPI is N/A or adjusted, in the letter's language where spm worded it."""
     status, note = figures["status"], _text(figures.get("note"))
     if status == "adjusted":
-        return label("msg.adjusted", lang).format(reason=note.removeprefix("adjusted: "))
+        return label("msg.adjusted", lang).format(reason=note)
     if status in NOT_SCORED:
         renormalized = status != "zero_target" and scheme.missing_target == "renormalize"
         return label("msg.na_renormalized" if renormalized else "msg.na_not_scored", lang)
