@@ -272,6 +272,8 @@ def kpi_description(kpi: Kpi, scheme: Scheme, lang: str) -> str:
         return label("desc.growth", lang).format(of=of, vs=label(f"window.{kpi.vs}", lang))
     if kpi.kind in ("new_customers", "repurchase_rate"):
         return label(f"desc.{kpi.kind}", lang)
+    if kpi.kind == "coverage":
+        return label("desc.coverage", lang).format(tiers="/".join(kpi.tiers))
     if kpi.kind == "rating":
         scale = ", ".join(f"{name}={points:g}" for name, points in kpi.scale.items())
         return label("desc.rating", lang).format(item=kpi.item or "", scale=scale)
@@ -284,6 +286,8 @@ def kpi_table(kpi: Kpi, scheme: Scheme) -> str:
         return "ratings"
     if kpi.kind in ("new_customers", "repurchase_rate"):
         return "sales"
+    if kpi.kind == "coverage":
+        return "visits"
     if kpi.scope == "team" or kpi.kind == "growth":
         of = next((k for k in scheme.kpis if k.id == kpi.of), None)
         return of.table if of is not None else ""
@@ -332,7 +336,6 @@ class Styles:
     exact: dict[ExactKind, Any]
     red: Any
     green: Any
-    wrap: Any
 
     @classmethod
     def of(cls, workbook: Any) -> Styles:
@@ -360,7 +363,6 @@ class Styles:
             exact={k: add({"num_format": f}) for k, f in EXACT_FORMATS.items()},
             red=add({"bg_color": RED_FILL, "font_color": RED_FONT}),
             green=add({"bg_color": GREEN_FILL, "font_color": GREEN_FONT}),
-            wrap=add({"text_wrap": True, "valign": "top"}),
         )
 
 
