@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 
 import fastexcel
+from floor import bare_rep_workbooks
 
 from spmcli.engine.evaluate import evaluate
 from spmcli.io.json_result import write_json
@@ -110,25 +111,32 @@ def main() -> None:
     timed("spm: write summary.xlsx", results, write_summary, ev, out / "summary.xlsx", run)
     timed("spm: write rep workbooks", results, write_rep_workbooks, ev, out / "reps", 2)
     timed("spm: write evaluation.json", results, write_json, ev, out / "evaluation.json")
+    timed("floor: bare xlsxwriter rep workbooks", results, bare_rep_workbooks, ev, out / "floor", 2)
 
     timed(
         "spm evaluate end to end (xlsx)", results, cli, [str(xlsx), "--out", str(DATA / "out-xlsx")]
     )
     timed("spm evaluate end to end (csv)", results, cli, [str(csv), "--out", str(DATA / "out-csv")])
 
-    ratio = results["spm evaluate end to end (xlsx)"] / results["fastexcel: read all sheets"]
-    writes = sum(results[k] for k in results if k.startswith("spm: write"))
-    bar = results["spm evaluate end to end (xlsx)"] / (
-        results["fastexcel: read all sheets"] + writes
+    end_to_end = results["spm evaluate end to end (xlsx)"]
+    ratio = end_to_end / results["fastexcel: read all sheets"]
+    # SPEC §6: reading with the fastest reader plus writing the same outputs with the fastest
+    # writer; summary.xlsx and the JSON are small, so spm's own times stand in for theirs.
+    floor = (
+        results["fastexcel: read all sheets"]
+        + results["floor: bare xlsxwriter rep workbooks"]
+        + results["spm: write summary.xlsx"]
+        + results["spm: write evaluation.json"]
     )
     print(f"\nend to end / bare fastexcel read: {ratio:.2f}")
-    print(f"end to end / (bare read + spm's own writes): {bar:.2f}")
+    print(f"end to end / (bare read + bare writes of the same outputs): {end_to_end / floor:.2f}")
     summary = {
         "scale": options.scale,
         "reps": ev.reps.height,
         "sales_lines": frames["sales"].height,
         "seconds": results,
         "ratio_to_bare_read": round(ratio, 2),
+        "ratio_to_floor": round(end_to_end / floor, 2),
     }
     (DATA / f"results-{tag}.json").write_text(json.dumps(summary, indent=2))
 
