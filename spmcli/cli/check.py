@@ -11,13 +11,10 @@ from spmcli.cli.common import (
     QuietOpt,
     SchemeOpt,
     err,
-    load,
+    prepare,
     report_problems,
-    row_problems,
     user_errors,
 )
-from spmcli.engine.evaluate import resolve_period
-from spmcli.engine.targets import check_references
 
 
 def check(
@@ -36,12 +33,11 @@ def check(
       spm check exports/ --scheme spm.yaml
     """
     with user_errors(debug):
-        scheme_file, data = load(inputs, scheme, None)
-        frames = {name: table.frame for name, table in data.tables.items()}
-        when = resolve_period(scheme_file.scheme, frames["sales"], period)
+        ready = prepare(inputs, scheme, None, period)
+        scheme_file, data, when = ready.scheme_file, ready.data, ready.period
         problems = [
             *data.problems,
-            *row_problems(data, check_references(scheme_file.scheme, frames, when)),
+            *ready.reference_problems(),
         ]
     if not quiet:
         for note in data.notes:

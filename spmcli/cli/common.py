@@ -7,13 +7,17 @@ import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.console import Console
 
-from spmcli.engine.result import DataIssue
+from spmcli.engine.evaluate import resolve_period
+from spmcli.engine.result import DataIssue, Period
+from spmcli.engine.targets import check_references
 from spmcli.errors import Problem, RowProblem, SchemeError, SpmError, UsageError, did_you_mean
 from spmcli.io.errors_file import write_errors
 from spmcli.io.read import Inputs, read_inputs
@@ -154,9 +158,10 @@ def find_scheme(path: Path | None) -> Path | None:
 
 
 def load(
-    paths: Sequence[Path], scheme_path: Path | None, lang: str | None
+    paths: Sequence[Path], scheme_path: Path | None, lang: str | None, *, kpi_columns: bool = True
 ) -> tuple[SchemeFile, Inputs]:
-    """The scheme first (validated before any data is read), then the inputs and their columns."""
+    """The scheme first (validated before any data is read), then the inputs and, unless the
+    command computes no KPI (``kpi_columns=False``), the columns the KPIs and pay read."""
     if lang is not None and lang not in ("zh", "en"):
         raise UsageError(f"--lang '{lang}' is not one of zh, en")
     scheme_file = load_scheme(find_scheme(scheme_path))
@@ -165,10 +170,45 @@ def load(
         scheme_file = dataclasses.replace(scheme_file, scheme=scheme)
     inputs = read_inputs(paths, {str(name): s for name, s in scheme_file.scheme.sources.items()})
     columns = {name: table.frame.columns for name, table in inputs.tables.items()}
-    problems = check_columns(scheme_file, columns)
+    problems = check_columns(scheme_file, columns) if kpi_columns else []
     if problems:
         raise SchemeError(problems)
     return scheme_file, inputs
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every computing command starts from: the scheme, the inputs, their frames and the
+    period to work on."""
+
+    scheme_file: SchemeFile
+    data: Inputs
+    frames: dict[str, pl.DataFrame]
+    period: Period
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.scheme_file.scheme
+
+    def reference_problems(self) -> list[RowProblem]:
+        """Targets, adjustments and ratings that do not resolve, located in the user's files."""
+        return row_problems(self.data, check_references(self.scheme, self.frames, self.period))
+
+
+def prepare(
+    paths: Sequence[Path],
+    scheme_path: Path | None,
+    lang: str | None,
+    period: str | None,
+    *,
+    kpi_columns: bool = True,
+) -> Prepared:
+    """Load the scheme and the inputs and settle the period (SPEC §4 Periods)."""
+    scheme_file, data = load(paths, scheme_path, lang, kpi_columns=kpi_columns)
+    frames = {name: table.frame for name, table in data.tables.items()}
+    return Prepared(
+        scheme_file, data, frames, resolve_period(scheme_file.scheme, frames["sales"], period)
+    )
 
 
 def row_problems(inputs: Inputs, issues: Sequence[DataIssue]) -> list[RowProblem]:

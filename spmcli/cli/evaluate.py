@@ -24,19 +24,16 @@ from spmcli.cli.common import (
     WhatIfOpt,
     cpu_workers,
     err,
-    load,
     out,
     parse_what_if,
+    prepare,
     prepare_out_dir,
-    row_problems,
     stop_on_problems,
     user_errors,
 )
 from spmcli.cli.console import show_evaluation, what_if_table
 from spmcli.engine.evaluate import evaluate as run_evaluation
-from spmcli.engine.evaluate import resolve_period
 from spmcli.engine.result import Warning_
-from spmcli.engine.targets import check_references
 from spmcli.io.files import sha256_of
 from spmcli.io.json_result import evaluation_json, write_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
@@ -72,12 +69,11 @@ def evaluate(
     """
     started = datetime.now().astimezone()
     with user_errors(debug):
-        scheme_file, data = load(inputs, scheme, lang)
-        frames = {name: table.frame for name, table in data.tables.items()}
-        when = resolve_period(scheme_file.scheme, frames["sales"], period)
+        ready = prepare(inputs, scheme, lang, period)
+        scheme_file, data, frames, when = ready.scheme_file, ready.data, ready.frames, ready.period
         target = out_dir or Path("spm-out") / when.label
         scaling = parse_what_if(what_if or [], scheme_file.scheme)
-        references = row_problems(data, check_references(scheme_file.scheme, frames, when))
+        references = ready.reference_problems()
         errors_path = None if scaling else target / ERRORS_FILE
         stop_on_problems(data.problems, references, skip_invalid, errors_path)
         ev = run_evaluation(scheme_file.scheme, frames, when.label, data.skipped_rows)

@@ -26,18 +26,15 @@ from spmcli.cli.common import (
     cpu_workers,
     err,
     escape,
-    load,
     out,
+    prepare,
     prepare_out_dir,
-    row_problems,
     stop_on_problems,
     user_errors,
 )
 from spmcli.engine.evaluate import evaluate as run_evaluation
-from spmcli.engine.evaluate import resolve_period
 from spmcli.engine.periods import previous as previous_period
 from spmcli.engine.result import Evaluation, Period
-from spmcli.engine.targets import check_references
 from spmcli.errors import DataError, Problem, UsageError, did_you_mean
 from spmcli.letters.context import Previous, letter_contexts
 from spmcli.letters.pdf import convert_to_pdf, require_soffice
@@ -124,7 +121,8 @@ def letters(
                     )
                 ]
             )
-        scheme_file, data = load(inputs, scheme, lang)
+        ready = prepare(inputs, scheme, lang, period)
+        scheme_file, data, frames, when = ready.scheme_file, ready.data, ready.frames, ready.period
         words = scheme_file.scheme.locale
         chosen = _template(template, fmt, words)
         if pdf and chosen.format == "md":
@@ -133,11 +131,9 @@ def letters(
             )
         soffice = require_soffice() if pdf else None  # before any work: say what is missing
 
-        frames = {name: table.frame for name, table in data.tables.items()}
-        when = resolve_period(scheme_file.scheme, frames["sales"], period)
         target = out_dir or Path("spm-out") / when.label
         folder = target / LETTERS_DIR
-        references = row_problems(data, check_references(scheme_file.scheme, frames, when))
+        references = ready.reference_problems()
         stop_on_problems(data.problems, references, skip_invalid, target / ERRORS_FILE)
         ev = run_evaluation(scheme_file.scheme, frames, when.label, data.skipped_rows)
         wanted = _wanted_reps(ev, rep or [])

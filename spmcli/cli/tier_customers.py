@@ -23,21 +23,19 @@ from spmcli.cli.common import (
     SkipOpt,
     err,
     escape,
-    find_scheme,
     out,
+    prepare,
     prepare_out_dir,
     stop_on_problems,
     user_errors,
 )
 from spmcli.cli.tier_console import show_tiers
-from spmcli.engine.evaluate import resolve_period
 from spmcli.engine.result import Warning_
 from spmcli.engine.tiering import tier_customers as run_tiering
 from spmcli.errors import DataError, Problem, UsageError, did_you_mean
-from spmcli.io.read import Inputs, read_inputs
+from spmcli.io.read import Inputs
 from spmcli.io.tiers_json import tiers_json
 from spmcli.io.tiers_workbook import TIERS_FILE, write_tiers_workbook
-from spmcli.scheme.loader import load_scheme
 from spmcli.scheme.model import Scheme, Tiering
 
 SHOWN_WARNINGS = 5
@@ -92,10 +90,10 @@ def tier_customers(
       spm tier-customers exports/ --thresholds 0.7,0.9 --json > tiers.json
     """
     with user_errors(debug):
-        the_scheme, data = _load(inputs, scheme, lang)
+        # Tiering reads no KPI or pay column, so the data is not checked against them.
+        ready = prepare(inputs, scheme, lang, period, kpi_columns=False)
+        the_scheme, data, frames, when = ready.scheme, ready.data, ready.frames, ready.period
         settings = tiering_settings(the_scheme, by, thresholds, window, per)
-        frames = {name: table.frame for name, table in data.tables.items()}
-        when = resolve_period(the_scheme, frames["sales"], period)
         target = out_dir or Path("spm-out") / when.label
         stop_on_problems(data.problems, [], skip_invalid, target / ERRORS_FILE)
         _check_cost(settings, data)
@@ -123,20 +121,6 @@ def tier_customers(
 
 
 # ---------------------------------------------------------------------- options
-
-
-def _load(paths: list[Path], scheme_path: Path | None, lang: str | None) -> tuple[Scheme, Inputs]:
-    """The scheme (validated before any data is read), then the inputs. Unlike ``evaluate``,
-    tiering reads no KPI or pay column, so the data is not checked against them."""
-    if lang is not None and lang not in ("zh", "en"):
-        raise UsageError(
-            [Problem("--lang", f"'{lang}' is not one of zh, en", did_you_mean(lang, ("zh", "en")))]
-        )
-    loaded = load_scheme(find_scheme(scheme_path)).scheme
-    if lang:
-        loaded = loaded.model_copy(update={"locale": lang})
-    sources = {str(name): source for name, source in loaded.sources.items()}
-    return loaded, read_inputs(paths, sources)
 
 
 def tiering_settings(
