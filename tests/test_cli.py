@@ -261,3 +261,32 @@ def test_what_if_names_an_unknown_kpi() -> None:
     result = run("evaluate", SAMPLE, "--what-if", "sale=1.1")
     assert result.exit_code == 2
     assert "--what-if: 'sale' is not a KPI of the scheme — did you mean 'sales'?" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "where", "reason"),
+    [
+        ("SUM(product)", None, "`sum` operation not supported for dtype `str`"),
+        ("SUM(amount)", "product > 5", "cannot compare string with numeric type"),
+    ],
+)
+def test_expression_on_the_wrong_column_type_is_a_scheme_error(
+    tmp_path: Path, value: str, where: str | None, reason: str
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "sales.csv").write_text(
+        "date,rep_id,customer_id,amount,product\n2025-07-01,R1,C1,100,A\n", encoding="utf-8"
+    )
+    filter_ = f', where: "{where}"' if where else ""
+    scheme = tmp_path / "s.yaml"
+    scheme.write_text(
+        f'kpis:\n  - {{id: s, value: "{value}", target: 10{filter_}}}\n'
+        "roles:\n  r: {weights: {s: 1}}\ndefault_role: r\n",
+        encoding="utf-8",
+    )
+    result = run("evaluate", tmp_path / "in", "--scheme", scheme, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    key = "where" if where else "value"
+    assert f"kpis[0].{key}: cannot be computed on the column types of table sales" in result.stderr
+    assert reason in result.stderr
+    assert "Traceback" not in result.output

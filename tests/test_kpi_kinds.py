@@ -283,3 +283,20 @@ def test_kpi_on_an_absent_table_or_optional_column_is_na_for_everyone() -> None:
         "KPI visits: table 'visits' is not in the inputs, so it is N/A for everyone",
     ]
     assert not [w for w in ev.warnings if w.code == "no_data"]  # one warning per KPI, not per rep
+
+
+def test_ratio_over_zero_net_sales_is_na_not_an_error() -> None:
+    """A rep whose sales net to exactly 0 has no collection rate (SUM(amount) = 0)."""
+    data = {
+        "reps": reps(("A", "T", "farmer"), ("B", "T", "farmer")),
+        "sales": sales(
+            (date(2025, 7, 1), "A", "c", "100"),
+            (date(2025, 7, 2), "A", "c", "-100"),
+            (date(2025, 7, 1), "B", "c", "80"),
+        ).with_columns(pl.lit("40").cast(pl.Decimal(38, 6)).alias("collected")),
+    }
+    kpi = {"id": "collection", "value": "SUM(collected) / SUM(amount)", "target": 0.5}
+    rows = kpi_rows(evaluate(one_kpi_scheme(kpi), data, "2025-Q3"), "collection")
+    assert rows["A"]["actual"] is None and rows["A"]["status"] == "no_data"
+    assert rows["B"]["actual"] == 0.5  # 40 of 80 collected
+    assert rows["B"]["score"] == 100.0  # target 0.5

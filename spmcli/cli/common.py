@@ -23,7 +23,7 @@ from spmcli.io.errors_file import write_errors
 from spmcli.io.read import Inputs, read_inputs
 from spmcli.scheme.loader import SchemeFile, load_scheme
 from spmcli.scheme.model import Scheme
-from spmcli.scheme.rules import check_columns
+from spmcli.scheme.rules import check_columns, check_types
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
@@ -171,6 +171,8 @@ def load(
     inputs = read_inputs(paths, {str(name): s for name, s in scheme_file.scheme.sources.items()})
     columns = {name: table.frame.columns for name, table in inputs.tables.items()}
     problems = check_columns(scheme_file, columns) if kpi_columns else []
+    if kpi_columns and not problems:
+        problems = check_types(scheme_file, {name: t.frame for name, t in inputs.tables.items()})
     if problems:
         raise SchemeError(problems)
     return scheme_file, inputs

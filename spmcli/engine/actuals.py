@@ -117,7 +117,15 @@ def _aggregate(
 ) -> Actuals:
     table = tables[kpi.table]
     rows = _filtered(kpi, _in_window(table, period, window), key)
-    values = _group(rows, key, pl.sql_expr(kpi.value or "COUNT(*)"))
+    if zero_when_empty(kpi):  # a plain SUM or COUNT: exact decimals
+        values = _group(rows, key, pl.sql_expr(kpi.value or "COUNT(*)"))
+    else:
+        # A ratio such as SUM(collected) / SUM(amount) is no money figure: computed in floats,
+        # where a zero denominator (net sales of exactly 0) gives no value (N/A), not an error.
+        floats = rows.with_columns(pl.col(pl.Decimal).cast(pl.Float64))
+        values = _group(floats, key, pl.sql_expr(kpi.value or "COUNT(*)")).with_columns(
+            pl.when(pl.col("actual").is_finite()).then(pl.col("actual")).alias("actual")
+        )
     return Actuals(values, rows.with_columns(pl.lit(window).alias("window")))
 
 

@@ -723,3 +723,38 @@ def check_columns(sf: SchemeFile, columns: Mapping[str, Collection[str]]) -> lis
                 )
             )
     return problems
+
+
+def check_types(sf: SchemeFile, tables: Mapping[str, pl.DataFrame]) -> list[Problem]:
+    """Once the columns are known to exist: each KPI's where and value work on its table's
+    column types (``SUM(product)`` on text, ``product > 5``), so a type mistake is a scheme
+    error with its position rather than a failure half-way through the computation.
+
+    Run on the tables' empty shapes: polars resolves types without touching a row.
+    """
+    problems = []
+    for index, kpi in enumerate(sf.scheme.kpis):
+        for name, text, table in kpi_expressions(kpi):
+            if table not in tables:
+                continue
+            empty = tables[table].clear()
+            try:
+                expr = parse_expression(text)
+                if set(expression_columns(expr)) - set(empty.columns):
+                    continue  # an absent optional column: the engine makes the KPI N/A
+                if name == "where":
+                    empty.filter(expr)
+                else:
+                    empty.select(expr.alias("value"))
+            except ValueError:
+                continue  # reported when the scheme was loaded
+            except pl.exceptions.PolarsError as exc:
+                reason = str(exc).splitlines()[0]
+                problems.append(
+                    sf.problem(
+                        ("kpis", index, name),
+                        f"cannot be computed on the column types of table {table}: {reason}",
+                        "SUM and AVG need number columns; compare text with text ('OTC')",
+                    )
+                )
+    return problems
