@@ -151,7 +151,7 @@ def find_scheme(path: Path | None) -> Path | None:
     """--scheme, else spm.yaml in the working directory, else None (the built-in scheme)."""
     if path is not None:
         if not path.is_file():
-            raise UsageError(f"scheme file '{path}' does not exist")
+            raise UsageError(f"scheme file '{path}' does not exist or is not a file")
         return path
     local = Path("spm.yaml")
     return local if local.is_file() else None

@@ -327,8 +327,6 @@ def composite_input(scheme: Scheme, kpis: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("zero_target"))
         .when(no_target)
         .then(pl.lit("no_target"))
-        .when(pl.col("score").is_null())
-        .then(pl.lit("no_data"))
         .when(pl.col("adjusted"))
         .then(pl.lit("adjusted"))
         .otherwise(pl.lit("scored"))
