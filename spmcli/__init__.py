@@ -1,27 +1,27 @@
 """spm: sales performance management from spreadsheets.
 
-The library behind the ``spm`` command; a notebook gets the same results::
+The library behind the ``spm`` command. Its front door does what every command does
+before it writes anything, so a notebook gets the same figures and the same problems::
 
-    from spmcli import evaluate, load_scheme, read_inputs
+    from spmcli import prepare
 
-    scheme = load_scheme(None).scheme  # the built-in scheme
-    inputs = read_inputs([Path("sample_data/q3.xlsx")], scheme.sources)
-    result = evaluate(scheme, {name: table.frame for name, table in inputs.tables.items()})
+    prepared = prepare(["sample_data/q3.xlsx"])  # ./spm.yaml, else the built-in scheme
+    run = prepared.evaluate()
+    run.evaluation.reps  # one row per rep: scores, grade, rank, pay
 """
 
 __version__ = "0.1.0"
 
-from spmcli.engine.evaluate import evaluate
-from spmcli.engine.tiering import tier_customers
-from spmcli.io.read import read_inputs
 from spmcli.letters import render_letters
+from spmcli.run import Prepared, Run, evaluate, prepare
 from spmcli.scheme.loader import load_scheme
 
 __all__ = [
+    "Prepared",
+    "Run",
     "__version__",
     "evaluate",
     "load_scheme",
-    "read_inputs",
+    "prepare",
     "render_letters",
-    "tier_customers",
 ]

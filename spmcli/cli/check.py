@@ -33,12 +33,9 @@ def check(
       spm check exports/ --scheme spm.yaml
     """
     with user_errors(debug):
-        ready = prepare(inputs, scheme, None, period)
-        scheme_file, data, when = ready.scheme_file, ready.data, ready.period
-        problems = [
-            *data.problems,
-            *ready.reference_problems(),
-        ]
+        prepared = prepare(inputs, scheme, None, period)
+        scheme_file, data, when = prepared.scheme_file, prepared.inputs, prepared.period
+        problems = prepared.problems
     if not quiet:
         for note in data.notes:
             err.print(f"[yellow]note:[/yellow] {note}")

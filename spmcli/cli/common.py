@@ -1,29 +1,22 @@
-"""What every command shares: options, the stderr console, loading, and turning user
-mistakes into messages and exit statuses (0 ok, 1 data errors, 2 usage or scheme errors)."""
+"""What every command shares: options, the stderr console, the front door with the options,
+and turning user mistakes into messages and exit statuses (0 ok, 1 data errors, 2 usage or
+scheme errors)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 from rich.console import Console
 
-from spmcli.engine.evaluate import resolve_period
-from spmcli.engine.result import DataIssue, Period
-from spmcli.engine.targets import check_references
-from spmcli.errors import Problem, RowProblem, SchemeError, SpmError, UsageError, did_you_mean
+from spmcli import run
+from spmcli.errors import Problem, RowProblem, SpmError, UsageError
 from spmcli.io.errors_file import write_errors
-from spmcli.io.read import Inputs, read_inputs
-from spmcli.scheme.loader import SchemeFile, load_scheme
-from spmcli.scheme.model import Scheme
-from spmcli.scheme.rules import check_columns, check_types
+from spmcli.run import Prepared
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
@@ -111,90 +104,21 @@ def escape(text: str) -> str:
     return text.replace("[", r"\[")
 
 
-def parse_what_if(items: Sequence[str], scheme: Scheme) -> dict[str, float]:
-    """``sales=1.1`` → {"sales": 1.1}; the KPI must exist and the factor be a number ≥ 0."""
+def parse_what_if(items: Sequence[str]) -> dict[str, float]:
+    """``sales=1.1`` or ``sales=110%`` → {"sales": 1.1}; the front door checks the KPI."""
     scaling: dict[str, float] = {}
-    kpi_ids = [k.id for k in scheme.kpis]
     for item in items:
-        kpi_id, _, factor = item.partition("=")
-        kpi_id = kpi_id.strip()
-        if kpi_id not in kpi_ids:
-            raise UsageError(
-                [
-                    Problem(
-                        "--what-if",
-                        f"'{kpi_id}' is not a KPI of the scheme",
-                        did_you_mean(kpi_id, kpi_ids) or f"KPIs: {', '.join(kpi_ids)}",
-                    )
-                ]
-            )
+        kpi_id, _, text = item.partition("=")
+        factor = text.strip()
         try:
-            scaling[kpi_id] = float(factor.strip().rstrip("%")) / (
-                100 if factor.strip().endswith("%") else 1
+            scaling[kpi_id.strip()] = float(factor.rstrip("%")) / (
+                100 if factor.endswith("%") else 1
             )
         except ValueError:
-            scaling[kpi_id] = -1.0
-        if not scaling[kpi_id] >= 0:
             raise UsageError(
-                [
-                    Problem(
-                        "--what-if",
-                        f"'{factor}' is not a factor",
-                        "write e.g. sales=1.1 or sales=110%",
-                    )
-                ]
-            )
+                [Problem("--what-if", f"'{text}' is not a factor", "write e.g. sales=1.1 or 110%")]
+            ) from None
     return scaling
-
-
-def find_scheme(path: Path | None) -> Path | None:
-    """--scheme, else spm.yaml in the working directory, else None (the built-in scheme)."""
-    if path is not None:
-        if not path.is_file():
-            raise UsageError(f"scheme file '{path}' does not exist or is not a file")
-        return path
-    local = Path("spm.yaml")
-    return local if local.is_file() else None
-
-
-def load(
-    paths: Sequence[Path], scheme_path: Path | None, lang: str | None, *, kpi_columns: bool = True
-) -> tuple[SchemeFile, Inputs]:
-    """The scheme first (validated before any data is read), then the inputs and, unless the
-    command computes no KPI (``kpi_columns=False``), the columns the KPIs and pay read."""
-    if lang is not None and lang not in ("zh", "en"):
-        raise UsageError(f"--lang '{lang}' is not one of zh, en")
-    scheme_file = load_scheme(find_scheme(scheme_path))
-    if lang:
-        scheme = scheme_file.scheme.model_copy(update={"locale": lang})
-        scheme_file = dataclasses.replace(scheme_file, scheme=scheme)
-    inputs = read_inputs(paths, {str(name): s for name, s in scheme_file.scheme.sources.items()})
-    columns = {name: table.frame.columns for name, table in inputs.tables.items()}
-    problems = check_columns(scheme_file, columns) if kpi_columns else []
-    if kpi_columns and not problems:
-        problems = check_types(scheme_file, {name: t.frame for name, t in inputs.tables.items()})
-    if problems:
-        raise SchemeError(problems)
-    return scheme_file, inputs
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """What every computing command starts from: the scheme, the inputs, their frames and the
-    period to work on."""
-
-    scheme_file: SchemeFile
-    data: Inputs
-    frames: dict[str, pl.DataFrame]
-    period: Period
-
-    @property
-    def scheme(self) -> Scheme:
-        return self.scheme_file.scheme
-
-    def reference_problems(self) -> list[RowProblem]:
-        """Targets, adjustments and ratings that do not resolve, located in the user's files."""
-        return row_problems(self.data, check_references(self.scheme, self.frames, self.period))
 
 
 def prepare(
@@ -203,26 +127,12 @@ def prepare(
     lang: str | None,
     period: str | None,
     *,
-    kpi_columns: bool = True,
+    check_kpi_columns: bool = True,
 ) -> Prepared:
-    """Load the scheme and the inputs and settle the period (SPEC §4 Periods)."""
-    scheme_file, data = load(paths, scheme_path, lang, kpi_columns=kpi_columns)
-    frames = {name: table.frame for name, table in data.tables.items()}
-    return Prepared(
-        scheme_file, data, frames, resolve_period(scheme_file.scheme, frames["sales"], period)
+    """The front door with the command's options."""
+    return run.prepare(
+        paths, scheme=scheme_path, period=period, lang=lang, check_kpi_columns=check_kpi_columns
     )
-
-
-def row_problems(inputs: Inputs, issues: Sequence[DataIssue]) -> list[RowProblem]:
-    """Engine issues located in the user's files: file, sheet and the original header."""
-    located = []
-    for issue in issues:
-        table = inputs.tables[issue.table]
-        header = table.headers.get(issue.column, issue.column)
-        located.append(
-            RowProblem(table.file, table.sheet, issue.row, header, issue.value, issue.reason)
-        )
-    return located
 
 
 def prepare_out_dir(
@@ -248,24 +158,24 @@ def prepare_out_dir(
 
 
 def stop_on_problems(
-    rows: Sequence[RowProblem],
-    references: Sequence[RowProblem],
-    skip_invalid: bool,
-    errors_path: Path | None,
+    prepared: Prepared, skip_invalid: bool, errors_path: Path | None, *, references: bool = True
 ) -> None:
     """SPEC §2: unreadable rows stop the run (exit 1) unless --skip-invalid; references that do
-    not resolve always stop it. Every problem goes to the errors file, the first ones to stderr."""
-    problems = [*rows, *references]
+    not resolve always stop it (``references=False``: the command reads none). Every problem
+    goes to the errors file, the first ones to stderr."""
+    problems = prepared.problems if references else prepared.unreadable
     if not problems:
         return
     if errors_path is not None:
         errors_path.parent.mkdir(parents=True, exist_ok=True)
         write_errors(problems, errors_path)
-    if skip_invalid and not references:
+    if not prepared.stops(skip_invalid, references=references):
         return
     report_problems(problems)
     hint = (
-        "" if references else " Fix them, or run again with --skip-invalid to leave those rows out."
+        ""
+        if references and prepared.unresolved
+        else " Fix them, or run again with --skip-invalid to leave those rows out."
     )
     listed = f"; all are listed in {errors_path}" if errors_path else ""
     err.print(f"{len(problems)} problem(s) in the data{listed}.{hint}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -32,12 +31,10 @@ from spmcli.cli.common import (
     user_errors,
 )
 from spmcli.cli.console import show_evaluation, what_if_table
-from spmcli.engine.evaluate import evaluate as run_evaluation
-from spmcli.engine.result import Warning_
-from spmcli.io.files import sha256_of
 from spmcli.io.json_result import evaluation_json, write_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
+from spmcli.run import Run
 
 OUTPUTS = ("summary.xlsx", "evaluation.json", "reps")
 
@@ -67,40 +64,22 @@ def evaluate(
 
       spm evaluate q3.xlsx --what-if sales=1.1
     """
-    started = datetime.now().astimezone()
     with user_errors(debug):
-        ready = prepare(inputs, scheme, lang, period)
-        scheme_file, data, frames, when = ready.scheme_file, ready.data, ready.frames, ready.period
-        target = out_dir or Path("spm-out") / when.label
-        scaling = parse_what_if(what_if or [], scheme_file.scheme)
-        references = ready.reference_problems()
-        errors_path = None if scaling else target / ERRORS_FILE
-        stop_on_problems(data.problems, references, skip_invalid, errors_path)
-        ev = run_evaluation(scheme_file.scheme, frames, when.label, data.skipped_rows)
-        if scaling:
-            scaled = run_evaluation(
-                scheme_file.scheme, frames, when.label, data.skipped_rows, scaling
-            )
+        prepared = prepare(inputs, scheme, lang, period)
+        target = out_dir or Path("spm-out") / prepared.period.label
+        scaling = parse_what_if(what_if or [])
+        stop_on_problems(prepared, skip_invalid, None if scaling else target / ERRORS_FILE)
+        run = prepared.evaluate(skip_invalid=skip_invalid, what_if=scaling)
+        ev = run.evaluation
+        if run.scaled is not None:
             if json_out:
-                sys.stdout.write(evaluation_json(scaled) + "\n")
+                sys.stdout.write(evaluation_json(run.scaled) + "\n")
             else:
-                out.print(what_if_table(ev, scaled, scaling))
+                out.print(what_if_table(ev, run.scaled, scaling))
             raise typer.Exit(0)
-        ev.warnings[:0] = [Warning_("skipped_row", str(p)) for p in data.problems] + [
-            Warning_("input", note) for note in data.notes
-        ]
-        prepare_out_dir(target, force, OUTPUTS, keep=ERRORS_FILE if data.problems else None)
-        run = RunInfo(
-            inputs=[(f.path, f.sha256) for f in data.files],
-            scheme_path=scheme_file.path,
-            scheme_sha256=sha256_of(Path(scheme_file.path))
-            if Path(scheme_file.path).is_file()
-            else "",
-            version=__version__,
-            started=started,
-            command=" ".join(["spm", *sys.argv[1:]]),
-        )
-        write_summary(ev, target / "summary.xlsx", run)
+        keep = ERRORS_FILE if prepared.unreadable else None
+        prepare_out_dir(target, force, OUTPUTS, keep=keep)
+        write_summary(ev, target / "summary.xlsx", _run_info(run))
         write_rep_workbooks(ev, target / "reps", workers=cpu_workers())
         write_json(ev, target / "evaluation.json")
 
@@ -119,3 +98,16 @@ def evaluate(
             f"{target}/evaluation.json"
         )
     raise typer.Exit(0)
+
+
+def _run_info(run: Run) -> RunInfo:
+    """What the Run sheet records to reproduce the run."""
+    prepared = run.prepared
+    return RunInfo(
+        inputs=[(f.path, f.sha256) for f in prepared.inputs.files],
+        scheme_path=prepared.scheme_file.path,
+        scheme_sha256=prepared.scheme_file.sha256,
+        version=__version__,
+        started=run.started,
+        command=" ".join(["spm", *sys.argv[1:]]),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,7 +33,7 @@ from spmcli.cli.common import (
     stop_on_problems,
     user_errors,
 )
-from spmcli.engine.evaluate import evaluate as run_evaluation
+from spmcli.engine.evaluate import evaluate
 from spmcli.engine.periods import previous as previous_period
 from spmcli.engine.result import Evaluation, Period
 from spmcli.errors import DataError, Problem, UsageError, did_you_mean
@@ -121,9 +122,8 @@ def letters(
                     )
                 ]
             )
-        ready = prepare(inputs, scheme, lang, period)
-        scheme_file, data, frames, when = ready.scheme_file, ready.data, ready.frames, ready.period
-        words = scheme_file.scheme.locale
+        prepared = prepare(inputs, scheme, lang, period)
+        words = prepared.scheme.locale
         chosen = _template(template, fmt, words)
         if pdf and chosen.format == "md":
             raise UsageError(
@@ -131,18 +131,20 @@ def letters(
             )
         soffice = require_soffice() if pdf else None  # before any work: say what is missing
 
-        target = out_dir or Path("spm-out") / when.label
+        target = out_dir or Path("spm-out") / prepared.period.label
         folder = target / LETTERS_DIR
-        references = ready.reference_problems()
-        stop_on_problems(data.problems, references, skip_invalid, target / ERRORS_FILE)
-        ev = run_evaluation(scheme_file.scheme, frames, when.label, data.skipped_rows)
+        stop_on_problems(prepared, skip_invalid, target / ERRORS_FILE)
+        ev = prepared.evaluate(skip_invalid=skip_invalid).evaluation
         wanted = _wanted_reps(ev, rep or [])
-        before = _previous(scheme_file.scheme, frames, when)
+        before = _previous(prepared.scheme, prepared.frames, prepared.period)
+        data = prepared.inputs
         comments = data.tables["comments"].frame if "comments" in data.tables else None
         contexts = [
             c for c in letter_contexts(ev, words, comments, before) if c["rep"]["rep_id"] in wanted
         ]
-        prepare_out_dir(target, force, [LETTERS_DIR], keep=ERRORS_FILE if data.problems else None)
+        prepare_out_dir(
+            target, force, [LETTERS_DIR], keep=ERRORS_FILE if prepared.unreadable else None
+        )
         with _progress(len(contexts), quiet or json_out) as advance:
             paths = render_letters(contexts, chosen, folder, workers=cpu_workers(), advance=advance)
         pdfs = convert_to_pdf(soffice, paths) if soffice else []
@@ -163,7 +165,7 @@ def letters(
     if not quiet:
         if not_due:
             err.print(
-                f"{len(not_due)} rep(s) not due in {when.label} get no letter "
+                f"{len(not_due)} rep(s) not due in {ev.period.label} get no letter "
                 f"(their role is evaluated on a longer cycle): {', '.join(not_due[:10])}"
                 + (" …" if len(not_due) > 10 else "")
             )
@@ -211,14 +213,14 @@ def _wanted_reps(ev: Evaluation, asked: list[str]) -> set[str]:
     return set(asked)
 
 
-def _previous(scheme: Scheme, frames: dict[str, pl.DataFrame], when: Period) -> Previous:
+def _previous(scheme: Scheme, frames: Mapping[str, pl.DataFrame], when: Period) -> Previous:
     """The period before, evaluated the same way, for the trend; why not when it cannot be."""
     before = previous_period(when)
     sales = frames["sales"]
     if not sales.filter(pl.col("date").is_between(before.start, before.end)).height:
         return Previous(before.label, None, "no_sales")
     try:
-        return Previous(before.label, run_evaluation(scheme, frames, before.label))
+        return Previous(before.label, evaluate(scheme, frames, before))
     except (DataError, UsageError) as error:  # e.g. an unmapped rating in that period
         return Previous(before.label, None, "failed", str(error.problems[0]))
 

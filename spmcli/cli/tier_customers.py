@@ -30,8 +30,6 @@ from spmcli.cli.common import (
     user_errors,
 )
 from spmcli.cli.tier_console import show_tiers
-from spmcli.engine.result import Warning_
-from spmcli.engine.tiering import tier_customers as run_tiering
 from spmcli.errors import DataError, Problem, UsageError, did_you_mean
 from spmcli.io.read import Inputs
 from spmcli.io.tiers_json import tiers_json
@@ -91,16 +89,12 @@ def tier_customers(
     """
     with user_errors(debug):
         # Tiering reads no KPI or pay column, so the data is not checked against them.
-        ready = prepare(inputs, scheme, lang, period, kpi_columns=False)
-        the_scheme, data, frames, when = ready.scheme, ready.data, ready.frames, ready.period
-        settings = tiering_settings(the_scheme, by, thresholds, window, per)
-        target = out_dir or Path("spm-out") / when.label
-        stop_on_problems(data.problems, [], skip_invalid, target / ERRORS_FILE)
-        _check_cost(settings, data)
-        tiers = run_tiering(the_scheme, frames, when, settings)
-        tiers.warnings[:0] = [Warning_("skipped_row", str(p)) for p in data.problems] + [
-            Warning_("input", note) for note in data.notes
-        ]
+        prepared = prepare(inputs, scheme, lang, period, check_kpi_columns=False)
+        settings = tiering_settings(prepared.scheme, by, thresholds, window, per)
+        target = out_dir or Path("spm-out") / prepared.period.label
+        stop_on_problems(prepared, skip_invalid, target / ERRORS_FILE, references=False)
+        _check_cost(settings, prepared.inputs)
+        tiers = prepared.tier_customers(settings, skip_invalid=skip_invalid)
         prepare_out_dir(target, force, [TIERS_FILE])
         write_tiers_workbook(tiers, target / TIERS_FILE)
 

@@ -8,6 +8,7 @@ polars expression parsed from the scheme's SQL.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -38,7 +39,7 @@ def as_float(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
 def compute_actuals(
     kpi: Kpi,
     scheme: Scheme,
-    tables: dict[str, pl.DataFrame],
+    tables: Mapping[str, pl.DataFrame],
     period: Period,
     key: str,
     window: str | None = None,
@@ -60,7 +61,7 @@ def compute_actuals(
     return _aggregate(kpi, tables, period, key, window)
 
 
-def unavailable_reason(kpi: Kpi, scheme: Scheme, tables: dict[str, pl.DataFrame]) -> str | None:
+def unavailable_reason(kpi: Kpi, scheme: Scheme, tables: Mapping[str, pl.DataFrame]) -> str | None:
     """Why the inputs cannot give this KPI (a table or an optional column is absent), or None.
 
     SPEC §2: only sales is required; the other tables, and the optional columns, enable
@@ -113,7 +114,7 @@ def _group(frame: pl.DataFrame, key: str, value: pl.Expr) -> pl.DataFrame:
 
 
 def _aggregate(
-    kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str, window: str
+    kpi: Kpi, tables: Mapping[str, pl.DataFrame], period: Period, key: str, window: str
 ) -> Actuals:
     table = tables[kpi.table]
     rows = _filtered(kpi, _in_window(table, period, window), key)
@@ -132,7 +133,7 @@ def _aggregate(
 def _growth(
     kpi: Kpi,
     scheme: Scheme,
-    tables: dict[str, pl.DataFrame],
+    tables: Mapping[str, pl.DataFrame],
     period: Period,
     key: str,
     window: str,
@@ -153,7 +154,7 @@ def _growth(
     return Actuals(values, sources)
 
 
-def _purchases(kpi: Kpi, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+def _purchases(kpi: Kpi, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     """Sales lines that are purchases (positive amount), after the KPI's filter."""
     sales = tables["sales"]
     if kpi.where:
@@ -162,7 +163,7 @@ def _purchases(kpi: Kpi, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 def _new_customers(
-    kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str, window: str
+    kpi: Kpi, tables: Mapping[str, pl.DataFrame], period: Period, key: str, window: str
 ) -> Actuals:
     """Customers whose first purchase ever falls in the window, credited to that line's rep."""
     purchases = _purchases(kpi, tables)
@@ -177,7 +178,7 @@ def _new_customers(
 
 
 def _repurchase_rate(
-    kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str, window: str
+    kpi: Kpi, tables: Mapping[str, pl.DataFrame], period: Period, key: str, window: str
 ) -> Actuals:
     """Of the customers bought from in the period before, the share that bought again."""
     purchases = _purchases(kpi, tables)
@@ -202,7 +203,7 @@ def _repurchase_rate(
     )
 
 
-def _rating(kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str) -> Actuals:
+def _rating(kpi: Kpi, tables: Mapping[str, pl.DataFrame], period: Period, key: str) -> Actuals:
     """The supervisor rating for the KPI's item, mapped through its scale (mean if several)."""
     ratings = tables["ratings"]
     rows = ratings.filter(pl.col("item") == kpi.item)
@@ -224,7 +225,7 @@ def _rating(kpi: Kpi, tables: dict[str, pl.DataFrame], period: Period, key: str)
 def _coverage(
     kpi: Kpi,
     scheme: Scheme,
-    tables: dict[str, pl.DataFrame],
+    tables: Mapping[str, pl.DataFrame],
     period: Period,
     key: str,
     window: str,

@@ -14,12 +14,12 @@ import polars as pl
 from spmcli.engine.actuals import Actuals, compute_actuals, unavailable_reason, zero_when_empty
 from spmcli.engine.composite import composite_scores, grade_and_rank, team_summary
 from spmcli.engine.pay import compute_pay
-from spmcli.engine.periods import parse_period, period_containing
+from spmcli.engine.periods import period_of
 from spmcli.engine.result import DataIssue, Evaluation, Period, Reconciliation, Warning_
 from spmcli.engine.roster import build_roster
 from spmcli.engine.scoring import achievement, score
 from spmcli.engine.targets import adjustments_for, check_references, rep_targets, targets_in_period
-from spmcli.errors import DataError, Problem, UsageError
+from spmcli.errors import DataError, Problem
 from spmcli.scheme.model import Kpi, Scheme
 
 TEAM_KEY = "_team"
@@ -33,35 +33,37 @@ KPI_COLUMNS = {
 }
 
 
-def resolve_period(scheme: Scheme, sales: pl.DataFrame, label: str | None) -> Period:
-    """--period, else the scheme's period, else the cycle period holding the latest sale."""
-    if label or scheme.period:
-        return parse_period(label or scheme.period or "")
-    latest = sales["date"].max()
-    if latest is None:
-        raise UsageError("the sales table has no dated lines — give the period with --period")
-    return period_containing(latest, scheme.cycle)  # type: ignore[arg-type]
-
-
 def evaluate(
     scheme: Scheme,
     tables: Mapping[str, pl.DataFrame],
-    period: str | None = None,
+    period: Period | str | None = None,
     skipped_rows: int = 0,
     what_if: Mapping[str, float] | None = None,
 ) -> Evaluation:
-    """Score every due rep of the roster for the period, as the scheme says.
+    """Check the references, then score the period (``score_period``): for frames that
+    have not been through ``spmcli.prepare``, which does both once for every command."""
+    when = period_of(scheme, tables["sales"], period)
+    issues = check_references(scheme, tables, when)
+    if issues:
+        raise DataError([issue_problem(issue) for issue in issues])
+    return score_period(scheme, tables, when, skipped_rows, what_if)
+
+
+def score_period(
+    scheme: Scheme,
+    tables: Mapping[str, pl.DataFrame],
+    when: Period,
+    skipped_rows: int = 0,
+    what_if: Mapping[str, float] | None = None,
+) -> Evaluation:
+    """Score every due rep of the roster for the period, as the scheme says; the frames'
+    references (targets, adjustments, ratings) must have been checked.
 
     ``what_if`` scales KPI actuals by a factor (``{"sales": 1.1}``) before scoring and pay,
     and team KPIs of a scaled KPI with them, to answer "what would I earn at 110 %?".
     """
     scaling = dict(what_if or {})
     frames = dict(tables)
-    when = resolve_period(scheme, frames["sales"], period)
-    issues = check_references(scheme, frames, when)
-    if issues:
-        raise DataError([issue_problem(issue) for issue in issues])
-
     roster, warnings = build_roster(scheme, frames, when)
     frames = _credit_rows(frames, roster, warnings)
     period_targets = targets_in_period(scheme, frames.get("targets"), when)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import polars as pl
+
 from spmcli.engine.result import Period
 from spmcli.errors import Problem, UsageError
+from spmcli.scheme.model import Scheme
 
 MONTHS_IN: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
@@ -36,6 +39,25 @@ def parse_period(label: str) -> Period:
     if half is not None:
         return _period("half", year, 6 * int(half) - 5)
     return _period("year", year, 1)
+
+
+def resolve_period(period: str | None, cycle: str, sales: pl.DataFrame) -> Period | None:
+    """The period asked for (an option, else the scheme's ``period``), else the ``cycle``
+    period holding the latest sale; None when there is neither a label nor a dated sale."""
+    if period:
+        return parse_period(period)
+    latest = sales["date"].max()
+    return None if latest is None else period_containing(latest, cycle)  # type: ignore[arg-type]
+
+
+def period_of(scheme: Scheme, sales: pl.DataFrame, period: Period | str | None) -> Period:
+    """``period``, else the scheme's, else the cycle period holding the latest sale."""
+    if isinstance(period, Period):
+        return period
+    when = resolve_period(period or scheme.period, scheme.cycle, sales)
+    if when is None:
+        raise UsageError("the sales table has no dated lines: name the period to evaluate")
+    return when
 
 
 def period_containing(day: date, kind: str) -> Period:

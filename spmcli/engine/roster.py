@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from spmcli.engine.periods import MONTHS_IN
@@ -13,7 +15,7 @@ ROSTER_COLUMNS = ("rep_id", "name", "team", "role", "manager", "region")
 
 
 def build_roster(
-    scheme: Scheme, tables: dict[str, pl.DataFrame], period: Period
+    scheme: Scheme, tables: Mapping[str, pl.DataFrame], period: Period
 ) -> tuple[pl.DataFrame, list[Warning_]]:
     """One row per rep: the columns of ROSTER_COLUMNS plus role_label, due and target_bonus.
 

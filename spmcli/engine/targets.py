@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import polars as pl
 
 from spmcli.engine.actuals import period_key
@@ -46,7 +48,7 @@ def rep_targets(kpi: Kpi, period_targets: pl.DataFrame, roster: pl.DataFrame) ->
 
 
 def check_references(
-    scheme: Scheme, tables: dict[str, pl.DataFrame], period: Period
+    scheme: Scheme, tables: Mapping[str, pl.DataFrame], period: Period
 ) -> list[DataIssue]:
     """Data that points at something that does not exist, or says one thing twice.
 

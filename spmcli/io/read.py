@@ -15,6 +15,7 @@ whether that stops the run (SPEC §2 "Nothing is silently lost").
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 import fastexcel
 import polars as pl
 
+from spmcli.encodings import decode_text
 from spmcli.errors import DataError, Problem, RowProblem, did_you_mean
 from spmcli.io import values
 from spmcli.io.aliases import (
@@ -34,7 +36,6 @@ from spmcli.io.aliases import (
     TABLE_ALIASES,
     normalize,
 )
-from spmcli.io.files import decode_text, sha256_of
 
 if TYPE_CHECKING:
     from spmcli.scheme.model import Source
@@ -110,9 +111,30 @@ class _Place:
         return f"{self.file} [{self.sheet}]" if self.sheet else self.file
 
 
-def _workbook_sheets(path: Path, shown: str) -> list[_Place]:
+class _Opened:
+    """Every input file read from disk once: its bytes, hashed as they are read, and a
+    workbook's reader made from them — the run record's SHA-256 needs no second read."""
+
+    def __init__(self) -> None:
+        self._bytes: dict[Path, bytes] = {}
+        self._readers: dict[Path, fastexcel.ExcelReader] = {}
+        self.sha256: dict[Path, str] = {}
+
+    def data(self, path: Path) -> bytes:
+        if path not in self._bytes:
+            raw = self._bytes[path] = path.read_bytes()
+            self.sha256[path] = hashlib.sha256(raw).hexdigest()
+        return self._bytes[path]
+
+    def workbook(self, path: Path) -> fastexcel.ExcelReader:
+        if path not in self._readers:
+            self._readers[path] = fastexcel.read_excel(self.data(path))
+        return self._readers[path]
+
+
+def _workbook_sheets(path: Path, shown: str, opened: _Opened) -> list[_Place]:
     try:
-        reader = fastexcel.read_excel(str(path))
+        reader = opened.workbook(path)
     except fastexcel.FastExcelError as error:
         hint = _first_line(error)
         if path.suffix.lower() == ".xls":
@@ -126,7 +148,7 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def _discover(paths: Sequence[Path]) -> tuple[list[_Place], list[str]]:
+def _discover(paths: Sequence[Path], opened: _Opened) -> tuple[list[_Place], list[str]]:
     """Every sheet and table file the inputs hold, in the order given."""
     places: list[_Place] = []
     notes: list[str] = []
@@ -157,7 +179,7 @@ def _discover(paths: Sequence[Path]) -> tuple[list[_Place], list[str]]:
             continue
         suffix = path.suffix.lower()
         if suffix in WORKBOOK_SUFFIXES:
-            places.extend(_workbook_sheets(path, shown))
+            places.extend(_workbook_sheets(path, shown, opened))
         elif suffix in TABLE_FILE_SUFFIXES:
             places.append(_Place(shown, path, "", "csv" if suffix == ".csv" else "parquet"))
         else:
@@ -195,14 +217,14 @@ def _same_file(place: _Place, name: str) -> bool:
 
 
 def _source_places(
-    table: str, source: Source, places: list[_Place], paths: Sequence[Path]
+    table: str, source: Source, places: list[_Place], paths: Sequence[Path], opened: _Opened
 ) -> list[_Place]:
     """The places a ``sources`` entry with ``sheet`` and/or ``file`` points at."""
     candidates = places
     if source.file:
         candidates = [place for place in places if _same_file(place, source.file)]
         if not candidates:
-            candidates = _discover_source_file(source.file, paths)
+            candidates = _discover_source_file(source.file, paths, opened)
         if not candidates:
             seen = sorted({place.file for place in places})
             raise DataError(
@@ -239,13 +261,13 @@ def _source_places(
     return candidates
 
 
-def _discover_source_file(name: str, paths: Sequence[Path]) -> list[_Place]:
+def _discover_source_file(name: str, paths: Sequence[Path], opened: _Opened) -> list[_Place]:
     """A ``sources[table].file`` that was not given: looked for beside the inputs."""
     folders = [Path()] + [path if path.is_dir() else path.parent for path in paths]
     for folder in folders:
         candidate = folder / name
         if candidate.is_file():
-            found, _ = _discover([candidate])
+            found, _ = _discover([candidate], opened)
             return found
     return []
 
@@ -255,12 +277,13 @@ def _assign(
     sources: Mapping[str, Source],
     paths: Sequence[Path],
     notes: list[str],
+    opened: _Opened,
 ) -> dict[str, _Place]:
     assigned: dict[str, _Place] = {}
     for table, source in sources.items():
         if not (source.sheet or source.file):
             continue
-        chosen = _source_places(table, source, places, paths)
+        chosen = _source_places(table, source, places, paths, opened)
         if len(chosen) > 1:
             raise DataError([_ambiguous(table, chosen, "sources." + table)])
         assigned[table] = chosen[0]
@@ -342,23 +365,22 @@ def _excel_letters(index: int) -> str:
     return letters
 
 
-def _load(place: _Place, readers: dict[Path, fastexcel.ExcelReader]) -> _Grid:
+def _load(place: _Place, opened: _Opened) -> _Grid:
     if place.kind == "sheet":
-        reader = readers.get(place.path)
-        if reader is None:
-            reader = readers[place.path] = fastexcel.read_excel(str(place.path))
         try:
-            sheet = reader.load_sheet(place.sheet, header_row=None, skip_rows=0, dtypes="string")
+            sheet = opened.workbook(place.path).load_sheet(
+                place.sheet, header_row=None, skip_rows=0, dtypes="string"
+            )
             frame = sheet.to_polars()
         except fastexcel.FastExcelError as error:
             raise DataError([Problem(place.label, "cannot be read", _first_line(error))]) from None
         labels = [_excel_letters(column.absolute_index) for column in sheet.selected_columns]
         return _Grid(_text_grid(frame), labels, header_fixed=False)
     if place.kind == "csv":
-        frame = _read_csv(place)
+        frame = _read_csv(place, opened.data(place.path))
         return _Grid(_text_grid(frame), [str(i + 1) for i in range(frame.width)], False)
     try:
-        frame = pl.read_parquet(place.path)
+        frame = pl.read_parquet(io.BytesIO(opened.data(place.path)))
     except (pl.exceptions.PolarsError, OSError) as error:
         raise DataError(
             [Problem(place.label, "cannot be read as Parquet", _first_line(error))]
@@ -391,12 +413,11 @@ def _text_grid(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _read_csv(place: _Place) -> pl.DataFrame:
+def _read_csv(place: _Place, data: bytes) -> pl.DataFrame:
     """A CSV file as text: UTF-8 (with or without BOM), else GB18030 as Chinese Excel saves it.
 
     Comma, semicolon or tab separated, whichever the header line has most of.
     """
-    data = place.path.read_bytes()
     end = data.find(b"\n")
     first_line = data if end < 0 else data[:end]
     separator = max(",;\t", key=lambda sep: first_line.count(sep.encode()))
@@ -745,15 +766,15 @@ def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = No
     per table). Raises ``DataError`` for a problem with a whole file or table.
     """
     sources = dict(sources or {})
-    places, notes = _discover([Path(p) for p in paths])
-    assigned = _assign(places, sources, [Path(p) for p in paths], notes)
-    readers: dict[Path, fastexcel.ExcelReader] = {}
+    opened = _Opened()
+    places, notes = _discover([Path(p) for p in paths], opened)
+    assigned = _assign(places, sources, [Path(p) for p in paths], notes, opened)
     tables: dict[str, Table] = {}
     problems: list[RowProblem] = []
     skipped = 0
     order = {place: i for i, place in enumerate(places)}
     for table, place in sorted(assigned.items(), key=lambda item: order.get(item[1], len(order))):
-        read = _read_table(table, place, _load(place, readers), sources.get(table), notes)
+        read = _read_table(table, place, _load(place, opened), sources.get(table), notes)
         if read is None:
             continue
         result, found, dropped = read
@@ -763,5 +784,5 @@ def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = No
     files: dict[str, InputFile] = {}
     for place in sorted(assigned.values(), key=lambda p: order.get(p, len(order))):
         if place.file not in files and any(t.file == place.file for t in tables.values()):
-            files[place.file] = InputFile(place.file, sha256_of(place.path))
+            files[place.file] = InputFile(place.file, opened.sha256[place.path])
     return Inputs(tables, list(files.values()), problems, skipped, notes)

@@ -10,6 +10,7 @@ of ``spmcli.scheme.rules``; every problem is reported at once as
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import types
@@ -24,8 +25,8 @@ import pydantic
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from spmcli.encodings import decode_text
 from spmcli.errors import Problem, SchemeError, did_you_mean
-from spmcli.io.files import decode_text
 from spmcli.scheme import rules
 from spmcli.scheme.model import Scheme
 
@@ -53,6 +54,7 @@ class SchemeFile:
 
     scheme: Scheme
     path: str
+    sha256: str  # of the file's bytes, or of the built-in scheme's text
     marks: Mapping[Loc, Mark]
     key_marks: Mapping[Loc, Mark] = field(default_factory=dict)
 
@@ -73,7 +75,8 @@ def load_scheme(path: Path | None) -> SchemeFile:
     Raises ``SchemeError`` carrying every problem found.
     """
     if path is None:
-        return _load_text(default_scheme_text(), DEFAULT_SCHEME_PATH)
+        builtin = default_scheme_text()
+        return _load_text(builtin, DEFAULT_SCHEME_PATH, _sha256(builtin.encode("utf-8")))
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -83,7 +86,11 @@ def load_scheme(path: Path | None) -> SchemeFile:
         raise SchemeError(
             [Problem(str(path), "the scheme is not UTF-8 or GB18030 text", "save it as UTF-8")]
         )
-    return _load_text(text, str(path))
+    return _load_text(text, str(path), _sha256(raw))
+
+
+def _sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
 
 
 def default_scheme_text() -> str:
@@ -252,7 +259,7 @@ def _read_yaml(text: str, path: str) -> tuple[Any, _Reader]:
         loader.dispose()
 
 
-def _load_text(text: str, path: str) -> SchemeFile:
+def _load_text(text: str, path: str, sha256: str) -> SchemeFile:
     data, reader = _read_yaml(text, path)
     if reader.problems:
         raise SchemeError(_by_position(reader.problems))
@@ -271,7 +278,7 @@ def _load_text(text: str, path: str) -> SchemeFile:
     except pydantic.ValidationError as exc:
         problems = _translate(exc.errors(), path, reader.marks, reader.key_marks)
         raise SchemeError(_by_position(problems)) from None
-    scheme_file = SchemeFile(scheme, path, reader.marks, reader.key_marks)
+    scheme_file = SchemeFile(scheme, path, sha256, reader.marks, reader.key_marks)
     problems = rules.check_scheme(scheme_file)
     if problems:
         raise SchemeError(_by_position(problems))

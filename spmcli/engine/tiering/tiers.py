@@ -12,7 +12,7 @@ from datetime import date
 
 import polars as pl
 
-from spmcli.engine.evaluate import resolve_period
+from spmcli.engine.periods import period_of
 from spmcli.engine.result import Period, Warning_
 from spmcli.engine.tiering.behaviour import customer_type, revenue_change
 from spmcli.engine.tiering.call_plan import (
@@ -49,7 +49,7 @@ def tier_customers(
     """
     settings = settings or scheme.tiering or Tiering()
     frames = dict(tables)
-    when = period if isinstance(period, Period) else resolve_period(scheme, frames["sales"], period)
+    when = period_of(scheme, frames["sales"], period)
     current, before = spans(when, settings.window)
     customers, warnings = customer_frame(frames, current, before, settings)
     customers = classify(customers, settings, current)
