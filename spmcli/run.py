@@ -26,14 +26,16 @@ import polars as pl
 
 from spmcli.engine.evaluate import score_period
 from spmcli.engine.periods import resolve_period
-from spmcli.engine.result import DataIssue, Evaluation, Period, Warning_
+from spmcli.engine.result import DataIssue, Evaluation, Warning_
 from spmcli.engine.targets import check_references
 from spmcli.engine.tiering import tier_customers
 from spmcli.engine.tiering.result import Tiers
 from spmcli.errors import DataError, Problem, RowProblem, SchemeError, UsageError, did_you_mean
 from spmcli.io.read import Inputs, read_inputs
-from spmcli.scheme.loader import SchemeFile, load_scheme
+from spmcli.scheme.loader import load_scheme
+from spmcli.scheme.marks import SchemeFile
 from spmcli.scheme.model import Scheme, Tiering
+from spmcli.scheme.periods import Period
 from spmcli.scheme.rules import check_columns, check_types
 
 LOCAL_SCHEME = Path("spm.yaml")

@@ -14,9 +14,10 @@ from decimal import Decimal
 
 import polars as pl
 
-from spmcli.engine.result import Evaluation, Period, Reconciliation, Warning_
+from spmcli.engine.result import Evaluation, Reconciliation, Warning_
 from spmcli.io.summary import RunInfo
 from spmcli.scheme.model import Scheme
+from spmcli.scheme.periods import Period
 
 HOSTILE_NAME = '=HYPERLINK("http://x","y")'
 EVIL_ID = "../../evil"

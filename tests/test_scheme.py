@@ -13,10 +13,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from spmcli.engine.periods import parse_period
 from spmcli.errors import SchemeError, UsageError
 from spmcli.scheme import check_columns, default_scheme_text, load_scheme
-from spmcli.scheme.loader import DEFAULT_SCHEME_PATH, SchemeFile
+from spmcli.scheme.loader import DEFAULT_SCHEME_PATH
+from spmcli.scheme.marks import SchemeFile
+from spmcli.scheme.periods import parse_period
 from spmcli.scheme.rules import is_aggregate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scheme_valid.yaml"

@@ -20,13 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spmcli.engine.evaluate import evaluate
-from spmcli.engine.periods import parse_period
 from spmcli.engine.tiering import Tiers, tier_customers
 from spmcli.engine.tiering.pareto import tier_by_value
 from spmcli.engine.tiering.population import spans
 from spmcli.errors import DataError, SchemeError
 from spmcli.scheme import check_columns, load_scheme
 from spmcli.scheme.model import Tiering
+from spmcli.scheme.periods import parse_period
 
 JULY, AUGUST = date(2025, 7, 10), date(2025, 8, 10)  # the window, 2025-Q3
 APRIL, MAY = date(2025, 4, 10), date(2025, 5, 10)  # the window before, 2025-Q2

@@ -35,7 +35,7 @@ from spmcli.cli.common import (
 )
 from spmcli.engine.evaluate import evaluate
 from spmcli.engine.periods import previous as previous_period
-from spmcli.engine.result import Evaluation, Period
+from spmcli.engine.result import Evaluation
 from spmcli.errors import DataError, Problem, UsageError, did_you_mean
 from spmcli.letters.context import Previous, letter_contexts
 from spmcli.letters.pdf import convert_to_pdf, require_soffice
@@ -48,6 +48,7 @@ from spmcli.letters.render import (
     user_template,
 )
 from spmcli.scheme.model import Scheme
+from spmcli.scheme.periods import Period
 
 PROGRESS_FROM = 20  # reps; fewer are done before a bar would be worth drawing
 LOCAL_TEMPLATES = Path("templates")

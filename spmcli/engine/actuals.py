@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from spmcli.engine.periods import previous, window_range, year_before
-from spmcli.engine.result import Period
 from spmcli.scheme.model import Kpi, Scheme
+from spmcli.scheme.periods import Period
 
 # SUM(...) or COUNT(...) alone: a rep with no rows has 0, not N/A (SPEC §4 Aggregates).
 _ZERO_WHEN_EMPTY = re.compile(r"\s*(SUM|COUNT)\s*\((?:[^()]|\([^()]*\))*\)\s*", re.IGNORECASE)

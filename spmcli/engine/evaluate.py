@@ -15,12 +15,13 @@ from spmcli.engine.actuals import Actuals, compute_actuals, unavailable_reason, 
 from spmcli.engine.composite import composite_scores, grade_and_rank, team_summary
 from spmcli.engine.pay import compute_pay
 from spmcli.engine.periods import period_of
-from spmcli.engine.result import DataIssue, Evaluation, Period, Reconciliation, Warning_
+from spmcli.engine.result import DataIssue, Evaluation, Reconciliation, Warning_
 from spmcli.engine.roster import build_roster
 from spmcli.engine.scoring import achievement, score
 from spmcli.engine.targets import adjustments_for, check_references, rep_targets, targets_in_period
 from spmcli.errors import DataError, Problem
 from spmcli.scheme.model import Kpi, Scheme
+from spmcli.scheme.periods import Period
 
 TEAM_KEY = "_team"
 KPI_COLUMNS = {

@@ -9,35 +9,14 @@ and the shares of a pool add up exactly to the pool.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 
-from spmcli.engine.result import Warning_
+from spmcli.engine.result import PayDetail, Warning_
 from spmcli.scheme.model import Bonus, Commission, Scheme, TeamPool
 
 EXACT = pl.Decimal(38, 10)
 CENTS = pl.Decimal(38, 2)
 PAY_COLUMNS = ("bonus", "commission", "team_pool", "total_pay")
-
-
-@dataclass(frozen=True)
-class PayDetail:
-    """How each rep's pay was reached, one frame per part (None when the scheme has no such part).
-
-    ``bonus``: rep_id, base, basis (the final score or achievement read on the curve),
-    lower_x, lower_y, upper_x, upper_y (the curve points around the basis), multiplier,
-    capped, bonus.
-    ``commission``: one row per rep and tier — rep_id, tier (1, 2, …), start, end (achievement;
-    end null for the last tier), lower, upper (money: start and end × target), actual, target,
-    rate, reached, slice (the part of the actual paid at this rate), amount.
-    ``team_pool``: rep_id, team, achievement, threshold, reached, split, basis, team_basis,
-    pool, share.
-    """
-
-    bonus: pl.DataFrame | None
-    commission: pl.DataFrame | None
-    team_pool: pl.DataFrame | None
 
 
 def exact(expr: pl.Expr) -> pl.Expr:

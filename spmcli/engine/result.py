@@ -31,14 +31,14 @@ Frames and their columns
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import polars as pl
 
+from spmcli.scheme.periods import Period
+
 if TYPE_CHECKING:
-    from spmcli.engine.pay import PayDetail
     from spmcli.scheme.model import Scheme
 
 STATUSES = (
@@ -49,16 +49,6 @@ STATUSES = (
     "zero_target",  # scored 0 for a missing target (missing_target: zero)
     "informational",  # computed, but the rep's role does not weight it
 )
-
-
-@dataclass(frozen=True)
-class Period:
-    """An evaluation period: inclusive calendar days and its label (2025-Q3)."""
-
-    label: str
-    kind: str  # month | quarter | half | year
-    start: date
-    end: date
 
 
 @dataclass(frozen=True)
@@ -80,6 +70,25 @@ class Reconciliation:
     unassigned: Decimal
     unassigned_lines: int
     skipped_rows: int
+
+
+@dataclass(frozen=True)
+class PayDetail:
+    """How each rep's pay was reached, one frame per part (None when the scheme has no such part).
+
+    ``bonus``: rep_id, base, basis (the final score or achievement read on the curve),
+    lower_x, lower_y, upper_x, upper_y (the curve points around the basis), multiplier,
+    capped, bonus.
+    ``commission``: one row per rep and tier — rep_id, tier (1, 2, …), start, end (achievement;
+    end null for the last tier), lower, upper (money: start and end × target), actual, target,
+    rate, reached, slice (the part of the actual paid at this rate), amount.
+    ``team_pool``: rep_id, team, achievement, threshold, reached, split, basis, team_basis,
+    pool, share.
+    """
+
+    bonus: pl.DataFrame | None
+    commission: pl.DataFrame | None
+    team_pool: pl.DataFrame | None
 
 
 @dataclass(frozen=True)

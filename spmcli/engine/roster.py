@@ -6,10 +6,10 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from spmcli.engine.periods import MONTHS_IN
-from spmcli.engine.result import Period, Warning_
-from spmcli.io.aliases import normalize
+from spmcli.engine.result import Warning_
+from spmcli.scheme.columns import normalize
 from spmcli.scheme.model import Scheme
+from spmcli.scheme.periods import MONTHS_IN, Period
 
 ROSTER_COLUMNS = ("rep_id", "name", "team", "role", "manager", "region")
 

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 import polars as pl
 
 from spmcli.engine.actuals import period_key
-from spmcli.engine.result import DataIssue, Period
+from spmcli.engine.result import DataIssue
 from spmcli.scheme.model import Kpi, Scheme
+from spmcli.scheme.periods import Period
 
 
 def kpi_key(expr: pl.Expr) -> pl.Expr:

@@ -29,7 +29,7 @@ import polars as pl
 from spmcli.encodings import decode_text
 from spmcli.errors import DataError, Problem, RowProblem, did_you_mean
 from spmcli.io import values
-from spmcli.io.aliases import (
+from spmcli.scheme.columns import (
     COLUMN_ALIASES,
     KNOWN_COLUMNS,
     REQUIRED_COLUMNS,

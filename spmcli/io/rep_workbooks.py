@@ -34,7 +34,7 @@ from typing import Any, Literal, cast
 
 import polars as pl
 
-from spmcli.engine.result import Evaluation, Period
+from spmcli.engine.result import Evaluation
 from spmcli.io.excel import (
     MAX_WIDTH,
     ExactKind,
@@ -56,6 +56,7 @@ from spmcli.io.excel import (
 from spmcli.io.json_result import RepPay, kpi_records, pay_columns, pay_detail_records, rep_records
 from spmcli.labels import LABELS, label, status_label
 from spmcli.scheme.model import Bonus, Commission, Kpi, Scheme, TeamPool
+from spmcli.scheme.periods import Period
 
 MONEY_COLUMNS = frozenset({"amount", "cost", "collected", "target_bonus"})
 ROW_COLUMN = "_row"

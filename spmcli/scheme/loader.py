@@ -16,7 +16,6 @@ import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,45 +27,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from spmcli.encodings import decode_text
 from spmcli.errors import Problem, SchemeError, did_you_mean
 from spmcli.scheme import rules
+from spmcli.scheme.marks import Loc, Mark, SchemeFile, at_key, where_in
 from spmcli.scheme.model import Scheme
 
 DEFAULT_SCHEME_PATH = "<built-in default scheme>"
-
-Loc = tuple[str | int, ...]
-Mark = tuple[int, int]
-
-
-def key_path(loc: Sequence[str | int]) -> str:
-    """``('kpis', 3, 'scoring', 'method')`` → ``kpis[3].scoring.method``."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-@dataclass(frozen=True)
-class SchemeFile:
-    """A validated scheme with where each of its values was written.
-
-    ``marks`` maps a key path to the 1-based (line, column) of its value;
-    ``key_marks`` maps the key paths of mapping entries to the position of the key.
-    """
-
-    scheme: Scheme
-    path: str
-    sha256: str  # of the file's bytes, or of the built-in scheme's text
-    marks: Mapping[Loc, Mark]
-    key_marks: Mapping[Loc, Mark] = field(default_factory=dict)
-
-    def where(self, loc: Sequence[str | int], *, key: bool = False) -> str:
-        """``file:line:col`` of ``loc`` (its key if ``key``), or of its nearest known ancestor."""
-        return _where(self.path, self.marks, self.key_marks, tuple(loc), key=key)
-
-    def problem(
-        self, loc: Sequence[str | int], message: str, hint: str = "", *, key: bool = False
-    ) -> Problem:
-        """A problem at ``loc`` whose message starts with its key path."""
-        return Problem(self.where(loc, key=key), _at(loc, message), hint)
 
 
 def load_scheme(path: Path | None) -> SchemeFile:
@@ -156,7 +120,7 @@ class _Reader:
 
     def problem(self, node: Node, loc: Loc, message: str, hint: str = "") -> None:
         line, column = _mark(node)
-        self.problems.append(Problem(f"{self.path}:{line}:{column}", _at(loc, message), hint))
+        self.problems.append(Problem(f"{self.path}:{line}:{column}", at_key(loc, message), hint))
 
     def value(self, node: Node, loc: Loc) -> Any:
         self.count += 1
@@ -267,7 +231,7 @@ def _load_text(text: str, path: str, sha256: str) -> SchemeFile:
         raise SchemeError(
             [
                 Problem(
-                    _where(path, reader.marks, {}, ()),
+                    where_in(path, reader.marks, {}, ()),
                     f"the scheme must be a mapping of keys (name, kpis, roles, ...), "
                     f"got {_describe(data)}",
                 )
@@ -283,28 +247,6 @@ def _load_text(text: str, path: str, sha256: str) -> SchemeFile:
     if problems:
         raise SchemeError(_by_position(problems))
     return scheme_file
-
-
-def _where(
-    path: str,
-    marks: Mapping[Loc, Mark],
-    key_marks: Mapping[Loc, Mark],
-    loc: Loc,
-    *,
-    key: bool = False,
-) -> str:
-    if key and loc in key_marks:
-        line, column = key_marks[loc]
-        return f"{path}:{line}:{column}"
-    for end in range(len(loc), -1, -1):
-        if loc[:end] in marks:
-            line, column = marks[loc[:end]]
-            return f"{path}:{line}:{column}"
-    return path
-
-
-def _at(loc: Sequence[str | int], message: str) -> str:
-    return f"{key_path(loc)}: {message}" if loc else message
 
 
 def _by_position(problems: list[Problem]) -> list[Problem]:
@@ -433,13 +375,13 @@ def _translate(
             unions.setdefault(loc, []).append(error)
             continue
         is_key = rest == ("[key]",) or error["type"] == "extra_forbidden"
-        where = _where(path, marks, key_marks, loc, key=is_key)
+        where = where_in(path, marks, key_marks, loc, key=is_key)
         message, hint = _explain(error, loc, is_key)
         parent = loc[:-1] if is_key or error["type"] == "missing" else loc
-        problems.append(Problem(where, _at(parent, message), hint))
+        problems.append(Problem(where, at_key(parent, message), hint))
     for loc, branch_errors in unions.items():
         message, hint = _explain_union(branch_errors)
-        problems.append(Problem(_where(path, marks, key_marks, loc), _at(loc, message), hint))
+        problems.append(Problem(where_in(path, marks, key_marks, loc), at_key(loc, message), hint))
     return list(dict.fromkeys(problems))  # an empty pair is missing both its values
 
 

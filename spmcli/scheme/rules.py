@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from spmcli.engine.periods import parse_period
 from spmcli.errors import Problem, UsageError, did_you_mean
-from spmcli.io.aliases import KNOWN_COLUMNS, REQUIRED_COLUMNS, normalize
+from spmcli.scheme.columns import KNOWN_COLUMNS, REQUIRED_COLUMNS, normalize
 from spmcli.scheme.model import Kpi
+from spmcli.scheme.periods import parse_period
 
 if TYPE_CHECKING:
-    from spmcli.scheme.loader import SchemeFile
+    from spmcli.scheme.marks import SchemeFile
 
 Rule = Callable[["SchemeFile"], list[Problem]]
 

@@ -15,12 +15,12 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from spmcli.engine.periods import MONTHS_IN
-from spmcli.engine.result import Period, Warning_
+from spmcli.engine.result import Warning_
 from spmcli.engine.tiering.pareto import MONEY
 from spmcli.engine.tiering.result import Span
 from spmcli.errors import DataError, Problem
 from spmcli.scheme.model import Tiering
+from spmcli.scheme.periods import MONTHS_IN, Period
 
 SHOWN_IDS = 10
 

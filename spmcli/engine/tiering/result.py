@@ -46,8 +46,9 @@ from datetime import date
 
 import polars as pl
 
-from spmcli.engine.result import Period, Warning_
+from spmcli.engine.result import Warning_
 from spmcli.scheme.model import Scheme, Tiering
+from spmcli.scheme.periods import Period
 
 TIERS = ("A", "B", "C")
 POTENTIALS = ("high", "medium", "low")

@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 
 from spmcli.engine.periods import period_of
-from spmcli.engine.result import Period, Warning_
+from spmcli.engine.result import Warning_
 from spmcli.engine.tiering.behaviour import customer_type, revenue_change
 from spmcli.engine.tiering.call_plan import (
     plan_customers,
@@ -25,6 +25,7 @@ from spmcli.engine.tiering.population import customer_frame, roster_names, spans
 from spmcli.engine.tiering.potential import potential_tier, strategy, value_potential_matrix
 from spmcli.engine.tiering.result import TIERS, TYPES, Span, Tiers
 from spmcli.scheme.model import Scheme, Tiering
+from spmcli.scheme.periods import Period
 
 CUSTOMER_COLUMNS = (
     "customer_id", "name", "rep_id", "rep_name", "team", "region", "group",

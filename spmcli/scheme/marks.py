@@ -1,0 +1,67 @@
+"""Where each value of a scheme was written, so that every problem names its file:line:col."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from spmcli.errors import Problem
+from spmcli.scheme.model import Scheme
+
+Loc = tuple[str | int, ...]
+Mark = tuple[int, int]
+
+
+def key_path(loc: Sequence[str | int]) -> str:
+    """``('kpis', 3, 'scoring', 'method')`` → ``kpis[3].scoring.method``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@dataclass(frozen=True)
+class SchemeFile:
+    """A validated scheme with where each of its values was written.
+
+    ``marks`` maps a key path to the 1-based (line, column) of its value;
+    ``key_marks`` maps the key paths of mapping entries to the position of the key.
+    """
+
+    scheme: Scheme
+    path: str
+    sha256: str  # of the file's bytes, or of the built-in scheme's text
+    marks: Mapping[Loc, Mark]
+    key_marks: Mapping[Loc, Mark] = field(default_factory=dict)
+
+    def where(self, loc: Sequence[str | int], *, key: bool = False) -> str:
+        """``file:line:col`` of ``loc`` (its key if ``key``), or of its nearest known ancestor."""
+        return where_in(self.path, self.marks, self.key_marks, tuple(loc), key=key)
+
+    def problem(
+        self, loc: Sequence[str | int], message: str, hint: str = "", *, key: bool = False
+    ) -> Problem:
+        """A problem at ``loc`` whose message starts with its key path."""
+        return Problem(self.where(loc, key=key), at_key(loc, message), hint)
+
+
+def where_in(
+    path: str,
+    marks: Mapping[Loc, Mark],
+    key_marks: Mapping[Loc, Mark],
+    loc: Loc,
+    *,
+    key: bool = False,
+) -> str:
+    if key and loc in key_marks:
+        line, column = key_marks[loc]
+        return f"{path}:{line}:{column}"
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in marks:
+            line, column = marks[loc[:end]]
+            return f"{path}:{line}:{column}"
+    return path
+
+
+def at_key(loc: Sequence[str | int], message: str) -> str:
+    return f"{key_path(loc)}: {message}" if loc else message
