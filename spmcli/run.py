@@ -26,7 +26,7 @@ import polars as pl
 
 from spmcli.engine.evaluate import score_period
 from spmcli.engine.periods import resolve_period
-from spmcli.engine.result import DataIssue, Evaluation, Warning_
+from spmcli.engine.result import DataIssue, Evaluation, RunWarning
 from spmcli.engine.targets import check_references
 from spmcli.engine.tiering import tier_customers
 from spmcli.engine.tiering.result import Tiers
@@ -73,11 +73,11 @@ class Prepared:
             bool(self.unreadable) and not skip_invalid
         )
 
-    def warnings(self) -> tuple[Warning_, ...]:
+    def warnings(self) -> tuple[RunWarning, ...]:
         """What reading found that the outputs list: skipped rows and notes on the inputs."""
         return (
-            *(Warning_("skipped_row", str(problem)) for problem in self.unreadable),
-            *(Warning_("input", note) for note in self.inputs.notes),
+            *(RunWarning.of("skipped_row", problem=str(p)) for p in self.unreadable),
+            *(RunWarning.of("input", note=note) for note in self.inputs.notes),
         )
 
     def evaluate(
@@ -90,7 +90,7 @@ class Prepared:
         started = datetime.now().astimezone()
         skipped = self.inputs.skipped_rows
         scored = score_period(self.scheme, self.frames, self.period, skipped)
-        evaluation = dataclasses.replace(scored, warnings=[*self.warnings(), *scored.warnings])
+        evaluation = dataclasses.replace(scored, warnings=(*self.warnings(), *scored.warnings))
         scaled = (
             score_period(self.scheme, self.frames, self.period, skipped, scaling)
             if scaling
@@ -104,7 +104,7 @@ class Prepared:
         if self.stops(skip_invalid, references=False):
             raise DataError(self.unreadable)
         tiers = tier_customers(self.scheme, self.frames, self.period, settings)
-        return dataclasses.replace(tiers, warnings=[*self.warnings(), *tiers.warnings])
+        return dataclasses.replace(tiers, warnings=(*self.warnings(), *tiers.warnings))
 
     def _stop_on_problems(self, skip_invalid: bool) -> None:
         if self.stops(skip_invalid):

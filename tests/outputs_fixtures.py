@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from spmcli.engine.result import Evaluation, Reconciliation, Warning_
+from spmcli.engine.result import Evaluation, Reconciliation, RunWarning
 from spmcli.io.summary import RunInfo
 from spmcli.scheme.model import Scheme
 from spmcli.scheme.periods import Period
@@ -51,6 +51,7 @@ KPI_SCHEMA = {
     "weighted": pl.Float64,
     "status": pl.String,
     "note": pl.String,
+    "reason": pl.String,
 }
 
 
@@ -231,7 +232,7 @@ def _kpis() -> pl.DataFrame:
             0,
             0.0,
             "no_target",
-            "no target for visits",
+            None,
         ),
         (
             EVIL_ID,
@@ -244,7 +245,7 @@ def _kpis() -> pl.DataFrame:
             0,
             0.0,
             "no_data",
-            "no survey answers",
+            None,
         ),
         (
             EVIL_ID,
@@ -290,7 +291,11 @@ def _kpis() -> pl.DataFrame:
         ),
         ("R003", "team_sales", 80000.0, 100000.0, 0.8, 80.0, 20, 20, 16.0, "scored", None),
     ]
-    return pl.DataFrame([dict(zip(k, r, strict=True)) for r in rows], schema=k)
+    # why a KPI is N/A, as the engine gives it: a code the outputs word
+    reason = pl.when(pl.col("status").is_in(["no_target", "no_data"])).then(pl.col("status"))
+    return pl.DataFrame(
+        [dict(zip(list(k)[:-1], r, strict=True)) for r in rows], schema=k
+    ).with_columns(reason.alias("reason"))
 
 
 def _teams() -> pl.DataFrame:
@@ -360,11 +365,17 @@ def small_evaluation(locale: str = "zh") -> Evaluation:
             unassigned_lines=1,
             skipped_rows=2,
         ),
-        warnings=[
-            Warning_("na_kpi", "visits: no target for ../../evil", EVIL_ID, "visits"),
-            Warning_("unassigned", "1 sales line of rep X999, who is not in reps"),
-            Warning_("na_kpi", "satisfaction: no survey answers", EVIL_ID, "satisfaction"),
-        ],
+        warnings=(
+            RunWarning.of("no_target", EVIL_ID, "visits", reason="no_target"),
+            RunWarning.of(
+                "unassigned_sales",
+                lines=1,
+                period="2025-Q3",
+                amount=Decimal("1000.005"),
+                reps=("X999",),
+            ),
+            RunWarning.of("no_data", EVIL_ID, "satisfaction", reason="no_data"),
+        ),
     )
 
 
@@ -404,7 +415,8 @@ def tiny_evaluation() -> Evaluation:
         [
             {"rep_id": "R1", "kpi": "sales", "actual": 1000.005, "target": 1000.0,
              "achievement": 1.000005, "score": 100.0005, "weight": 100.0,
-             "effective_weight": 100.0, "weighted": 100.0005, "status": "scored", "note": None}
+             "effective_weight": 100.0, "weighted": 100.0005, "status": "scored", "note": None,
+             "reason": None}
         ],
         schema=KPI_SCHEMA,
     )  # fmt: skip
@@ -425,5 +437,5 @@ def tiny_evaluation() -> Evaluation:
             unassigned_lines=0,
             skipped_rows=0,
         ),
-        warnings=[],
+        warnings=(),
     )

@@ -10,6 +10,7 @@ import pytest
 from engine_fixtures import frame, reps, sales, scheme, targets
 
 from spmcli.engine.evaluate import evaluate
+from spmcli.report.wording import word
 
 Q3 = date(2025, 8, 1)
 
@@ -87,5 +88,5 @@ def test_small_case_by_hand() -> None:
         Decimal("10"),
     )
     assert rec.unassigned_lines == 1
-    assert any(w.code == "unassigned_sales" and "X" in w.message for w in ev.warnings)
+    assert any(w.code == "unassigned_sales" and "X" in word(w, "en") for w in ev.warnings)
     assert any(w.code == "no_data" and w.rep_id == "B" and w.kpi == "sat" for w in ev.warnings)

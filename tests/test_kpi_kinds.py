@@ -12,6 +12,7 @@ from engine_fixtures import frame, reps, sales, scheme, targets
 from spmcli.engine.evaluate import evaluate
 from spmcli.engine.result import Evaluation
 from spmcli.errors import DataError
+from spmcli.report.wording import kpi_notes, word
 
 
 def kpi_rows(ev: Evaluation, kpi: str) -> dict[str, dict[str, Any]]:
@@ -275,10 +276,11 @@ def test_kpi_on_an_absent_table_or_optional_column_is_na_for_everyone() -> None:
     roles = {"farmer": {"weights": {"sales": 50, "margin": 25, "visits": 25}}}
     ev = evaluate(scheme(kpis=kpis, roles=roles), data, "2025-Q3")
     assert kpi_rows(ev, "margin")["A"]["status"] == "no_data"
-    assert kpi_rows(ev, "margin")["A"]["note"] == "table 'sales' has no column 'cost'"
-    assert kpi_rows(ev, "visits")["A"]["note"] == "table 'visits' is not in the inputs"
+    notes = kpi_notes(ev, "en")
+    assert notes["A", "margin"].startswith("table 'sales' has no column 'cost'; not scored")
+    assert notes["A", "visits"].startswith("table 'visits' is not in the inputs; not scored")
     assert composite(ev, "A") == 100.0  # renormalised onto sales alone
-    assert [w.message for w in ev.warnings if w.code == "kpi_unavailable"] == [
+    assert [word(w, "en") for w in ev.warnings if w.code == "kpi_unavailable"] == [
         "KPI margin: table 'sales' has no column 'cost', so it is N/A for everyone",
         "KPI visits: table 'visits' is not in the inputs, so it is N/A for everyone",
     ]

@@ -30,7 +30,6 @@ from spmcli.engine.result import Evaluation
 from spmcli.io.excel import (
     MAX_STEM_BYTES,
     atomic_workbook,
-    figure,
     safe_file_stem,
     safe_sheet_name,
     unique_file_stems,
@@ -38,7 +37,8 @@ from spmcli.io.excel import (
 from spmcli.io.json_result import evaluation_json, write_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import write_summary
-from spmcli.labels import LABELS, label
+from spmcli.report.figures import figure
+from spmcli.report.labels import LABELS, label
 
 # ----------------------------------------------------------------------- helpers
 
@@ -244,11 +244,11 @@ def test_json_figures_nulls_and_not_due() -> None:
         "actual": 30, "target": None, "achievement": None, "score": None,
         "weight": Decimal("20.00"), "effective_weight": Decimal("0.00"),
         "weighted": Decimal("0.00"), "status": "no_target",
-        "note": "no target for visits",
+        "reason": "no_target", "note": "本期无目标；不计分；其余指标的权重按比例放大至 100",
     }  # fmt: skip
     assert evil["kpis"]["satisfaction"]["actual"] is None
     assert evil["kpis"]["gross_margin"]["status"] == "adjusted"
-    assert evil["kpis"]["gross_margin"]["note"] == "审批 #12：退货冲回"
+    assert evil["kpis"]["gross_margin"]["note"] == "已按审批调整：审批 #12：退货冲回"
     assert "note" not in reps["R001"]["kpis"]["sales"]
     assert evil["penalty"] == Decimal("5.00")
     assert evil["final_score"] == Decimal("75.25")
@@ -270,7 +270,7 @@ def test_json_figures_nulls_and_not_due() -> None:
         "kpis": {"team_sales": {"actual": Decimal("511722.01"), "target": Decimal("520000.00"),
                                 "achievement": Decimal("0.9841")}},
     }  # fmt: skip
-    assert [w["code"] for w in data["warnings"]] == ["na_kpi", "na_kpi", "unassigned"]
+    assert [w["code"] for w in data["warnings"]] == ["no_data", "no_target", "unassigned_sales"]
     assert data["warnings"][0]["kpi"] == "satisfaction"
     assert data["reconciliation"] == {
         "sales_in_period": Decimal("592722.01"), "credited": Decimal("591722.01"),
@@ -421,9 +421,19 @@ def test_summary_teams_warnings_reconciliation(summary: Any) -> None:
 
     assert values(summary["警告"]) == [
         ["代码", "代表编号", "指标", "内容"],
-        ["na_kpi", EVIL_ID, "satisfaction", "satisfaction: no survey answers"],
-        ["na_kpi", EVIL_ID, "visits", "visits: no target for ../../evil"],
-        ["unassigned", None, None, "1 sales line of rep X999, who is not in reps"],
+        [
+            "no_data",
+            EVIL_ID,
+            "satisfaction",
+            "代表 ../../evil：指标 satisfaction 为 N/A — 没有可计算的数据",
+        ],
+        ["no_target", EVIL_ID, "visits", "代表 ../../evil：指标 visits 为 N/A — 本期无目标"],
+        [
+            "unassigned_sales",
+            None,
+            None,
+            "2025-Q3 有 1 条销售明细（金额 1,000.01）属于不在名单上的代表（X999），列为未分配",
+        ],
     ]
 
     recon = summary["对账"]
@@ -523,11 +533,11 @@ def test_scorecard(rep_books: dict[str, Any]) -> None:
     assert rows[16] == ["销售额", 120000.1, 150000, 0.8, 80, 40, 50, 40, "已计分", None, "销售额"]
     assert ws["K17"].hyperlink.location == "'销售额'!A1"
     assert rows[17] == ["拜访次数", 30, "N/A", "N/A", "N/A", 20, 0, 0, "N/A：无目标",
-                        "no target for visits; 不计分；其余指标的权重按比例放大至 100",
+                        "本期无目标；不计分；其余指标的权重按比例放大至 100",
                         None]  # fmt: skip
     # value bands need no target: target and achievement are empty, not N/A
     assert rows[18] == ["客户满意度", "N/A", None, None, "N/A", 20, 0, 0, "N/A：无数据",
-                        "no survey answers; 不计分；其余指标的权重按比例放大至 100",
+                        "没有可计算的数据；不计分；其余指标的权重按比例放大至 100",
                         None]  # fmt: skip
     assert rows[19] == ["毛利率", 0.4, 0.35, 1.1429, 114.29, 20, 25, 28.57, "已调整",
                         "已按审批调整：审批 #12：退货冲回", None]  # fmt: skip

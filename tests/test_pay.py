@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spmcli.engine.pay import compute_pay
-from spmcli.engine.result import Warning_
+from spmcli.engine.result import RunWarning
+from spmcli.report.wording import word
 from spmcli.scheme.model import Scheme
 
 TIERS = [
@@ -67,9 +68,8 @@ def kpi_frame(*rows: tuple[str, str, float | None, float | None]) -> pl.DataFram
 
 def paid(
     scheme: Scheme, reps: pl.DataFrame, kpis: pl.DataFrame
-) -> tuple[dict[str, dict[str, Any]], list[Warning_]]:
-    warnings: list[Warning_] = []
-    out, _ = compute_pay(scheme, reps, kpis, warnings)
+) -> tuple[dict[str, dict[str, Any]], list[RunWarning]]:
+    out, _, warnings = compute_pay(scheme, reps, kpis)
     return {r["rep_id"]: r for r in out.iter_rows(named=True)}, warnings
 
 
@@ -107,10 +107,7 @@ def test_commission_marginal_and_whole(actual: float, marginal: str, whole: str)
 def test_commission_tier_breakdown_adds_up() -> None:
     reps = reps_frame(("A", "T", 80.0, "0"))
     kpis = kpi_frame(("A", "sales", 130_000.0, 100_000.0))
-    warnings: list[Warning_] = []
-    _, detail = compute_pay(
-        pay_scheme(commission={"kpi": "sales", "tiers": TIERS}), reps, kpis, warnings
-    )
+    _, detail, _ = compute_pay(pay_scheme(commission={"kpi": "sales", "tiers": TIERS}), reps, kpis)
     assert detail is not None and detail.commission is not None
     rows = detail.commission.select("tier", "lower", "upper", "slice", "rate", "amount").rows()
     assert [
@@ -296,6 +293,6 @@ def test_bonus_base_from_any_reps_column_or_missing_for_everyone() -> None:
         kpi_frame(("A", "sales", 1.0, 1.0)),
     )
     assert rows["A"]["bonus"] == rows["B"]["bonus"] == Decimal("0.00")
-    assert [w.message for w in warnings] == [
+    assert [word(w, "en") for w in warnings] == [
         "no rep has a bonus base (target_bonus); bonus 0 for everyone"
     ]

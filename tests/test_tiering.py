@@ -24,6 +24,7 @@ from spmcli.engine.tiering import Tiers, tier_customers
 from spmcli.engine.tiering.pareto import tier_by_value
 from spmcli.engine.tiering.population import spans
 from spmcli.errors import DataError, SchemeError
+from spmcli.report.wording import word
 from spmcli.scheme import check_columns, load_scheme
 from spmcli.scheme.model import Tiering
 from spmcli.scheme.periods import parse_period
@@ -168,7 +169,7 @@ def test_other_thresholds_and_the_population() -> None:
     assert tiers(t) == {"a": "A", "b": "B", "c": "C", "q2": "C", "prospect": "C"}
     assert [w.code for w in t.warnings] == ["customer_not_listed"]
     assert "4 customer(s) with sales in the windows are not in the customers table" in (
-        t.warnings[0].message
+        word(t.warnings[0], "en")
     )
 
 
@@ -455,7 +456,7 @@ def test_coverage_without_visits_is_na_with_a_warning() -> None:
         "2025-Q3",
     )
     assert ev.kpis["actual"].to_list() == [None]
-    assert any("table 'visits' is not in the inputs" in w.message for w in ev.warnings)
+    assert any("table 'visits' is not in the inputs" in word(w, "en") for w in ev.warnings)
 
 
 # --- invariants -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spmcli.engine.result import Evaluation
-from spmcli.labels import label
+from spmcli.report.labels import label
 
 
 def score_text(score: float | None, bold: bool = False) -> Text:

@@ -11,8 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from spmcli.engine.tiering import POTENTIALS, STRATEGIES, TIERS, Tiers
-from spmcli.io.excel import figure
-from spmcli.labels import label
+from spmcli.report.figures import figure
+from spmcli.report.labels import label
 
 SHOWN_GAPS = 10
 LOW_COMPLIANCE = 0.8  # shown red below

@@ -34,6 +34,7 @@ from spmcli.errors import DataError, Problem, UsageError, did_you_mean
 from spmcli.io.read import Inputs
 from spmcli.io.tiers_json import tiers_json
 from spmcli.io.tiers_workbook import TIERS_FILE, write_tiers_workbook
+from spmcli.report.wording import word
 from spmcli.scheme.model import Scheme, Tiering
 
 SHOWN_WARNINGS = 5
@@ -104,7 +105,7 @@ def tier_customers(
         show_tiers(tiers, out)
     if not quiet:
         for warning in tiers.warnings[:SHOWN_WARNINGS]:
-            err.print(f"[yellow]warning:[/yellow] {escape(warning.message)}")
+            err.print(f"[yellow]warning:[/yellow] {escape(word(warning, tiers.scheme.locale))}")
         if len(tiers.warnings) > SHOWN_WARNINGS:
             err.print(
                 f"[yellow]{len(tiers.warnings)} warning(s)[/yellow] — all are in the "

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from spmcli.engine.periods import previous, window_range, year_before
+from spmcli.engine.result import RunWarning
 from spmcli.scheme.model import Kpi, Scheme
 from spmcli.scheme.periods import Period
 
@@ -46,7 +47,7 @@ def compute_actuals(
 ) -> Actuals:
     """The KPI's actual per ``key`` over ``window`` (default: the KPI's own).
 
-    The KPI's table and columns must be there: see ``unavailable_reason``."""
+    The KPI's table and columns must be there: see ``unavailability``."""
     window = window or kpi.window
     if kpi.kind == "growth":
         return _growth(kpi, scheme, tables, period, key, window)
@@ -61,22 +62,26 @@ def compute_actuals(
     return _aggregate(kpi, tables, period, key, window)
 
 
-def unavailable_reason(kpi: Kpi, scheme: Scheme, tables: Mapping[str, pl.DataFrame]) -> str | None:
-    """Why the inputs cannot give this KPI (a table or an optional column is absent), or None.
+def unavailability(
+    kpi: Kpi, scheme: Scheme, tables: Mapping[str, pl.DataFrame]
+) -> RunWarning | None:
+    """The warning that the inputs cannot give this KPI (a table or an optional column is
+    absent), or None.
 
     SPEC §2: only sales is required; the other tables, and the optional columns, enable
-    the KPIs that need them. Such a KPI is N/A for everyone, with a warning.
+    the KPIs that need them. Such a KPI is N/A for everyone, with this one warning.
     """
     if kpi.kind == "growth" or kpi.scope == "team":
-        return unavailable_reason(scheme.kpi(kpi.of or ""), scheme, tables)
+        found = unavailability(scheme.kpi(kpi.of or ""), scheme, tables)
+        return None if found is None else RunWarning(found.code, found.params, kpi=kpi.id)
     table = {"aggregate": kpi.table, "rating": "ratings", "coverage": "visits"}.get(
         kpi.kind, "sales"
     )
     if table not in tables:
-        return f"table '{table}' is not in the inputs"
+        return RunWarning.of("kpi_unavailable", kpi=kpi.id, reason="no_table", table=table)
     by_margin = scheme.tiering is not None and scheme.tiering.by == "gross_margin"
     if kpi.kind == "coverage" and by_margin and "cost" not in tables["sales"].columns:
-        return "table 'sales' has no column 'cost' to tier customers by gross margin"
+        return RunWarning.of("kpi_unavailable", kpi=kpi.id, reason="no_cost_for_margin")
     used = [
         pl.sql_expr(text).meta.root_names()
         for text in (kpi.value, kpi.where)
@@ -84,7 +89,9 @@ def unavailable_reason(kpi: Kpi, scheme: Scheme, tables: Mapping[str, pl.DataFra
     ]
     missing = sorted({c for names in used for c in names} - set(tables[table].columns))
     if missing:
-        return f"table '{table}' has no column {', '.join(repr(c) for c in missing)}"
+        return RunWarning.of(
+            "kpi_unavailable", kpi=kpi.id, reason="no_column", table=table, columns=tuple(missing)
+        )
     return None
 
 

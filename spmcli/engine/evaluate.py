@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import polars as pl
 
-from spmcli.engine.actuals import Actuals, compute_actuals, unavailable_reason, zero_when_empty
+from spmcli.engine.actuals import Actuals, compute_actuals, unavailability, zero_when_empty
 from spmcli.engine.composite import composite_scores, grade_and_rank, team_summary
 from spmcli.engine.pay import compute_pay
 from spmcli.engine.periods import period_of
-from spmcli.engine.result import DataIssue, Evaluation, Reconciliation, Warning_
+from spmcli.engine.result import DataIssue, Evaluation, Reconciliation, RunWarning
 from spmcli.engine.roster import build_roster
 from spmcli.engine.scoring import achievement, score
 from spmcli.engine.targets import adjustments_for, check_references, rep_targets, targets_in_period
@@ -30,6 +30,7 @@ KPI_COLUMNS = {
     "actual": pl.Float64,
     "target": pl.Float64,
     "adjusted": pl.Boolean,
+    "reason": pl.String,
     "note": pl.String,
 }
 
@@ -66,7 +67,8 @@ def score_period(
     scaling = dict(what_if or {})
     frames = dict(tables)
     roster, warnings = build_roster(scheme, frames, when)
-    frames = _credit_rows(frames, roster, warnings)
+    frames, credited = _credit_rows(frames, roster)
+    warnings += credited
     period_targets = targets_in_period(scheme, frames.get("targets"), when)
     penalties, overrides = adjustments_for(scheme, frames.get("adjustments"))
 
@@ -76,17 +78,11 @@ def score_period(
     source: pl.DataFrame | None
     unavailable: set[str] = set()
     for kpi in scheme.kpis:
-        reason = unavailable_reason(kpi, scheme, frames)
-        if reason is not None:
-            warnings.append(
-                Warning_(
-                    "kpi_unavailable",
-                    f"KPI {kpi.id}: {reason}, so it is N/A for everyone",
-                    kpi=kpi.id,
-                )
-            )
+        missing = unavailability(kpi, scheme, frames)
+        if missing is not None:
+            warnings.append(missing)
             unavailable.add(kpi.id)
-            part, source = _unavailable(roster, reason), None
+            part, source = _unavailable(roster), None
             if kpi.scope == "team":
                 team_figures.append(
                     _team_columns(kpi, part.select(TEAM_KEY, "actual", "target").unique(TEAM_KEY))
@@ -109,13 +105,17 @@ def score_period(
     due = roster.filter(pl.col("due"))
     kpis = pl.concat(parts).join(due.select("rep_id", "role"), on="rep_id", how="inner")
     kpis = composite_input(scheme, kpis)
-    _policy_and_warnings(scheme, kpis.filter(~pl.col("kpi").is_in(unavailable)), warnings)
+    warnings += _policy_and_warnings(scheme, kpis.filter(~pl.col("kpi").is_in(unavailable)))
     kpis, totals = composite_scores(scheme, kpis)
     reps = grade_and_rank(scheme, roster, totals, penalties)
-    reps, pay = compute_pay(scheme, reps, kpis, warnings)
-    for rep_id in reps.filter(pl.col("due") & pl.col("composite").is_null())["rep_id"]:
-        warnings.append(Warning_("nothing_scored", f"rep {rep_id}: no KPI could be scored", rep_id))
+    reps, pay, paid = compute_pay(scheme, reps, kpis)
+    warnings += paid
+    warnings += [
+        RunWarning.of("nothing_scored", rep_id)
+        for rep_id in reps.filter(pl.col("due") & pl.col("composite").is_null())["rep_id"]
+    ]
     teams = team_summary(reps, team_figures)
+    reconciliation, stray = _reconcile(frames["sales"], roster, when, skipped_rows)
     return Evaluation(
         period=when,
         scheme=scheme,
@@ -125,8 +125,8 @@ def score_period(
         ),
         teams=teams,
         sources=sources,
-        reconciliation=_reconcile(frames["sales"], roster, when, skipped_rows, warnings),
-        warnings=warnings,
+        reconciliation=reconciliation,
+        warnings=(*warnings, *stray),
         pay=pay,
     )
 
@@ -139,22 +139,24 @@ def issue_problem(issue: DataIssue) -> Problem:
 
 
 def _credit_rows(
-    frames: dict[str, pl.DataFrame], roster: pl.DataFrame, warnings: list[Warning_]
-) -> dict[str, pl.DataFrame]:
+    frames: dict[str, pl.DataFrame], roster: pl.DataFrame
+) -> tuple[dict[str, pl.DataFrame], list[RunWarning]]:
     """Give every rep-level row its rep's team, and surveys without a rep the customer's rep."""
     teams = roster.select("rep_id", pl.col("team").replace("", None).alias(TEAM_KEY))
     survey = frames.get("satisfaction")
+    warnings: list[RunWarning] = []
     if survey is not None:
-        frames["satisfaction"] = _credit_surveys(survey, frames, warnings)
-    return {
+        frames["satisfaction"], warnings = _credit_surveys(survey, frames)
+    credited = {
         name: frame.join(teams, on="rep_id", how="left") if "rep_id" in frame.columns else frame
         for name, frame in frames.items()
     }
+    return credited, warnings
 
 
 def _credit_surveys(
-    survey: pl.DataFrame, frames: dict[str, pl.DataFrame], warnings: list[Warning_]
-) -> pl.DataFrame:
+    survey: pl.DataFrame, frames: dict[str, pl.DataFrame]
+) -> tuple[pl.DataFrame, list[RunWarning]]:
     """SPEC §2: a survey without ``rep_id`` is credited to the customer's rep — the assigned
     rep in ``customers``, else the rep of the customer's latest sales line."""
     if "rep_id" not in survey.columns:
@@ -179,16 +181,10 @@ def _credit_surveys(
         .drop("_owner")
     )
     lost = credited.filter(pl.col("rep_id").is_null())
-    if lost.height:
-        rows = ", ".join(str(r) for r in lost["_row"].head(10))
-        warnings.append(
-            Warning_(
-                "survey_without_rep",
-                f"{lost.height} satisfaction survey(s) name no rep and their "
-                f"customer has no rep either; they count for nobody (rows {rows})",
-            )
-        )
-    return credited
+    if not lost.height:
+        return credited, []
+    rows = tuple(str(r) for r in lost["_row"].head(10))
+    return credited, [RunWarning.of("survey_without_rep", count=lost.height, rows=rows)]
 
 
 def _rep_kpi(
@@ -213,6 +209,7 @@ def _rep_kpi(
             pl.when(pl.col("value").is_not_null())
             .then(pl.col("reason").fill_null(""))
             .alias("note"),
+            pl.lit(None, dtype=pl.String).alias("reason"),
         )
     )
     return part, actuals.sources
@@ -249,7 +246,8 @@ def _team_kpi(
         .join(team, on=TEAM_KEY, how="left")
         .with_columns(
             pl.lit(False).alias("adjusted"),
-            pl.when(pl.col(TEAM_KEY).is_null()).then(pl.lit("the rep has no team")).alias("note"),
+            pl.when(pl.col(TEAM_KEY).is_null()).then(pl.lit("no_team")).alias("reason"),
+            pl.lit(None, dtype=pl.String).alias("note"),
         )
     )
     breakdown = (
@@ -284,15 +282,16 @@ def _team_columns(kpi: Kpi, team: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _unavailable(roster: pl.DataFrame, reason: str) -> pl.DataFrame:
-    """Every rep N/A for a KPI the inputs cannot give."""
+def _unavailable(roster: pl.DataFrame) -> pl.DataFrame:
+    """Every rep N/A for a KPI the inputs cannot give (its warning says why)."""
     return roster.select(
         "rep_id",
         pl.col("team").replace("", None).alias(TEAM_KEY),
         pl.lit(None, dtype=pl.Float64).alias("actual"),
         pl.lit(None, dtype=pl.Float64).alias("target"),
         pl.lit(False).alias("adjusted"),
-        pl.lit(reason).alias("note"),
+        pl.lit("unavailable").alias("reason"),
+        pl.lit(None, dtype=pl.String).alias("note"),
     )
 
 
@@ -341,20 +340,19 @@ def composite_input(scheme: Scheme, kpis: pl.DataFrame) -> pl.DataFrame:
             .then(0.0)
             .otherwise(pl.col("score"))
             .alias("score"),
-            pl.when(pl.col("status") == "no_target")
-            .then(pl.coalesce("note", pl.lit("no target for this period")))
+            # Why a KPI is N/A, as a code each output words (spmcli.report.wording).
+            pl.when(pl.col("status").is_in(["no_target", "no_data"]))
+            .then(pl.coalesce("reason", "status"))
             .when(pl.col("status") == "zero_target")
-            .then(pl.lit("no target for this period: scored 0 (missing_target: zero)"))
-            .when(pl.col("status") == "no_data")
-            .then(pl.coalesce("note", pl.lit("no data to compute it from")))
-            .otherwise(pl.col("note"))
-            .alias("note"),
+            .then(pl.lit("zero_target"))
+            .otherwise(pl.col("reason"))
+            .alias("reason"),
         )
         .drop("adjusted")
     )
 
 
-def _policy_and_warnings(scheme: Scheme, kpis: pl.DataFrame, warnings: list[Warning_]) -> None:
+def _policy_and_warnings(scheme: Scheme, kpis: pl.DataFrame) -> list[RunWarning]:
     """List every weighted N/A KPI; stop when the scheme says missing targets are errors."""
     missing = kpis.filter(pl.col("status").is_in(["no_target", "no_data", "zero_target"])).sort(
         "rep_id", "kpi"
@@ -373,13 +371,12 @@ def _policy_and_warnings(scheme: Scheme, kpis: pl.DataFrame, warnings: list[Warn
                     for rep_id, kpi in lacking.select("rep_id", "kpi").iter_rows()
                 ]
             )
-    for rep_id, kpi_id, status, note in missing.select(
-        "rep_id", "kpi", "status", "note"
-    ).iter_rows():
-        text = "N/A" if status != "zero_target" else "0"
-        warnings.append(
-            Warning_(status, f"rep {rep_id}: KPI {kpi_id} is {text} — {note}", rep_id, kpi_id)
-        )
+    return [
+        RunWarning.of(status, rep_id, kpi_id, reason=reason)
+        for rep_id, kpi_id, status, reason in missing.select(
+            "rep_id", "kpi", "status", "reason"
+        ).iter_rows()
+    ]
 
 
 def _reconcile(
@@ -387,8 +384,7 @@ def _reconcile(
     roster: pl.DataFrame,
     when: Period,
     skipped_rows: int,
-    warnings: list[Warning_],
-) -> Reconciliation:
+) -> tuple[Reconciliation, list[RunWarning]]:
     """SPEC §2: sales in the period = credited to reps on the roster + unassigned."""
     in_period = sales.filter(pl.col("date").is_between(when.start, when.end))
     on_roster = pl.col("rep_id").is_in(roster["rep_id"].implode())
@@ -399,16 +395,19 @@ def _reconcile(
         (~on_roster).sum().alias("lines"),
     ).row(0, named=True)
     money = {k: Decimal(str(totals[k] or 0)) for k in ("all", "credited", "unassigned")}
+    warnings = []
     if totals["lines"]:
-        strays = in_period.filter(~on_roster)["rep_id"].unique().sort().to_list()
+        strays = tuple(str(r) for r in in_period.filter(~on_roster)["rep_id"].unique().sort())
         warnings.append(
-            Warning_(
+            RunWarning.of(
                 "unassigned_sales",
-                f"{totals['lines']} sales line(s) in {when.label} "
-                f"worth {money['unassigned']:,.2f} belong to reps not on the roster "
-                f"({', '.join(map(str, strays))}); shown as unassigned",
+                lines=int(totals["lines"]),
+                period=when.label,
+                amount=money["unassigned"],
+                reps=strays,
             )
         )
-    return Reconciliation(
+    reconciliation = Reconciliation(
         money["all"], money["credited"], money["unassigned"], int(totals["lines"]), skipped_rows
     )
+    return reconciliation, warnings

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from spmcli.engine.result import PayDetail, Warning_
+from spmcli.engine.result import PayDetail, RunWarning
 from spmcli.scheme.model import Bonus, Commission, Scheme, TeamPool
 
 EXACT = pl.Decimal(38, 10)
@@ -30,16 +30,24 @@ def cents(expr: pl.Expr) -> pl.Expr:
 
 
 def compute_pay(
-    scheme: Scheme, reps: pl.DataFrame, kpis: pl.DataFrame, warnings: list[Warning_]
-) -> tuple[pl.DataFrame, PayDetail | None]:
+    scheme: Scheme, reps: pl.DataFrame, kpis: pl.DataFrame
+) -> tuple[pl.DataFrame, PayDetail | None, list[RunWarning]]:
     """Add bonus, commission, team_pool and total_pay (cents) to due reps; null for others."""
     if scheme.pay is None:
-        return reps, None
+        return reps, None, []
     due = reps.filter(pl.col("due"))
     parts = scheme.pay
-    bonus = _bonus(parts.bonus, due, kpis, warnings) if parts.bonus else None
-    commission = _commission(parts.commission, due, kpis, warnings) if parts.commission else None
-    pool = _team_pool(scheme, parts.team_pool, due, kpis, warnings) if parts.team_pool else None
+    warnings: list[RunWarning] = []
+    bonus = commission = pool = None
+    if parts.bonus:
+        bonus, found = _bonus(parts.bonus, due, kpis)
+        warnings += found
+    if parts.commission:
+        commission, found = _commission(parts.commission, due, kpis)
+        warnings += found
+    if parts.team_pool:
+        pool, found = _team_pool(scheme, parts.team_pool, due, kpis)
+        warnings += found
 
     amounts = due.select("rep_id")
     if bonus is not None:
@@ -61,12 +69,13 @@ def compute_pay(
         .cast(CENTS)
         .alias("total_pay")
     )
-    return reps.join(amounts, on="rep_id", how="left"), PayDetail(bonus, commission, pool)
+    detail = PayDetail(bonus, commission, pool)
+    return reps.join(amounts, on="rep_id", how="left"), detail, warnings
 
 
 def _bonus(
-    rule: Bonus, due: pl.DataFrame, kpis: pl.DataFrame, warnings: list[Warning_]
-) -> pl.DataFrame:
+    rule: Bonus, due: pl.DataFrame, kpis: pl.DataFrame
+) -> tuple[pl.DataFrame, list[RunWarning]]:
     """base × the curve's multiplier at the rep's final score (or a KPI's achievement)."""
     if rule.on == "final_score":
         basis = due.select("rep_id", pl.col("final_score").alias("basis"))
@@ -124,45 +133,24 @@ def _bonus(
             .alias("bonus")
         )
     )
-    for rep_id in result.filter(pl.col("basis").is_null())["rep_id"]:
-        warnings.append(
-            Warning_(
-                "no_bonus_basis",
-                f"rep {rep_id}: no {rule.on} to read the bonus curve at; bonus 0",
-                rep_id,
-            )
-        )
+    warnings = [
+        RunWarning.of("no_bonus_basis", rep_id, on=rule.on)
+        for rep_id in result.filter(pl.col("basis").is_null())["rep_id"]
+    ]
     missing = result.filter(pl.col("base").is_null())["rep_id"]
     if missing.len() and missing.len() == result.height:
-        warnings.append(
-            Warning_(
-                "no_bonus_base", f"no rep has a bonus base ({rule.base}); bonus 0 for everyone"
-            )
-        )
+        warnings.append(RunWarning.of("no_bonus_base_anyone", base=str(rule.base)))
     else:
-        for rep_id in missing:
-            warnings.append(
-                Warning_(
-                    "no_bonus_base", f"rep {rep_id}: no bonus base ({rule.base}); bonus 0", rep_id
-                )
-            )
-    return result.select(
-        "rep_id",
-        "base",
-        "basis",
-        "lower_x",
-        "lower_y",
-        "upper_x",
-        "upper_y",
-        "multiplier",
-        "capped",
-        "bonus",
-    )
+        warnings += [
+            RunWarning.of("no_bonus_base", rep_id, base=str(rule.base)) for rep_id in missing
+        ]
+    columns = ("rep_id", "base", "basis", "lower_x", "lower_y", "upper_x", "upper_y")
+    return result.select(*columns, "multiplier", "capped", "bonus"), warnings
 
 
 def _commission(
-    rule: Commission, due: pl.DataFrame, kpis: pl.DataFrame, warnings: list[Warning_]
-) -> pl.DataFrame:
+    rule: Commission, due: pl.DataFrame, kpis: pl.DataFrame
+) -> tuple[pl.DataFrame, list[RunWarning]]:
     """Each tier pays its rate on the slice of the actual between its start and the next tier's
     start × target (marginal), or the highest tier reached pays its rate on the whole actual."""
     starts = [t.start for t in rule.tiers]
@@ -180,27 +168,14 @@ def _commission(
         on="rep_id",
         how="left",
     )
-    for rep_id in figures.filter(pl.col("actual").is_null())["rep_id"]:
-        warnings.append(
-            Warning_(
-                "no_commission",
-                f"rep {rep_id}: KPI {rule.kpi} is N/A; no commission",
-                rep_id,
-                rule.kpi,
-            )
-        )
-    for rep_id in figures.filter(
-        pl.col("actual").is_not_null() & ~(pl.col("target") > 0).fill_null(False)
-    )["rep_id"]:
-        warnings.append(
-            Warning_(
-                "no_commission",
-                f"rep {rep_id}: no target for KPI {rule.kpi}; no commission "
-                "(its tiers start at shares of the target)",
-                rep_id,
-                rule.kpi,
-            )
-        )
+    no_target = pl.col("actual").is_not_null() & ~(pl.col("target") > 0).fill_null(False)
+    warnings = [
+        RunWarning.of("no_commission", rep_id, rule.kpi, reason="na")
+        for rep_id in figures.filter(pl.col("actual").is_null())["rep_id"]
+    ] + [
+        RunWarning.of("no_commission", rep_id, rule.kpi, reason="no_target")
+        for rep_id in figures.filter(no_target)["rep_id"]
+    ]
     usable = pl.col("actual").is_not_null() & (pl.col("target") > 0)
     rows = (
         figures.join(tiers, how="cross")
@@ -232,30 +207,19 @@ def _commission(
     slice_ = (
         pl.when(usable & (pl.col("actual_x") > 0)).then(slice_).otherwise(pl.lit(0).cast(EXACT))
     )
-    return (
+    columns = ("rep_id", "tier", "start", "end", "lower", "upper", "actual", "target", "rate")
+    paid = (
         rows.with_columns(slice_.alias("slice"))
         .with_columns(cents(pl.col("slice") * pl.col("rate")).alias("amount"))
-        .select(
-            "rep_id",
-            "tier",
-            "start",
-            "end",
-            "lower",
-            "upper",
-            "actual",
-            "target",
-            "rate",
-            "reached",
-            "slice",
-            "amount",
-        )
+        .select(*columns, "reached", "slice", "amount")
         .sort("rep_id", "tier")
     )
+    return paid, warnings
 
 
 def _team_pool(
-    scheme: Scheme, rule: TeamPool, due: pl.DataFrame, kpis: pl.DataFrame, warnings: list[Warning_]
-) -> pl.DataFrame:
+    scheme: Scheme, rule: TeamPool, due: pl.DataFrame, kpis: pl.DataFrame
+) -> tuple[pl.DataFrame, list[RunWarning]]:
     """The pool goes to each team whose achievement on the team KPI reaches the threshold, split
     equally, by final score or by sales; the rounding cent goes to the largest share."""
     team_kpi = scheme.kpi(rule.kpi)
@@ -279,15 +243,11 @@ def _team_pool(
         )
         .with_columns(pl.col("basis").sum().over("team").alias("team_basis"))
     )
-    for team in (
-        members.filter(pl.col("reached") & (pl.col("team_basis") == 0))["team"].unique().sort()
-    ):
-        warnings.append(
-            Warning_(
-                "pool_split_equal",
-                f"team {team}: nobody has a positive {rule.split} basis; the pool is split equally",
-            )
-        )
+    unsplittable = members.filter(pl.col("reached") & (pl.col("team_basis") == 0))
+    warnings = [
+        RunWarning.of("pool_split_equal", team=str(team), split=rule.split)
+        for team in unsplittable["team"].unique().sort()
+    ]
     pool = pl.lit(str(rule.amount)).cast(EXACT)
     equal = pl.lit(1).cast(EXACT) / pl.len().over("team").cast(EXACT)
     weight = (
@@ -311,7 +271,7 @@ def _team_pool(
             .alias("share")
         )
     )
-    return shares.select(
+    split = shares.select(
         "rep_id",
         "team",
         "achievement",
@@ -323,3 +283,4 @@ def _team_pool(
         cents(pool).alias("pool"),
         "share",
     ).sort("rep_id")
+    return split, warnings

@@ -30,7 +30,7 @@ Frames and their columns
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -51,14 +51,28 @@ STATUSES = (
 )
 
 
+Param = str | int | Decimal | tuple[str, ...]
+
+
 @dataclass(frozen=True)
-class Warning_:
-    """A warning shown on screen and written to every output."""
+class RunWarning:
+    """A warning as data: a code and its parameters, worded by each output in its language
+    (``spmcli.report.wording``); ``rep_id`` and ``kpi`` say whom and what it concerns."""
 
     code: str
-    message: str
+    params: tuple[tuple[str, Param], ...] = ()
     rep_id: str | None = None
     kpi: str | None = None
+
+    @classmethod
+    def of(
+        cls, code: str, rep_id: str | None = None, kpi: str | None = None, **params: Param
+    ) -> RunWarning:
+        return cls(code, tuple(params.items()), rep_id, kpi)
+
+    @property
+    def values(self) -> dict[str, Param]:
+        return dict(self.params)
 
 
 @dataclass(frozen=True)
@@ -100,7 +114,7 @@ class Evaluation:
     teams: pl.DataFrame
     sources: dict[str, pl.DataFrame]
     reconciliation: Reconciliation
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: tuple[RunWarning, ...] = ()
     pay: PayDetail | None = None
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from spmcli.engine.result import Warning_
+from spmcli.engine.result import RunWarning
 from spmcli.scheme.columns import normalize
 from spmcli.scheme.model import Scheme
 from spmcli.scheme.periods import MONTHS_IN, Period
@@ -16,23 +16,17 @@ ROSTER_COLUMNS = ("rep_id", "name", "team", "role", "manager", "region")
 
 def build_roster(
     scheme: Scheme, tables: Mapping[str, pl.DataFrame], period: Period
-) -> tuple[pl.DataFrame, list[Warning_]]:
+) -> tuple[pl.DataFrame, list[RunWarning]]:
     """One row per rep: the columns of ROSTER_COLUMNS plus role_label, due and target_bonus.
 
     Without a ``reps`` table the roster is every rep found in ``sales`` with the
     default role (SPEC §2). A role cell may hold a role id or its label; an unknown
     role falls back to the default role with a warning.
     """
-    warnings: list[Warning_] = []
+    warnings: list[RunWarning] = []
     reps = tables.get("reps")
     if reps is None:
-        warnings.append(
-            Warning_(
-                "no_reps_table",
-                "no reps table: the roster is the reps found in sales, "
-                f"all with the default role '{scheme.default_role}'",
-            )
-        )
+        warnings.append(RunWarning.of("no_reps_table", default_role=scheme.default_role))
         reps = tables["sales"].select("rep_id").unique().sort("rep_id")
     for column in ROSTER_COLUMNS:
         if column not in reps.columns:
@@ -59,10 +53,12 @@ def build_roster(
     unknown = roster.filter(pl.col("_role_id").is_null() & (pl.col("_role_key") != ""))
     for value, count in unknown.group_by("role").len().sort("role").iter_rows():
         warnings.append(
-            Warning_(
+            RunWarning.of(
                 "unknown_role",
-                f"role '{value}' of {count} rep(s) is not in the scheme's roles "
-                f"({', '.join(scheme.roles)}); they get the default role '{scheme.default_role}'",
+                role=str(value),
+                count=int(count),
+                roles=tuple(scheme.roles),
+                default_role=scheme.default_role,
             )
         )
     roster = roster.with_columns(pl.col("_role_id").fill_null(scheme.default_role).alias("role"))
@@ -85,11 +81,5 @@ def build_roster(
 
     not_due = roster.filter(~pl.col("due"))
     if not_due.height:
-        warnings.append(
-            Warning_(
-                "not_due",
-                f"{not_due.height} rep(s) are not due in a {period.kind} run "
-                f"(their role's cycle is longer) and are listed but not scored",
-            )
-        )
+        warnings.append(RunWarning.of("not_due", count=not_due.height, kind=period.kind))
     return roster, warnings

@@ -49,6 +49,7 @@ rates, pool bases) are exact, not rounded, so that they recompute the amounts::
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -56,8 +57,10 @@ from typing import Any
 
 import polars as pl
 
-from spmcli.engine.result import Evaluation, Warning_
-from spmcli.io.excel import exact_figure, figure, kpi_unit, write_text_atomic
+from spmcli.engine.result import Evaluation, RunWarning
+from spmcli.io.excel import write_text_atomic
+from spmcli.report.figures import exact_figure, figure, kpi_unit
+from spmcli.report.wording import kpi_notes, word
 from spmcli.scheme.model import Kpi, Pay
 
 # (JSON key, column of Evaluation.reps, label key): a part is written when its column exists.
@@ -140,11 +143,28 @@ def _by_rep(frame: pl.DataFrame | None) -> dict[str, dict[str, Any]]:
     return {} if frame is None else {row["rep_id"]: row for row in frame.iter_rows(named=True)}
 
 
-def sorted_warnings(ev: Evaluation) -> list[Warning_]:
-    return sorted(ev.warnings, key=lambda w: (w.code, w.rep_id or "", w.kpi or "", w.message))
+def sorted_warnings(warnings: Sequence[RunWarning]) -> list[RunWarning]:
+    """Warnings in a stable order, whatever order the engine found them in."""
+    return sorted(warnings, key=lambda w: (w.code, w.rep_id or "", w.kpi or "", repr(w.params)))
 
 
-def _kpi_record(ev: Evaluation, kpi: Kpi, row: dict[str, Any] | None) -> dict[str, Any]:
+def warning_records(warnings: Sequence[RunWarning], lang: str) -> list[dict[str, Any]]:
+    """Each warning with its code, its parameters and the sentence in ``lang``."""
+    return [
+        {
+            "code": w.code,
+            "message": word(w, lang),
+            "rep_id": w.rep_id,
+            "kpi": w.kpi,
+            "params": {key: list(v) if isinstance(v, tuple) else v for key, v in w.params},
+        }
+        for w in sorted_warnings(warnings)
+    ]
+
+
+def _kpi_record(
+    ev: Evaluation, kpi: Kpi, row: dict[str, Any] | None, note: str | None
+) -> dict[str, Any]:
     unit = kpi_unit(ev.scheme, kpi)
     if row is None:  # a rep not due: nothing computed
         return {
@@ -167,8 +187,10 @@ def _kpi_record(ev: Evaluation, kpi: Kpi, row: dict[str, Any] | None) -> dict[st
         "weighted": figure(row.get("weighted"), "score"),
         "status": row.get("status"),
     }
-    if row.get("note") is not None:
-        record["note"] = row["note"]
+    if row.get("reason") is not None:
+        record["reason"] = row["reason"]
+    if note:
+        record["note"] = note
     return record
 
 
@@ -257,6 +279,7 @@ def evaluation_record(ev: Evaluation) -> dict[str, Any]:
     details = pay_detail_records(ev)
     rules = ev.scheme.pay
     reps = []
+    notes = kpi_notes(ev, ev.scheme.locale)
     for rep in rep_records(ev):
         due = bool(rep.get("due"))
         rows = kpis_of.get(rep["rep_id"], {})
@@ -270,7 +293,9 @@ def evaluation_record(ev: Evaluation) -> dict[str, Any]:
                 "due": due,
                 "status": "evaluated" if due else "not_due",
                 "kpis": {
-                    k.id: _kpi_record(ev, k, rows.get(k.id) if due else None)
+                    k.id: _kpi_record(
+                        ev, k, rows.get(k.id) if due else None, notes.get((rep["rep_id"], k.id))
+                    )
                     for k in ev.scheme.kpis
                 },
                 "composite": figure(rep.get("composite"), "score"),
@@ -321,10 +346,7 @@ def evaluation_record(ev: Evaluation) -> dict[str, Any]:
         "reps": reps,
         "pay_totals": pay_totals(reps) if pay else None,
         "teams": teams,
-        "warnings": [
-            {"code": w.code, "message": w.message, "rep_id": w.rep_id, "kpi": w.kpi}
-            for w in sorted_warnings(ev)
-        ],
+        "warnings": warning_records(ev.warnings, ev.scheme.locale),
         "reconciliation": {
             "sales_in_period": figure(recon.sales_in_period, "money"),
             "credited": figure(recon.credited, "money"),

@@ -38,11 +38,16 @@ from spmcli.engine.result import Evaluation
 from spmcli.io.excel import (
     MAX_WIDTH,
     ExactKind,
-    Figure,
     SheetWriter,
     Styles,
     atomic_workbook,
     display_width,
+    safe_sheet_name,
+    unique_file_stems,
+)
+from spmcli.io.json_result import RepPay, kpi_records, pay_columns, pay_detail_records, rep_records
+from spmcli.report.figures import (
+    Figure,
     exact_figure,
     exact_text,
     kpi_description,
@@ -50,11 +55,9 @@ from spmcli.io.excel import (
     money_text,
     percent_text,
     rate_text,
-    safe_sheet_name,
-    unique_file_stems,
 )
-from spmcli.io.json_result import RepPay, kpi_records, pay_columns, pay_detail_records, rep_records
-from spmcli.labels import LABELS, label, status_label
+from spmcli.report.labels import LABELS, label, status_label
+from spmcli.report.wording import kpi_notes
 from spmcli.scheme.model import Bonus, Commission, Kpi, Scheme, TeamPool
 from spmcli.scheme.periods import Period
 
@@ -88,6 +91,7 @@ class RepPlan:
 
     rep: dict[str, Any]
     kpis: dict[str, dict[str, Any]]
+    notes: dict[str, str]  # KPI id -> why it is N/A, adjusted or informational
     path: Path
     pay: RepPay | None = None
 
@@ -117,11 +121,15 @@ def write_rep_workbooks(
     reps = rep_records(ev)
     stems = unique_file_stems(str(r["rep_id"]) for r in reps)
     kpis_of = kpi_records(ev)
+    notes: dict[str, dict[str, str]] = {}
+    for (rep_id, kpi_id), note in kpi_notes(ev, lang).items():
+        notes.setdefault(rep_id, {})[kpi_id] = note
     pay_of = pay_detail_records(ev) if ev.scheme.pay is not None else {}
     plans = [
         RepPlan(
             rep,
             kpis_of.get(rep["rep_id"], {}),
+            notes.get(rep["rep_id"], {}),
             folder / f"{stems[str(rep['rep_id'])]}.xlsx",
             pay_of.get(rep["rep_id"]),
         )
@@ -436,25 +444,6 @@ def _link(w: SheetWriter, row: int, col: int, sheet: str, text: str, *, fit: boo
         w.fit(col, display_width(text))
 
 
-def _kpi_note(kpi_row: dict[str, Any], policy: str, lang: str) -> str:
-    """Why a KPI is N/A, adjusted or informational, in words."""
-    status, note = kpi_row.get("status"), kpi_row.get("note")
-    if status == "adjusted":
-        return label("msg.adjusted", lang).format(reason=note or "")
-    if status in ("no_target", "no_data"):
-        if not kpi_row.get("weight"):
-            why = label("msg.na_not_scored", lang)
-        elif policy == "renormalize":
-            why = label("msg.na_renormalized", lang)
-        else:
-            why = label("msg.na_not_scored", lang)
-        return f"{note}; {why}" if note else why
-    if status == "informational":
-        why = label("msg.informational", lang)
-        return f"{note}; {why}" if note else why
-    return note or ""
-
-
 def _scorecard(
     w: SheetWriter,
     ctx: Context,
@@ -536,6 +525,7 @@ def _scorecard(
             continue
         r += 1
         _kpi_line(w, r, kpi, row, ctx)
+        w.text(r, 9, plan.notes.get(kpi.id))
         if kpi.id in links:
             _link(w, r, 10, links[kpi.id], links[kpi.id])
     last = r
@@ -580,7 +570,6 @@ def _kpi_line(w: SheetWriter, r: int, kpi: Kpi, row: dict[str, Any], ctx: Contex
     w.number(r, 7, row.get("weighted"), "score", na=False)
     status = row.get("status")
     w.text(r, 8, status_label(status, lang) if status else None)
-    w.text(r, 9, _kpi_note(row, ctx.scheme.missing_target, lang) or None)
 
 
 # ---------------------------------------------------------------- pay statement

@@ -1,6 +1,6 @@
 """``summary.xlsx``: the evaluation for management and payroll (SPEC §5).
 
-Sheets (names and headers in the scheme's locale, see ``spmcli.labels``):
+Sheets (names and headers in the scheme's locale, see ``spmcli.report.labels``):
 Reps, Payroll (with a ``pay`` section: each due rep's bonus, commission, team pool
 and total, and a total row), KPIs (definitions and the weights of every role),
 Teams, Warnings, Reconciliation, Grades (with a column chart) and Run (inputs and
@@ -20,17 +20,7 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from spmcli.engine.result import Evaluation
-from spmcli.io.excel import (
-    Figure,
-    SheetWriter,
-    Styles,
-    atomic_workbook,
-    cell_number,
-    figure,
-    kpi_description,
-    kpi_table,
-    kpi_unit,
-)
+from spmcli.io.excel import SheetWriter, Styles, atomic_workbook
 from spmcli.io.json_result import (
     kpi_records,
     pay_columns,
@@ -39,7 +29,9 @@ from spmcli.io.json_result import (
     team_kpis,
     team_records,
 )
-from spmcli.labels import label, status_label
+from spmcli.report.figures import Figure, cell_number, figure, kpi_description, kpi_table, kpi_unit
+from spmcli.report.labels import label, status_label
+from spmcli.report.wording import word
 from spmcli.scheme.model import Kpi, Scheme
 
 
@@ -275,12 +267,12 @@ def _teams(w: SheetWriter, ev: Evaluation) -> None:
 def _warnings(w: SheetWriter, ev: Evaluation) -> None:
     lang = w.locale
     w.header(0, 0, [label(k, lang) for k in ("col.code", "col.rep_id", "col.kpi", "col.message")])
-    warnings = sorted_warnings(ev)
+    warnings = sorted_warnings(ev.warnings)
     for r, warning in enumerate(warnings, start=1):
         w.text(r, 0, warning.code)
         w.text(r, 1, warning.rep_id)
         w.text(r, 2, warning.kpi)
-        w.text(r, 3, warning.message)
+        w.text(r, 3, word(warning, lang))
     if not warnings:
         w.text(1, 3, label("value.no_warnings", lang))
     w.ws.freeze_panes(1, 0)

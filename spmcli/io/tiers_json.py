@@ -44,8 +44,9 @@ from typing import Any
 import polars as pl
 
 from spmcli.engine.tiering import TIERS, Tiers
-from spmcli.io.excel import exact_figure, figure
 from spmcli.io.json_result import dumps
+from spmcli.report.figures import exact_figure, figure
+from spmcli.report.wording import word
 
 CUSTOMER_KEYS = (
     "customer_id", "name", "rep_id", "value", "share", "cum_share", "tier",
@@ -222,7 +223,7 @@ def summary_record(t: Tiers) -> dict[str, Any]:
             ],
         },
         "call_plan": _plan_totals(t),
-        "warnings": [{"code": w.code, "message": w.message} for w in t.warnings],
+        "warnings": [{"code": w.code, "message": word(w, t.scheme.locale)} for w in t.warnings],
     }
 
 

@@ -22,18 +22,16 @@ import polars as pl
 
 from spmcli.engine.tiering import POTENTIALS, STRATEGIES, TIERS, Tiers
 from spmcli.io.excel import (
-    Figure,
     SheetWriter,
     Styles,
     atomic_workbook,
-    cell_number,
     display_width,
-    exact_text,
     number_width,
-    rate_text,
     safe_sheet_name,
 )
-from spmcli.labels import label
+from spmcli.report.figures import Figure, cell_number, exact_text, rate_text
+from spmcli.report.labels import label
+from spmcli.report.wording import word
 
 TIERS_FILE = "tiers.xlsx"
 PARETO_POINTS = 500  # columns per Pareto chart; beyond this the chart shows the top ones
@@ -669,4 +667,4 @@ def _warnings(w: SheetWriter, t: Tiers) -> None:
         return
     for row, warning in enumerate(t.warnings, 1):
         w.text(row, 0, warning.code)
-        w.text(row, 1, warning.message)
+        w.text(row, 1, word(warning, lang))

@@ -21,9 +21,9 @@ from typing import Any
 import polars as pl
 
 from spmcli.engine.result import Evaluation
-from spmcli.io.excel import figure, kpi_unit
 from spmcli.io.json_result import evaluation_record
-from spmcli.labels import label, status_label
+from spmcli.report.figures import figure, kpi_unit
+from spmcli.report.labels import label, status_label
 from spmcli.scheme.model import Kpi, Scheme
 
 NA = "N/A"
@@ -239,7 +239,7 @@ def _kpi_row(
         "weighted": show(figures["weighted"], "score"),
         "status": figures["status"],
         "status_label": status_label(figures["status"], lang),
-        "note": _note(figures, scheme, lang),
+        "note": figures.get("note") or "",
         "team_average": show(team_average, "score"),
         "team_rank": team_rank or None,
         "team_scored": team_scored,
@@ -250,17 +250,6 @@ def _kpi_row(
         "_figures": figures,
         "_kpi": kpi,
     }
-
-
-def _note(figures: dict[str, Any], scheme: Scheme, lang: str) -> str:
-    """Why a KPI is N/A or adjusted, in the letter's language where spm worded it."""
-    status, note = figures["status"], _text(figures.get("note"))
-    if status == "adjusted":
-        return label("msg.adjusted", lang).format(reason=note)
-    if status in NOT_SCORED:
-        renormalized = status != "zero_target" and scheme.missing_target == "renormalize"
-        return label("msg.na_renormalized" if renormalized else "msg.na_not_scored", lang)
-    return note
 
 
 # ----------------------------------------------------------- strengths and improvements

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from spmcli.engine.result import Warning_
+from spmcli.engine.result import RunWarning
 from spmcli.engine.tiering.pareto import MONEY
 from spmcli.engine.tiering.result import Span
 from spmcli.errors import DataError, Problem
@@ -90,7 +90,7 @@ def check_measure(settings: Tiering, sales: pl.DataFrame) -> None:
 
 def customer_frame(
     tables: dict[str, pl.DataFrame], current: Span, before: Span, settings: Tiering
-) -> tuple[pl.DataFrame, list[Warning_]]:
+) -> tuple[pl.DataFrame, list[RunWarning]]:
     """One row per customer of the population with its owner, names, group and values.
 
     Columns: customer_id, name, rep_id, rep_name, team, region, group, potential,
@@ -98,7 +98,7 @@ def customer_frame(
     """
     sales = tables["sales"]
     check_measure(settings, sales)
-    warnings: list[Warning_] = []
+    warnings: list[RunWarning] = []
     in_now = pl.col("date").is_between(current.start, current.end)
     in_before = pl.col("date").is_between(before.start, before.end)
     lines = sales.filter(pl.col("date").is_between(before.start, current.end)).with_columns(
@@ -114,13 +114,7 @@ def customer_frame(
     if settings.by == "gross_margin":
         no_cost = lines.filter(pl.col("cost").is_null() & in_now)
         if no_cost.height:
-            warnings.append(
-                Warning_(
-                    "no_cost",
-                    f"{no_cost.height} sales line(s) in the window have no cost; their "
-                    "gross margin is left out of their customer's value",
-                )
-            )
+            warnings.append(RunWarning.of("no_cost", count=no_cost.height))
 
     # The latest line of each customer (latest date, then the last row), without a full sort.
     latest = sales.filter(pl.col("date") == pl.col("date").max().over("customer_id")).filter(
@@ -215,41 +209,33 @@ def _population_warnings(
     bought: pl.DataFrame,
     tables: dict[str, pl.DataFrame],
     settings: Tiering,
-) -> list[Warning_]:
-    warnings: list[Warning_] = []
+) -> list[RunWarning]:
+    warnings: list[RunWarning] = []
     orphans = frame.filter(pl.col("rep_id").is_null())
     if orphans.height:
         warnings.append(
-            Warning_(
-                "customer_without_rep",
-                f"{orphans.height} customer(s) have no assigned rep and no sales line naming "
-                f"one; they are tiered but belong to no rep ({_ids(orphans)})",
-            )
+            RunWarning.of("customer_without_rep", count=orphans.height, ids=_ids(orphans))
         )
     if "customers" in tables:
         unlisted = bought.join(listed, on="customer_id", how="anti").sort("customer_id")
         if unlisted.height:
             warnings.append(
-                Warning_(
-                    "customer_not_listed",
-                    f"{unlisted.height} customer(s) with sales in the windows are not in the "
-                    f"customers table; they are tiered from sales alone ({_ids(unlisted)})",
-                )
+                RunWarning.of("customer_not_listed", count=unlisted.height, ids=_ids(unlisted))
             )
     if settings.per is not None:
         ungrouped = frame.filter(pl.col("group").is_null())
         if ungrouped.height:
             warnings.append(
-                Warning_(
+                RunWarning.of(
                     "customer_without_group",
-                    f"{ungrouped.height} customer(s) have no {settings.per}; they are tiered "
-                    f"together as one group ({_ids(ungrouped)})",
+                    count=ungrouped.height,
+                    per=settings.per,
+                    ids=_ids(ungrouped),
                 )
             )
     return warnings
 
 
-def _ids(frame: pl.DataFrame) -> str:
-    ids = frame.sort("customer_id")["customer_id"].head(SHOWN_IDS).to_list()
-    more = f", … {frame.height - len(ids)} more" if frame.height > len(ids) else ""
-    return ", ".join(str(i) for i in ids) + more
+def _ids(frame: pl.DataFrame) -> tuple[str, ...]:
+    """The first customer ids, for a warning that also gives the count."""
+    return tuple(str(i) for i in frame.sort("customer_id")["customer_id"].head(SHOWN_IDS))

@@ -41,12 +41,12 @@ does not own). Compliance figures are null when nothing is required.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
-from spmcli.engine.result import Warning_
+from spmcli.engine.result import RunWarning
 from spmcli.scheme.model import Scheme, Tiering
 from spmcli.scheme.periods import Period
 
@@ -94,7 +94,7 @@ class Tiers:
     types: pl.DataFrame
     migration: pl.DataFrame
     reps: pl.DataFrame
-    warnings: list[Warning_] = field(default_factory=list)
+    warnings: tuple[RunWarning, ...] = ()
 
     @property
     def has_visits(self) -> bool:

@@ -13,7 +13,7 @@ from datetime import date
 import polars as pl
 
 from spmcli.engine.periods import period_of
-from spmcli.engine.result import Warning_
+from spmcli.engine.result import RunWarning
 from spmcli.engine.tiering.behaviour import customer_type, revenue_change
 from spmcli.engine.tiering.call_plan import (
     plan_customers,
@@ -62,24 +62,18 @@ def tier_customers(
         first_visit = visits["date"].min()
         if isinstance(first_visit, date) and first_visit > current.start:
             warnings.append(
-                Warning_(
+                RunWarning.of(
                     "visits_start_late",
-                    f"the visits start on {first_visit.isoformat()}, after the window's first "
-                    f"day {current.start.isoformat()}; the call plan still requires "
-                    f"{current.months} months of visits",
+                    first_visit=first_visit.isoformat(),
+                    window_start=current.start.isoformat(),
+                    months=current.months,
                 )
             )
     customers = customers.select(
         *CUSTOMER_COLUMNS, *(c for c in PLAN_COLUMNS if c in customers.columns)
     )
     if customers.filter(pl.col("value") > 0).height == 0:
-        warnings.append(
-            Warning_(
-                "no_value",
-                f"no customer has a positive {settings.by.replace('_', ' ')} in "
-                f"{current.label}; every customer is C",
-            )
-        )
+        warnings.append(RunWarning.of("no_value", by=settings.by, period=current.label))
     has_potential = customers["potential_tier"].is_not_null().any()
     return Tiers(
         period=when,
@@ -94,7 +88,7 @@ def tier_customers(
         types=type_summary(customers),
         migration=migration_matrix(customers),
         reps=rep_summary(customers, frames.get("reps"), window_visits),
-        warnings=warnings,
+        warnings=tuple(warnings),
     )
 
 
