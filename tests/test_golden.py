@@ -37,7 +37,7 @@ from xlsx_text import workbook_text
 
 from spmcli import __version__
 from spmcli.cli.app import app
-from spmcli.labels import label
+from spmcli.report.labels import label
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
 GOLDEN = Path(__file__).parent / "golden"
