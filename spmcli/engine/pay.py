@@ -116,22 +116,18 @@ def _bonus(
             .otherwise(pl.col("lower_y") + (pl.col("basis") - pl.col("lower_x")) * slope)
         )
     cap = rule.cap if rule.cap is not None else float("inf")
-    curve = around.with_columns(raw.alias("uncapped")).with_columns(
+    curve = around.with_columns(raw.fill_null(0.0).alias("uncapped")).with_columns(
         pl.min_horizontal("uncapped", pl.lit(cap)).alias("multiplier"),
         (pl.col("uncapped") > cap).alias("capped"),
     )
     result = (
         due.select("rep_id")
         .join(basis, on="rep_id", how="left")
-        .join(curve.drop("basis", "uncapped"), on="rep_id", how="left")
+        .join(curve.drop("basis"), on="rep_id", how="left")
         .join(base, on="rep_id", how="left")
         .with_columns(pl.col("multiplier").fill_null(0.0), pl.col("capped").fill_null(False))
-        .with_columns(
-            cents(pl.col("base") * exact(pl.col("multiplier")))
-            .fill_null(0)
-            .cast(CENTS)
-            .alias("bonus")
-        )
+        .with_columns((pl.col("base") * exact(pl.col("multiplier"))).alias("exact"))
+        .with_columns(cents(pl.col("exact")).fill_null(0).cast(CENTS).alias("bonus"))
     )
     warnings = [
         RunWarning.of("no_bonus_basis", rep_id, on=rule.on)
@@ -145,7 +141,7 @@ def _bonus(
             RunWarning.of("no_bonus_base", rep_id, base=str(rule.base)) for rep_id in missing
         ]
     columns = ("rep_id", "base", "basis", "lower_x", "lower_y", "upper_x", "upper_y")
-    return result.select(*columns, "multiplier", "capped", "bonus"), warnings
+    return result.select(*columns, "uncapped", "multiplier", "capped", "exact", "bonus"), warnings
 
 
 def _commission(
@@ -210,8 +206,9 @@ def _commission(
     columns = ("rep_id", "tier", "start", "end", "lower", "upper", "actual", "target", "rate")
     paid = (
         rows.with_columns(slice_.alias("slice"))
-        .with_columns(cents(pl.col("slice") * pl.col("rate")).alias("amount"))
-        .select(*columns, "reached", "slice", "amount")
+        .with_columns((pl.col("slice") * pl.col("rate")).alias("exact"))
+        .with_columns(cents(pl.col("exact")).alias("amount"))
+        .select(*columns, "reached", "slice", "exact", "amount")
         .sort("rep_id", "tier")
     )
     return paid, warnings
@@ -257,11 +254,13 @@ def _team_pool(
     )
     shares = (
         members.with_columns(
-            pl.when(pl.col("reached"))
-            .then(cents(pool * weight))
-            .otherwise(pl.lit(0).cast(CENTS))
-            .alias("share")
+            pl.when(pl.col("reached")).then(pool * weight).alias("exact"),
+            pl.len().over("team").alias("members"),
         )
+        .with_columns(
+            cents(pl.col("exact")).fill_null(0).cast(CENTS).alias("rounded"),
+        )
+        .with_columns(pl.col("rounded").alias("share"))
         .sort("team", "share", "rep_id", descending=[False, True, False])
         .with_columns(
             pl.when(pl.col("reached") & (pl.int_range(pl.len()).over("team") == 0))
@@ -280,7 +279,10 @@ def _team_pool(
         pl.lit(rule.split).alias("split"),
         "basis",
         "team_basis",
+        "members",
         cents(pool).alias("pool"),
+        "exact",
+        "rounded",
         "share",
     ).sort("rep_id")
     return split, warnings

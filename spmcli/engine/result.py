@@ -90,14 +90,19 @@ class Reconciliation:
 class PayDetail:
     """How each rep's pay was reached, one frame per part (None when the scheme has no such part).
 
+    Every figure a pay statement shows is here, so no output works one out again.
+
     ``bonus``: rep_id, base, basis (the final score or achievement read on the curve),
-    lower_x, lower_y, upper_x, upper_y (the curve points around the basis), multiplier,
-    capped, bonus.
+    lower_x, lower_y, upper_x, upper_y (the curve points around the basis), uncapped (the
+    curve's value there), multiplier (after the cap), capped, exact (base × multiplier),
+    bonus (exact to the cent).
     ``commission``: one row per rep and tier — rep_id, tier (1, 2, …), start, end (achievement;
     end null for the last tier), lower, upper (money: start and end × target), actual, target,
-    rate, reached, slice (the part of the actual paid at this rate), amount.
+    rate, reached, slice (the part of the actual paid at this rate), exact (slice × rate),
+    amount (exact to the cent).
     ``team_pool``: rep_id, team, achievement, threshold, reached, split, basis, team_basis,
-    pool, share.
+    members (due reps of the team), pool, exact (the pool × the rep's part), rounded (exact
+    to the cent), share (rounded, plus the pool's rounding cents for the largest share).
     """
 
     bonus: pl.DataFrame | None

@@ -45,7 +45,6 @@ from spmcli.io.excel import (
     safe_sheet_name,
     unique_file_stems,
 )
-from spmcli.io.json_result import RepPay, kpi_records, pay_columns, pay_detail_records, rep_records
 from spmcli.report.figures import (
     Figure,
     exact_figure,
@@ -57,6 +56,7 @@ from spmcli.report.figures import (
     rate_text,
 )
 from spmcli.report.labels import LABELS, label, status_label
+from spmcli.report.records import RepPay, kpi_records, pay_columns, pay_detail_records, rep_records
 from spmcli.report.wording import kpi_notes
 from spmcli.scheme.model import Bonus, Commission, Kpi, Scheme, TeamPool
 from spmcli.scheme.periods import Period

@@ -21,7 +21,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from spmcli.engine.result import Evaluation
 from spmcli.io.excel import SheetWriter, Styles, atomic_workbook
-from spmcli.io.json_result import (
+from spmcli.report.figures import Figure, cell_number, figure, kpi_description, kpi_table, kpi_unit
+from spmcli.report.labels import label, status_label
+from spmcli.report.records import (
     kpi_records,
     pay_columns,
     rep_records,
@@ -29,8 +31,6 @@ from spmcli.io.json_result import (
     team_kpis,
     team_records,
 )
-from spmcli.report.figures import Figure, cell_number, figure, kpi_description, kpi_table, kpi_unit
-from spmcli.report.labels import label, status_label
 from spmcli.report.wording import word
 from spmcli.scheme.model import Kpi, Scheme
 

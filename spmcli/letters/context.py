@@ -21,9 +21,9 @@ from typing import Any
 import polars as pl
 
 from spmcli.engine.result import Evaluation
-from spmcli.io.json_result import evaluation_record
 from spmcli.report.figures import figure, kpi_unit
 from spmcli.report.labels import label, status_label
+from spmcli.report.records import evaluation_record
 from spmcli.scheme.model import Kpi, Scheme
 
 NA = "N/A"
