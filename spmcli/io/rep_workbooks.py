@@ -28,7 +28,6 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -47,18 +46,14 @@ from spmcli.io.excel import (
 )
 from spmcli.report.figures import (
     Figure,
-    exact_figure,
-    exact_text,
     kpi_description,
     kpi_unit,
-    money_text,
-    percent_text,
-    rate_text,
 )
 from spmcli.report.labels import LABELS, label, status_label
 from spmcli.report.records import RepPay, kpi_records, pay_columns, pay_detail_records, rep_records
+from spmcli.report.statement import Line, Section, pay_statement
 from spmcli.report.wording import kpi_notes
-from spmcli.scheme.model import Bonus, Commission, Kpi, Scheme, TeamPool
+from spmcli.scheme.model import Kpi, Scheme
 from spmcli.scheme.periods import Period
 
 MONEY_COLUMNS = frozenset({"amount", "cost", "collected", "target_bonus"})
@@ -574,24 +569,11 @@ def _kpi_line(w: SheetWriter, r: int, kpi: Kpi, row: dict[str, Any], ctx: Contex
 
 # ---------------------------------------------------------------- pay statement
 
-LineKind = Literal["text", "money", "score", "achievement", "exact_money", "exact_number", "rate"]
 EXACT_KINDS: dict[str, ExactKind] = {
     "exact_money": "money",
     "exact_number": "number",
     "rate": "rate",
 }
-CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class Line:
-    """One row of the pay statement: an item, its figure and how it was worked out."""
-
-    item: str
-    value: object = None
-    kind: LineKind = "text"
-    calc: str = ""
-    bold: bool = False
 
 
 def _write_lines(w: SheetWriter, r: int, lines: list[Line]) -> int:
@@ -612,15 +594,13 @@ def _write_lines(w: SheetWriter, r: int, lines: list[Line]) -> int:
     return r
 
 
-def _rounded(exact: Decimal, paid: object, lang: str) -> str:
-    """'(rounded to the cent)' when the exact result had more than two decimals."""
-    return "" if exact == paid else label("pay.rounded", lang)
-
-
 def _pay_statement(w: SheetWriter, ctx: Context, plan: RepPlan) -> None:
     """SPEC §4 Pay, written out for one rep: bonus, commission tiers, team pool, total."""
-    lang, rep, rules, detail = ctx.locale, plan.rep, ctx.scheme.pay, plan.pay
-    if rules is None or detail is None:
+    lang, rep = ctx.locale, plan.rep
+    if plan.pay is None:
+        return
+    statement = pay_statement(ctx.scheme, rep, plan.kpis, plan.pay, lang)
+    if statement is None:
         return
     w.ws.write_string(
         0, 0, label("pay.title", lang).format(period=ctx.period.label), w.styles.title
@@ -634,228 +614,45 @@ def _pay_statement(w: SheetWriter, ctx: Context, plan: RepPlan) -> None:
     r += 2
     w.header(r, 0, [label(k, lang) for k in ("col.item", "col.setting", "col.calculation")])
     r += 1
-    parts: list[str] = []
-    if rules.bonus is not None:
-        r = _section(w, r, label("col.bonus", lang))
-        r = _write_lines(w, r, _bonus_lines(ctx, rules.bonus, detail.bonus))
-        parts.append("bonus")
-    if rules.commission is not None:
-        r = _section(w, r, label("col.commission", lang))
-        r = _commission(w, r, ctx, rules.commission, plan)
-        parts.append("commission")
-    if rules.team_pool is not None:
-        r = _section(w, r, label("col.team_pool", lang))
-        r = _write_lines(w, r, _pool_lines(ctx, rules.team_pool, detail.pool))
-        parts.append("team_pool")
-    r += 1
-    total = " + ".join(money_text(rep.get(part)) for part in parts)
-    calc = f"{total} = {money_text(rep.get('total_pay'))}"
-    _write_lines(
-        w, r, [Line(label("col.total_pay", lang), rep.get("total_pay"), "money", calc, True)]
-    )
+    for section in statement.sections:
+        w.text(r + 1, 0, section.title, w.styles.title)
+        r = _write_lines(w, r + 2, list(section.lines))
+        if section.tiers_total is not None:
+            r = _tiers(w, r + 1, section, lang)
+    _write_lines(w, r + 1, [statement.total])
     w.ws.set_landscape()
     w.ws.fit_to_pages(1, 0)
     w.apply_widths()
 
 
-def _section(w: SheetWriter, r: int, title: str) -> int:
-    """A blank row, then the section's title."""
-    w.text(r + 1, 0, title, w.styles.title)
-    return r + 2
+TIER_HEADERS = (
+    "col.tier", "col.tier_from", "col.tier_to", "col.tier_lower", "col.tier_upper",
+    "col.slice", "col.rate", "col.amount", "col.calculation",
+)  # fmt: skip
 
 
-def _bonus_lines(ctx: Context, rule: Bonus, b: dict[str, Any] | None) -> list[Line]:
-    lang = ctx.locale
-    if b is None:
-        return []
-    base, x, multiplier = b["base"], b["basis"], b["multiplier"]
-    source = (
-        label("pay.base_column", lang).format(column=rule.base)
-        if isinstance(rule.base, str)
-        else label("pay.base_fixed", lang)
-    )
-    if rule.on == "final_score":
-        basis_kind: LineKind = "score"
-        basis_calc = label("pay.on_final_score", lang).format(x=exact_text(x))
-        on_words = label("pay.final_score", lang)
-    else:
-        title = ctx.scheme.kpi(rule.on).title
-        basis_kind = "achievement"
-        basis_calc = label("pay.on_kpi", lang).format(kpi=title, x=exact_text(x))
-        on_words = label("pay.kpi_achievement", lang).format(kpi=title)
-    points = sorted(rule.points)
-    curve = "; ".join(f"{exact_text(px)} → {exact_text(py)}" for px, py in points)
-    raw, reading = _curve_reading(b, rule, points, lang)
-    if x is None:
-        reading = label("pay.no_basis", lang).format(on=on_words)
-    lines = [
-        Line(label("pay.base", lang), base, "exact_money", source),
-        Line(label("pay.basis", lang), x, basis_kind, basis_calc if x is not None else ""),
-        Line(
-            label("pay.curve", lang),
-            calc=label(f"pay.curve_{rule.mode}", lang).format(points=curve),
-        ),
-        Line(label("pay.multiplier", lang), multiplier, "exact_number", reading),
-    ]
-    if rule.cap is not None:
-        capped = label("pay.capped", lang).format(raw=exact_text(raw), cap=exact_text(rule.cap))
-        cap_calc = capped if b["capped"] else label("pay.cap_not_hit", lang)
-        lines.append(Line(label("pay.cap", lang), rule.cap, "exact_number", cap_calc))
-    if base is None:
-        calc = label("pay.no_base", lang)
-    elif x is None:
-        calc = label("pay.no_basis", lang).format(on=on_words)
-    else:
-        product = Decimal(base) * (exact_figure(multiplier) or Decimal(0))
-        calc = (
-            f"{money_text(base)} × {exact_text(multiplier)} = {money_text(b['bonus'])}"
-            f"{_rounded(product, b['bonus'], lang)}"
-        )
-    lines.append(Line(label("col.bonus", lang), b["bonus"], "money", calc, True))
-    return lines
-
-
-def _curve_reading(
-    b: dict[str, Any], rule: Bonus, points: list[tuple[float, float]], lang: str
-) -> tuple[float | None, str]:
-    """The curve's value at the basis before the cap, and how it was read, in words."""
-    x, lx, ly, ux, uy = (b[k] for k in ("basis", "lower_x", "lower_y", "upper_x", "upper_y"))
-    if x is None:
-        return None, ""
-    if lx is None:
-        first = exact_text(points[0][0])
-        return 0.0, label("pay.below_first", lang).format(x=exact_text(x), px=first)
-    if rule.mode == "step":
-        words = label("pay.step_at", lang)
-        return ly, words.format(x=exact_text(x), px=exact_text(lx), py=exact_text(ly))
-    if ux is None:
-        words = label("pay.beyond_last", lang)
-        return ly, words.format(x=exact_text(x), px=exact_text(lx), py=exact_text(ly))
-    if ux == lx:
-        return ly, label("pay.on_point", lang).format(x=exact_text(x), py=exact_text(ly))
-    raw = ly + (x - lx) * ((uy - ly) / (ux - lx))  # as the engine computes it
-    t = exact_text
-    return (
-        raw,
-        f"{t(ly)} + ({t(x)} − {t(lx)}) × ({t(uy)} − {t(ly)}) / ({t(ux)} − {t(lx)}) = {t(raw)}",
-    )
-
-
-def _commission(w: SheetWriter, r: int, ctx: Context, rule: Commission, plan: RepPlan) -> int:
-    lang = ctx.locale
-    kpi = ctx.scheme.kpi(rule.kpi)
-    row = plan.kpis.get(rule.kpi, {})
-    tiers = plan.pay.tiers if plan.pay is not None else []
-    actual, target, achieved = row.get("actual"), row.get("target"), row.get("achievement")
-    usable = actual is not None and target is not None and target > 0
-    ratio = f"{money_text(actual)} / {money_text(target)} = {percent_text(achieved)}"
-    lines = [
-        Line(label("pay.kpi", lang), kpi.title),
-        Line(label("pay.mode", lang), calc=label(f"pay.mode_{rule.mode}", lang)),
-        Line(label("col.actual", lang), actual, "exact_money"),
-        Line(label("col.target", lang), target, "exact_money"),
-        Line(label("col.achievement", lang), achieved, "achievement", ratio if usable else ""),
-    ]
-    total = sum((t["amount"] for t in tiers), Decimal("0.00"))
-    if not usable:
-        why = "pay.no_actual" if actual is None else "pay.no_target"
-        lines.append(Line(label("col.commission", lang), total, "money",
-                          label(why, lang).format(kpi=kpi.title), True))  # fmt: skip
-        return _write_lines(w, r, lines)
-    r = _write_lines(w, r, lines) + 1
-    w.header(
-        r,
-        0,
-        [
-            label(k, lang)
-            for k in (
-                "col.tier",
-                "col.tier_from",
-                "col.tier_to",
-                "col.tier_lower",
-                "col.tier_upper",
-                "col.slice",
-                "col.rate",
-                "col.amount",
-                "col.calculation",
-            )
-        ],
-    )
-    top = max((t["tier"] for t in tiers if t["reached"]), default=None)
-    slices = Decimal(0)
-    for t in tiers:
+def _tiers(w: SheetWriter, r: int, section: Section, lang: str) -> int:
+    """A commission's tier table: bounds, slice, rate, amount and working; then the total."""
+    w.header(r, 0, [label(k, lang) for k in TIER_HEADERS])
+    for t in section.tiers:
         r += 1
-        w.integer(r, 0, t["tier"])
-        w.exact(r, 1, t["start"], "rate")
-        if t["end"] is not None:
-            w.exact(r, 2, t["end"], "rate")
-        w.exact(r, 3, t["lower"], "money")
-        if t["upper"] is not None:
-            w.exact(r, 4, t["upper"], "money")
-        w.exact(r, 5, t["slice"], "money")
-        w.exact(r, 6, t["rate"], "rate")
-        w.number(r, 7, t["amount"], "money")
-        slices += t["slice"]
-        product = t["slice"] * t["rate"]
-        calc = (
-            f"{money_text(t['slice'])} × {rate_text(t['rate'])} = {money_text(t['amount'])}"
-            f"{_rounded(product, t['amount'], lang)}"
-        )
-        if rule.mode == "whole":
-            calc = label("pay.highest_tier", lang).format(calc=calc) if t["tier"] == top else ""
-        elif not t["slice"]:
-            calc = ""
-        if calc:
-            w.ws.write_string(r, 8, calc)
+        w.integer(r, 0, t.tier)
+        w.exact(r, 1, t.start, "rate")
+        if t.end is not None:
+            w.exact(r, 2, t.end, "rate")
+        w.exact(r, 3, t.lower, "money")
+        if t.upper is not None:
+            w.exact(r, 4, t.upper, "money")
+        w.exact(r, 5, t.slice, "money")
+        w.exact(r, 6, t.rate, "rate")
+        w.number(r, 7, t.amount, "money")
+        if t.calc:
+            w.ws.write_string(r, 8, t.calc)
+    assert section.tiers_total is not None
+    slices, total, calc = section.tiers_total
     r += 1
     w.text(r, 0, label("value.total", lang), w.styles.key)
     w.exact(r, 5, slices, "money")
     w.number(r, 7, total, "money", bold=True)
-    paid = [t["amount"] for t in tiers if t["amount"]]
-    w.ws.write_string(
-        r, 8, f"{' + '.join(money_text(a) for a in paid) or money_text(0)} = {money_text(total)}"
-    )
+    w.ws.write_string(r, 8, calc)
     return r + 1
-
-
-def _pool_lines(ctx: Context, rule: TeamPool, p: dict[str, Any] | None) -> list[Line]:
-    lang = ctx.locale
-    share_item = label("pay.share", lang)
-    if p is None:
-        return [
-            Line(label("col.team", lang), calc=label("pay.no_team", lang)),
-            Line(share_item, Decimal("0.00"), "money", bold=True),
-        ]
-    kpi = ctx.scheme.kpi(rule.kpi)
-    pool, basis, team_basis, share = p["pool"], p["basis"], p["team_basis"], p["share"]
-    reached = bool(p["reached"])
-    split = label(f"pay.split_{p['split']}", lang)
-    if reached and not team_basis:
-        split = f"{split}; {label('pay.split_fallback', lang)}"
-    if not reached:
-        calc = label("pay.not_reached", lang)
-    else:
-        members = ctx.due_by_team.get(p["team"], 0)
-        if team_basis:
-            exact = pool * basis / team_basis
-            calc = f"{money_text(pool)} × {exact_text(basis)} / {exact_text(team_basis)}"
-        else:
-            exact = pool / members if members else Decimal(0)
-            calc = f"{money_text(pool)} / {members}"
-        expected = exact.quantize(CENT, rounding=ROUND_HALF_UP)
-        calc = f"{calc} = {money_text(expected)}{_rounded(exact, expected, lang)}"
-        if share != expected:
-            calc += "; " + label("pay.rounding_cent", lang).format(diff=f"{share - expected:+}")
-            calc += f" → {money_text(share)}"
-    verdict = label("pay.reached" if reached else "pay.not_reached", lang)
-    return [
-        Line(label("col.team", lang), p["team"]),
-        Line(label("pay.team_kpi", lang).format(kpi=kpi.title), p["achievement"], "achievement"),
-        Line(label("pay.threshold", lang), p["threshold"], "rate", verdict),
-        Line(label("pay.pool", lang), pool, "money"),
-        Line(label("pay.split", lang), calc=split),
-        Line(label("pay.my_basis", lang), basis, "exact_number"),
-        Line(label("pay.team_basis", lang), team_basis, "exact_number"),
-        Line(share_item, share, "money", calc, True),
-        Line("", calc=label("pay.rounding_rule", lang) if reached else ""),
-    ]
