@@ -193,6 +193,25 @@ TINY_JSON = """\
       "kpis": {}
     }
   ],
+  "grades": {
+    "grades": [
+      {
+        "grade": "A",
+        "label": "",
+        "count": 1,
+        "share": 1.0000
+      },
+      {
+        "grade": "B",
+        "label": "",
+        "count": 0,
+        "share": 0.0000
+      }
+    ],
+    "graded": 1,
+    "not_graded": 0,
+    "not_due": 0
+  },
   "warnings": [],
   "reconciliation": {
     "sales_in_period": 1000.01,
@@ -232,7 +251,7 @@ def test_json_figures_nulls_and_not_due() -> None:
     data = json.loads(text, parse_float=Decimal)
     assert list(data) == [
         "period", "period_start", "period_end", "scheme", "currency",
-        "reps", "pay_totals", "teams", "warnings", "reconciliation",
+        "reps", "pay_totals", "teams", "grades", "warnings", "reconciliation",
     ]  # fmt: skip
     assert data["scheme"] == "2025 Q3 医药代表考核"
     reps = {r["rep_id"]: r for r in data["reps"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 from rich.console import Console
@@ -10,6 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from spmcli.engine.result import Evaluation
+from spmcli.report.figures import percent_text
+from spmcli.report.grades import grade_distribution
 from spmcli.report.labels import label
 
 
@@ -66,21 +69,18 @@ def ranked_table(ev: Evaluation, with_kpis: bool = True) -> Table:
 
 
 def grade_table(ev: Evaluation) -> Table:
-    """How many due reps got each grade, with a bar."""
+    """How many due reps got each grade and their share of the graded reps, with a bar."""
     loc = ev.scheme.locale
-    counts = dict(ev.reps.filter(pl.col("due")).group_by("grade").len().iter_rows())
-    total = max(1, sum(counts.values()))
     table = Table(title=label("sheet.grades", loc), header_style="bold")
     table.add_column(label("col.grade", loc))
     table.add_column(label("col.grade_label", loc))
     table.add_column("#", justify="right")
     table.add_column("%", justify="right")
     table.add_column("")
-    for grade in ev.scheme.grades:
-        n = counts.get(grade.grade, 0)
-        table.add_row(
-            grade.grade, grade.label, str(n), f"{100 * n / total:.0f}%", "█" * round(30 * n / total)
-        )
+    for row in grade_distribution(ev).grades:
+        share = row.share or Decimal(0)
+        bar = "█" * int((30 * share).to_integral_value(ROUND_HALF_UP))
+        table.add_row(row.grade, row.label, str(row.count), percent_text(row.share), bar)
     return table
 
 

@@ -11,7 +11,6 @@ grey text, never 0. Header rows are frozen and tables carry an autofilter.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +21,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from spmcli.engine.result import Evaluation
 from spmcli.io.excel import SheetWriter, Styles, atomic_workbook
 from spmcli.report.figures import Figure, cell_number, figure, kpi_description, kpi_table, kpi_unit
+from spmcli.report.grades import grade_distribution
 from spmcli.report.labels import label, status_label
 from spmcli.report.records import (
     kpi_records,
@@ -321,20 +321,19 @@ def _grades(w: SheetWriter, ev: Evaluation) -> None:
             )
         ],
     )
-    reps = rep_records(ev)
-    due = [r for r in reps if r.get("due")]
-    counts = Counter(r.get("grade") for r in due)
-    graded = sum(n for grade, n in counts.items() if grade is not None)
-    grades = ev.scheme.grades
+    distribution = grade_distribution(ev)
+    grades = distribution.grades
     for r, grade in enumerate(grades, start=1):
-        n = counts.get(grade.grade, 0)
         w.text(r, 0, grade.grade)
         w.text(r, 1, grade.label)
         w.number(r, 2, grade.min, "score")
-        w.integer(r, 3, n)
-        w.number(r, 4, n / graded if graded else None, "achievement")
+        w.integer(r, 3, grade.count)
+        w.number(r, 4, grade.share, "achievement")
     r = len(grades) + 1
-    extra = [("value.not_graded", len(due) - graded), ("status.not_due", len(reps) - len(due))]
+    extra = [
+        ("value.not_graded", distribution.not_graded),
+        ("status.not_due", distribution.not_due),
+    ]
     for key, n in extra:
         if n:
             w.text(r, 1, label(key, lang))

@@ -15,14 +15,15 @@ Shape (keys in this order)::
     {period, period_start, period_end, scheme, currency,
      reps: [{rep_id, name, team, role, role_label, due, status,
              kpis: {<id>: {actual, target, achievement, score, weight,
-                           effective_weight, weighted, status, note?}},
+                           effective_weight, weighted, status, reason?, note?}},
              composite, penalty, final_score, grade, grade_label, rank, team_rank,
              pay: {bonus, commission, team_pool, total} | null,
              pay_detail: {bonus, commission, team_pool} | null}],
      pay_totals: {bonus, commission, team_pool, total} | null,
      teams: [{team, members, due_members, average_score,
               kpis: {<team KPI id>: {actual, target, achievement}}}],
-     warnings: [{code, message, rep_id, kpi}],
+     grades: {grades: [{grade, label, count, share}], graded, not_graded, not_due},
+     warnings: [{code, message, rep_id, kpi, params}],
      reconciliation: {sales_in_period, credited, unassigned, unassigned_lines,
                       skipped_rows}}
 
@@ -57,6 +58,7 @@ import polars as pl
 
 from spmcli.engine.result import Evaluation, RunWarning
 from spmcli.report.figures import exact_figure, figure, kpi_unit
+from spmcli.report.grades import grade_distribution
 from spmcli.report.wording import kpi_notes, word
 from spmcli.scheme.model import Kpi, Pay
 
@@ -157,6 +159,19 @@ def warning_records(warnings: Sequence[RunWarning], lang: str) -> list[dict[str,
         }
         for w in sorted_warnings(warnings)
     ]
+
+
+def _grades_record(ev: Evaluation) -> dict[str, Any]:
+    distribution = grade_distribution(ev)
+    return {
+        "grades": [
+            {"grade": g.grade, "label": g.label, "count": g.count, "share": g.share}
+            for g in distribution.grades
+        ],
+        "graded": distribution.graded,
+        "not_graded": distribution.not_graded,
+        "not_due": distribution.not_due,
+    }
 
 
 def _param(value: object) -> object:
@@ -350,6 +365,7 @@ def evaluation_record(ev: Evaluation) -> dict[str, Any]:
         "reps": reps,
         "pay_totals": pay_totals(reps) if pay else None,
         "teams": teams,
+        "grades": _grades_record(ev),
         "warnings": warning_records(ev.warnings, ev.scheme.locale),
         "reconciliation": {
             "sales_in_period": figure(recon.sales_in_period, "money"),
