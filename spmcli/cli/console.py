@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spmcli.engine.result import Evaluation
-from spmcli.report.figures import percent_text
+from spmcli.report.figures import figure, percent_text
 from spmcli.report.grades import grade_distribution
 from spmcli.report.labels import label
 
@@ -23,8 +23,10 @@ def score_text(score: float | None, bold: bool = False) -> Text:
         return Text("N/A", style="dim")
     if math.isnan(score):
         return Text("·", style="dim")
-    colour = "green" if score >= 90 else "red" if score < 60 else ""
-    return Text(f"{score:.1f}", style=f"{'bold ' if bold else ''}{colour}".strip())
+    shown = figure(score, "score")  # the figure every output writes, so 88.15 is 88.15 here too
+    assert shown is not None
+    colour = "green" if shown >= 90 else "red" if shown < 60 else ""
+    return Text(f"{shown:.2f}", style=f"{'bold ' if bold else ''}{colour}".strip())
 
 
 def ranked_table(ev: Evaluation, with_kpis: bool = True) -> Table:
