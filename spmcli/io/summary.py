@@ -32,6 +32,7 @@ from spmcli.report.records import (
     team_records,
 )
 from spmcli.report.wording import word
+from spmcli.scheme.loader import DEFAULT_SCHEME_PATH
 from spmcli.scheme.model import Kpi, Scheme
 
 
@@ -368,7 +369,12 @@ def _run(w: SheetWriter, ev: Evaluation, run: RunInfo) -> None:
     w.header(0, 0, [label("col.item", lang), label("col.setting", lang)])
     texts = [
         ("run.scheme", ev.scheme.name),
-        ("run.scheme_path", run.scheme_path),
+        (
+            "run.scheme_path",
+            label("run.builtin_scheme", lang)
+            if run.scheme_path == DEFAULT_SCHEME_PATH
+            else run.scheme_path,
+        ),
         ("run.scheme_sha256", run.scheme_sha256),
         ("run.version", run.version),
     ]

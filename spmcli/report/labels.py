@@ -416,6 +416,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     # -- run information --------------------------------------------------------
     "run.scheme": ("考核方案", "Scheme"),
     "run.scheme_path": ("方案文件", "Scheme file"),
+    "run.builtin_scheme": ("内置默认方案", "the built-in default scheme"),
     "run.scheme_sha256": ("方案 SHA-256", "Scheme SHA-256"),
     "run.version": ("spm 版本", "spm version"),
     "run.started": ("开始时间", "Started"),
