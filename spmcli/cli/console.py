@@ -11,17 +11,18 @@ from rich.table import Table
 from rich.text import Text
 
 from spmcli.engine.result import Evaluation
-from spmcli.report.figures import figure, percent_text
+from spmcli.report.figures import figure, money_text, percent_text
 from spmcli.report.grades import grade_distribution
 from spmcli.report.labels import label
+from spmcli.report.what_if import what_if_rows
 
 
-def score_text(score: float | None, bold: bool = False) -> Text:
+def score_text(score: float | Decimal | None, bold: bool = False) -> Text:
     """A score cell: N/A dimmed, red below 60, green from 90 (the workbooks' colours);
     NaN marks a KPI the rep's role does not weight."""
     if score is None:
         return Text("N/A", style="dim")
-    if math.isnan(score):
+    if isinstance(score, float) and math.isnan(score):
         return Text("·", style="dim")
     shown = figure(score, "score")  # the figure every output writes, so 88.15 is 88.15 here too
     assert shown is not None
@@ -65,7 +66,7 @@ def ranked_table(ev: Evaluation, with_kpis: bool = True) -> Table:
         cells += [score_text(rep.get(kpi.id)) for kpi in kpis]
         cells += [score_text(rep["final_score"], bold=True), Text(rep["grade"] or "–")]
         if pay:
-            cells.append(Text(f"{rep['total_pay']:,.2f}"))
+            cells.append(Text(money_text(rep["total_pay"])))
         table.add_row(*cells)
     return table
 
@@ -110,26 +111,20 @@ def what_if_table(base: Evaluation, scaled: Evaluation, scaling: dict[str, float
         *(["col.total_pay", "console.change"] if pay else []),
     ):
         table.add_column(label(key, loc), justify="right", no_wrap=True)
-    columns = ["rep_id", "final_score", "grade", *(["total_pay"] if pay else [])]
-    after = scaled.reps.select(columns).rename({c: f"{c}_after" for c in columns[1:]})
-    rows = base.reps.filter(pl.col("due")).join(
-        after, on="rep_id", how="left", maintain_order="left"
-    )
-    for rep in rows.iter_rows(named=True):
+    for row in what_if_rows(base, scaled):
         final = Text.assemble(
-            score_text(rep["final_score"]), " → ", score_text(rep["final_score_after"], bold=True)
+            score_text(row.final_score), " → ", score_text(row.final_score_after, bold=True)
         )
-        grade = rep["grade"] or "–"
-        if rep["grade_after"] != rep["grade"]:
-            grade = f"{grade} → {rep['grade_after'] or '–'}"
-        cells = [Text(rep["rep_id"]), Text(rep["name"] or ""), final, Text(grade)]
-        if pay:
-            change = rep["total_pay_after"] - rep["total_pay"]
+        grade = row.grade or "–"
+        if row.grade_after != row.grade:
+            grade = f"{grade} → {row.grade_after or '–'}"
+        cells = [Text(row.rep_id), Text(row.name), final, Text(grade)]
+        if row.pay_change is not None:
+            change = row.pay_change
+            colour = "green" if change > 0 else "red" if change < 0 else ""
             cells += [
-                Text(f"{rep['total_pay_after']:,.2f}", style="bold"),
-                Text(
-                    f"{change:+,.2f}", style="green" if change > 0 else "red" if change < 0 else ""
-                ),
+                Text(money_text(row.pay_after), style="bold"),
+                Text(f"{'+' if change >= 0 else ''}{money_text(change)}", style=colour),
             ]
         table.add_row(*cells)
     return table
