@@ -27,13 +27,8 @@ from outputs_fixtures import (
 )
 
 from spmcli.engine.result import Evaluation
-from spmcli.io.excel import (
-    MAX_STEM_BYTES,
-    atomic_workbook,
-    safe_file_stem,
-    safe_sheet_name,
-    unique_file_stems,
-)
+from spmcli.io.excel import atomic_workbook, safe_sheet_name
+from spmcli.io.files import MAX_STEM_BYTES, safe_file_stem, unique_file_stems
 from spmcli.io.json_result import evaluation_json, write_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import write_summary

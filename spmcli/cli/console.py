@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from spmcli.engine.result import Evaluation
-from spmcli.report.figures import figure, money_text, percent_text
+from spmcli.report.figures import cents_text, figure, percent_text
 from spmcli.report.grades import grade_distribution
 from spmcli.report.labels import label
 from spmcli.report.what_if import what_if_rows
@@ -66,7 +66,7 @@ def ranked_table(ev: Evaluation, with_kpis: bool = True) -> Table:
         cells += [score_text(rep.get(kpi.id)) for kpi in kpis]
         cells += [score_text(rep["final_score"], bold=True), Text(rep["grade"] or "–")]
         if pay:
-            cells.append(Text(money_text(rep["total_pay"])))
+            cells.append(Text(cents_text(rep["total_pay"])))
         table.add_row(*cells)
     return table
 
@@ -123,8 +123,8 @@ def what_if_table(base: Evaluation, scaled: Evaluation, scaling: dict[str, float
             change = row.pay_change
             colour = "green" if change > 0 else "red" if change < 0 else ""
             cells += [
-                Text(money_text(row.pay_after), style="bold"),
-                Text(f"{'+' if change >= 0 else ''}{money_text(change)}", style=colour),
+                Text(cents_text(row.pay_after), style="bold"),
+                Text(f"{'+' if change >= 0 else ''}{cents_text(change)}", style=colour),
             ]
         table.add_row(*cells)
     return table

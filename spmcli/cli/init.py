@@ -12,7 +12,7 @@ import typer
 
 from spmcli.cli.common import DebugOpt, ForceOpt, err, escape, out, user_errors
 from spmcli.errors import UsageError
-from spmcli.io.excel import atomic_path, write_text_atomic
+from spmcli.io.files import atomic_path, write_text_atomic
 from spmcli.letters.render import templates_root
 from spmcli.scheme.loader import default_scheme_text
 

@@ -11,21 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from spmcli.engine.tiering import POTENTIALS, STRATEGIES, TIERS, Tiers
-from spmcli.report.figures import figure
+from spmcli.report.figures import cents_text, figure, share_text
 from spmcli.report.labels import label
 
 SHOWN_GAPS = 10
 LOW_COMPLIANCE = 0.8  # shown red below
-
-
-def _pct(value: float | None) -> str:
-    rounded = figure(value, "percent")
-    return "N/A" if rounded is None else f"{rounded * 100:.1f}%"
-
-
-def _money(value: object) -> str:
-    rounded = figure(value, "money")
-    return "N/A" if rounded is None else f"{rounded:,.2f}"
 
 
 def tier_table(t: Tiers) -> Table:
@@ -50,16 +40,16 @@ def tier_table(t: Tiers) -> Table:
         table.add_row(
             row["tier"],
             str(row["customers"]),
-            _pct(row["customers"] / total if total else None),
-            _money(row["value"]),
-            _pct(row["share"]),
+            share_text(row["customers"] / total if total else None),
+            cents_text(row["value"]),
+            share_text(row["share"]),
             "█" * round(30 * max(share, 0.0)),
         )
     table.add_row(
         label("value.total", lang),
         str(total),
         "",
-        _money(t.summary["value"].sum()),
+        cents_text(t.summary["value"].sum()),
         "",
         "",
         style="bold",
@@ -86,7 +76,7 @@ def matrix_table(t: Tiers) -> Table | None:
             row.append(
                 Text.assemble(
                     (f"{cell['customers']}", "bold"),
-                    f" · {_money(cell['value'])}\n",
+                    f" · {cents_text(cell['value'])}\n",
                     (label(f"strategy.{STRATEGIES[(tier, potential)]}", lang), "dim"),
                 )
             )
@@ -143,8 +133,8 @@ def gaps_table(t: Tiers) -> Table | None:
         table.add_row(
             rep["rep_id"],
             rep["name"] or "",
-            Text(_pct(rep["compliance"]), style=colour),
-            _pct(rep["a_coverage"]),
+            Text(share_text(rep["compliance"]), style=colour),
+            share_text(rep["a_coverage"]),
             str(figure(rep["required"], "count")),
             str(figure(rep["visits"], "count")),
             str(rep["under_visited"]),

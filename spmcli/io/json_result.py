@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from spmcli.engine.result import Evaluation
-from spmcli.io.excel import write_text_atomic
+from spmcli.io.files import write_text_atomic
 from spmcli.report.records import evaluation_record
 
 # -------------------------------------------------------------------------- text

@@ -42,8 +42,8 @@ from spmcli.io.excel import (
     atomic_workbook,
     display_width,
     safe_sheet_name,
-    unique_file_stems,
 )
+from spmcli.io.files import unique_file_stems
 from spmcli.report.figures import (
     Figure,
     kpi_description,

@@ -48,15 +48,6 @@ from spmcli.io.json_result import dumps
 from spmcli.report.figures import exact_figure, figure
 from spmcli.report.wording import word
 
-CUSTOMER_KEYS = (
-    "customer_id", "name", "rep_id", "value", "share", "cum_share", "tier",
-    "potential_tier", "type",
-)  # fmt: skip
-PLAN_KEYS = (
-    "required", "visits", "counted", "compliance", "a_customers", "a_covered", "a_coverage",
-    "under_visited",
-)  # fmt: skip
-
 
 def _money(value: object) -> Any:
     return figure(value, "money")

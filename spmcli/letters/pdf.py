@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from spmcli.errors import Problem, UsageError
-from spmcli.io.excel import atomic_path
+from spmcli.io.files import atomic_path
 
 CANDIDATES = (
     "/Applications/LibreOffice.app/Contents/MacOS/soffice",

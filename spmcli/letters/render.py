@@ -34,7 +34,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from spmcli.errors import Problem, UsageError
-from spmcli.io.excel import atomic_path, unique_file_stems
+from spmcli.io.files import atomic_path, unique_file_stems
 
 FORMATS = ("md", "html", "docx")
 SUFFIXES = {"md": ".md", "html": ".html", "docx": ".docx"}

@@ -102,6 +102,18 @@ def rate_text(value: object) -> str:
     return f"{exact_text(exact * 100)}%"
 
 
+def cents_text(value: object) -> str:
+    """Money rounded to the cent as the console shows it: 1,234.50; N/A for none."""
+    rounded = figure(value, "money")
+    return "N/A" if rounded is None else f"{rounded:,.2f}"
+
+
+def share_text(value: object) -> str:
+    """A share (of value, of customers) as a percentage with one decimal: 79.8%."""
+    rounded = figure(value, "percent")
+    return "N/A" if rounded is None else f"{rounded * 100:.1f}%"
+
+
 def percent_text(value: object) -> str:
     """An achievement as a percentage with one decimal, as the workbooks show it: 108.2%."""
     rounded = figure(value, "achievement")

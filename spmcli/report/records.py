@@ -213,7 +213,8 @@ def _kpi_record(
     return record
 
 
-def _money(value: object) -> Decimal | None:
+def _exact_money(value: object) -> Decimal | None:
+    """A working money figure, not rounded: the cents always, further digits when present."""
     return exact_figure(value, 2)
 
 
@@ -227,7 +228,7 @@ def _pay_detail(rules: Pay, detail: RepPay, kpis: dict[str, dict[str, Any]]) -> 
     b, rule = detail.bonus, rules.bonus
     if rule is not None and b is not None:
         record["bonus"] = {
-            "base": _money(b["base"]),
+            "base": _exact_money(b["base"]),
             "base_from": rule.base if isinstance(rule.base, str) else "fixed",
             "on": rule.on,
             "basis": exact_figure(b["basis"]),
@@ -237,7 +238,7 @@ def _pay_detail(rules: Pay, detail: RepPay, kpis: dict[str, dict[str, Any]]) -> 
             "multiplier": exact_figure(b["multiplier"]),
             "cap": exact_figure(rule.cap),
             "capped": bool(b["capped"]),
-            "bonus": _money(b["bonus"]),
+            "bonus": _exact_money(b["bonus"]),
         }
     commission = rules.commission
     if commission is not None:
@@ -253,16 +254,16 @@ def _pay_detail(rules: Pay, detail: RepPay, kpis: dict[str, dict[str, Any]]) -> 
                     "tier": t["tier"],
                     "from": exact_figure(t["start"]),
                     "to": exact_figure(t["end"]),
-                    "lower": _money(t["lower"]),
-                    "upper": _money(t["upper"]),
-                    "slice": _money(t["slice"]),
+                    "lower": _exact_money(t["lower"]),
+                    "upper": _exact_money(t["upper"]),
+                    "slice": _exact_money(t["slice"]),
                     "rate": exact_figure(t["rate"]),
-                    "amount": _money(t["amount"]),
+                    "amount": _exact_money(t["amount"]),
                     "reached": bool(t["reached"]),
                 }
                 for t in detail.tiers
             ],
-            "amount": _money(sum((t["amount"] for t in detail.tiers), Decimal(0))),
+            "amount": _exact_money(sum((t["amount"] for t in detail.tiers), Decimal(0))),
         }
     p, pool_rule = detail.pool, rules.team_pool
     if pool_rule is not None and p is not None:
@@ -272,11 +273,11 @@ def _pay_detail(rules: Pay, detail: RepPay, kpis: dict[str, dict[str, Any]]) -> 
             "achievement": figure(p["achievement"], "achievement"),
             "threshold": exact_figure(p["threshold"]),
             "reached": bool(p["reached"]),
-            "pool": _money(p["pool"]),
+            "pool": _exact_money(p["pool"]),
             "split": p["split"],
             "basis": exact_figure(p["basis"]),
             "team_basis": exact_figure(p["team_basis"]),
-            "share": _money(p["share"]),
+            "share": _exact_money(p["share"]),
         }
     return record
 
