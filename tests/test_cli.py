@@ -113,7 +113,18 @@ def test_check_on_the_sample(sample_run: tuple[Path, Any]) -> None:
     work, _ = sample_run
     result = run("check", work / "q3.xlsx")
     assert result.exit_code == 0, result.output
-    assert "period 2025-Q3" in result.stderr
+    assert "期间 2025-Q3" in result.stderr
+    # the warnings evaluate gives, grouped: seven, the unassigned sales spelled out
+    assert result.stderr.startswith("7 条警告：\n")
+    assert "金额 23,541.00）属于不在名单上的代表（R099）" in result.stderr
+    assert "指标 sales 对 2 名代表为 N/A（R001、R006）— 本期无目标" in result.stderr
+    english = run("check", work / "q3.xlsx", "--lang", "en")
+    assert english.exit_code == 0
+    assert english.stderr.startswith("7 warning(s):\n")
+    assert "KPI sales is N/A for 2 rep(s) (R001, R006) — no target for this period" in (
+        english.stderr
+    )
+    assert "ok: scheme the built-in default scheme; period 2025-Q3" in english.stderr
 
 
 def test_scheme_typo_is_exit_2_with_position_and_suggestion(tmp_path: Path) -> None:

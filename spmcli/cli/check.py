@@ -7,24 +7,32 @@ import typer
 from spmcli.cli.common import (
     DebugOpt,
     InputsArg,
+    LangOpt,
     PeriodOpt,
     QuietOpt,
     SchemeOpt,
     err,
+    escape,
     prepare,
     report_problems,
+    show_warnings,
     user_errors,
 )
+from spmcli.report.labels import label
+from spmcli.report.wording import listing, scheme_source
 
 
 def check(
     inputs: InputsArg,
     scheme: SchemeOpt = None,
     period: PeriodOpt = None,
+    lang: LangOpt = None,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Check the scheme and the data and list every problem; exit 1 if the data has any.
+
+    Also shows the warnings spm evaluate would give (the evaluation runs, nothing is written).
 
     Examples:
 
@@ -33,16 +41,28 @@ def check(
       spm check exports/ --scheme spm.yaml
     """
     with user_errors(debug):
-        prepared = prepare(inputs, scheme, None, period)
-        scheme_file, data, when = prepared.scheme_file, prepared.inputs, prepared.period
+        prepared = prepare(inputs, scheme, lang, period)
         problems = prepared.problems
+        if problems:
+            for note in prepared.inputs.notes:
+                err.print(f"[yellow]note:[/yellow] {escape(note)}")
+            report_problems(problems)
+            err.print(f"{len(problems)} problem(s) found.")
+            raise typer.Exit(1)
+        # The same warnings evaluate gives: the evaluation runs, nothing is written.
+        ev = prepared.evaluate().evaluation
     if not quiet:
-        for note in data.notes:
-            err.print(f"[yellow]note:[/yellow] {note}")
-    if problems:
-        report_problems(problems)
-        err.print(f"{len(problems)} problem(s) found.")
-        raise typer.Exit(1)
-    if not quiet:
-        tables = ", ".join(f"{name} ({t.frame.height} rows)" for name, t in data.tables.items())
-        err.print(f"[green]ok[/green]: scheme {scheme_file.path}; period {when.label}; {tables}")
+        lang = prepared.scheme.locale
+        show_warnings(ev.warnings, lang, None)
+        tables = listing(
+            [
+                label("console.table_rows", lang).format(table=name, rows=t.frame.height)
+                for name, t in prepared.inputs.tables.items()
+            ],
+            lang,
+        )
+        scheme_path = scheme_source(prepared.scheme_file.path, lang)
+        ok = label("console.check_ok", lang).format(
+            scheme=scheme_path, period=prepared.period.label, tables=tables
+        )
+        err.print(f"[green]{escape(ok)}[/green]")

@@ -14,8 +14,11 @@ import typer
 from rich.console import Console
 
 from spmcli import run
+from spmcli.engine.result import RunWarning
 from spmcli.errors import Problem, RowProblem, SpmError, UsageError
 from spmcli.io.errors_file import write_errors
+from spmcli.report.labels import label
+from spmcli.report.wording import warning_summary
 from spmcli.run import Prepared
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -97,6 +100,26 @@ def report_problems(problems: Sequence[Problem | RowProblem]) -> None:
         err.print(f"[red]error:[/red] {escape(str(problem))}")
     if len(problems) > len(shown):
         err.print(f"… and {len(problems) - len(shown)} more (all are in the errors file)")
+
+
+SHOWN_WARNINGS = 10
+
+
+def show_warnings(warnings: Sequence[RunWarning], lang: str, where: str | None) -> None:
+    """The warnings on stderr, alike ones said once with their count; ``where`` says which
+    sheet of which file holds them all."""
+    if not warnings:
+        return
+    lines = warning_summary(warnings, lang)
+    err.print(f"[yellow]{label('console.warnings', lang).format(count=len(warnings))}[/yellow]")
+    for line in lines[:SHOWN_WARNINGS]:
+        err.print(f"  • {escape(line)}")
+    if len(lines) > SHOWN_WARNINGS:
+        err.print(
+            "  " + label("console.more_warnings", lang).format(count=len(lines) - SHOWN_WARNINGS)
+        )
+    if where:
+        err.print(escape(where))
 
 
 def escape(text: str) -> str:

@@ -23,10 +23,12 @@ from spmcli.cli.common import (
     WhatIfOpt,
     cpu_workers,
     err,
+    escape,
     out,
     parse_what_if,
     prepare,
     prepare_out_dir,
+    show_warnings,
     stop_on_problems,
     user_errors,
 )
@@ -34,6 +36,7 @@ from spmcli.cli.console import show_evaluation, what_if_table
 from spmcli.io.json_result import evaluation_json, write_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
+from spmcli.report.labels import label
 from spmcli.run import Run
 
 OUTPUTS = ("summary.xlsx", "evaluation.json", "reps")
@@ -88,15 +91,18 @@ def evaluate(
     elif not quiet:
         show_evaluation(ev, out)
     if not quiet:
-        if ev.warnings:
-            err.print(
-                f"[yellow]{len(ev.warnings)} warning(s)[/yellow] — "
-                "see the Warnings sheet of summary.xlsx"
-            )
-        err.print(
-            f"wrote {target}/summary.xlsx, {target}/reps/ ({ev.reps.height} workbooks), "
-            f"{target}/evaluation.json"
+        lang = ev.scheme.locale
+        where = label("console.warnings_in", lang).format(
+            file=target / "summary.xlsx", sheet=label("sheet.warnings", lang)
         )
+        show_warnings(ev.warnings, lang, where)
+        wrote = label("console.wrote_evaluation", lang).format(
+            summary=target / "summary.xlsx",
+            reps=f"{target / 'reps'}/",
+            count=ev.reps.height,
+            json=target / "evaluation.json",
+        )
+        err.print(escape(wrote))
     raise typer.Exit(0)
 
 

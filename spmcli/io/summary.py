@@ -31,8 +31,7 @@ from spmcli.report.records import (
     team_kpis,
     team_records,
 )
-from spmcli.report.wording import word
-from spmcli.scheme.loader import DEFAULT_SCHEME_PATH
+from spmcli.report.wording import scheme_source, word
 from spmcli.scheme.model import Kpi, Scheme
 
 
@@ -369,12 +368,7 @@ def _run(w: SheetWriter, ev: Evaluation, run: RunInfo) -> None:
     w.header(0, 0, [label("col.item", lang), label("col.setting", lang)])
     texts = [
         ("run.scheme", ev.scheme.name),
-        (
-            "run.scheme_path",
-            label("run.builtin_scheme", lang)
-            if run.scheme_path == DEFAULT_SCHEME_PATH
-            else run.scheme_path,
-        ),
+        ("run.scheme_path", scheme_source(run.scheme_path, lang)),
         ("run.scheme_sha256", run.scheme_sha256),
         ("run.version", run.version),
     ]

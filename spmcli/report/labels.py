@@ -22,6 +22,21 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     ),
     "console.what_if": ("假设测算（不写出文件）", "What-if (nothing written)"),
     "console.change": ("变化", "Change"),
+    "console.warnings": ("{count} 条警告：", "{count} warning(s):"),
+    "console.more_warnings": ("……另有 {count} 条", "… and {count} more"),
+    "console.warnings_in": (
+        "全部警告见 {file} 的「{sheet}」表",
+        "All warnings: the {sheet} sheet of {file}",
+    ),
+    "console.wrote_evaluation": (
+        "已写出 {summary}、{reps}（{count} 个工作簿）、{json}",
+        "wrote {summary}, {reps} ({count} workbooks), {json}",
+    ),
+    "console.check_ok": (
+        "检查通过：方案 {scheme}；期间 {period}；{tables}",
+        "ok: scheme {scheme}; period {period}; {tables}",
+    ),
+    "console.table_rows": ("{table}（{rows} 行）", "{table} ({rows} rows)"),
     # -- sheet names (at most 31 characters, none of []:*?/\) ------------------
     "sheet.reps": ("代表", "Reps"),
     "sheet.kpis": ("指标", "KPIs"),

@@ -14,6 +14,7 @@ from typing import Any
 from spmcli.engine.result import Evaluation, Param, RunWarning
 from spmcli.report.figures import figure, money_text
 from spmcli.report.labels import LOCALES, label
+from spmcli.scheme.loader import DEFAULT_SCHEME_PATH
 
 _NOT_AVAILABLE = (
     "代表 {rep_id}：指标 {kpi} 为 N/A — {why}",
@@ -117,6 +118,45 @@ WARNINGS: dict[str, tuple[str, str]] = {
     "input": ("输入：{note}", "{note}"),
 }
 
+# The same warning for several reps, said once: {count} reps, {reps} their ids.
+GROUPED: dict[str, tuple[str, str]] = {
+    "no_target": (
+        "指标 {kpi} 对 {count} 名代表为 N/A（{reps}）— {why}",
+        "KPI {kpi} is N/A for {count} rep(s) ({reps}) — {why}",
+    ),
+    "no_data": (
+        "指标 {kpi} 对 {count} 名代表为 N/A（{reps}）— {why}",
+        "KPI {kpi} is N/A for {count} rep(s) ({reps}) — {why}",
+    ),
+    "zero_target": (
+        "指标 {kpi} 对 {count} 名代表计 0 分（{reps}）— {why}",
+        "KPI {kpi} is 0 for {count} rep(s) ({reps}) — {why}",
+    ),
+    "nothing_scored": (
+        "{count} 名代表没有任何指标可以计分（{reps}）",
+        "no KPI could be scored for {count} rep(s) ({reps})",
+    ),
+    "no_commission": (
+        "{count} 名代表没有提成（{reps}）：{why}",
+        "no commission for {count} rep(s) ({reps}): {why}",
+    ),
+    "no_bonus_basis": (
+        "{count} 名代表没有可用于读取奖金曲线的{on}，奖金为 0（{reps}）",
+        "no {on} to read the bonus curve at for {count} rep(s) ({reps}); bonus 0",
+    ),
+    "no_bonus_base": (
+        "{count} 名代表没有奖金基数（{base}），奖金为 0（{reps}）",
+        "no bonus base ({base}) for {count} rep(s) ({reps}); bonus 0",
+    ),
+}
+# The order a summary of warnings takes: what changes totals and scores first.
+SUMMARY_ORDER = (
+    "skipped_row", "unassigned_sales", "kpi_unavailable", "nothing_scored", "no_reps_table",
+    "no_target", "zero_target", "no_data", "no_bonus_base_anyone", "no_bonus_base",
+    "no_bonus_basis", "no_commission", "pool_split_equal",
+)  # fmt: skip
+SHOWN_REPS = 5
+
 # Why a KPI is N/A for a rep (the KPI frame's ``reason``), or why it cannot be computed at all.
 REASONS: dict[str, tuple[str, str]] = {
     "no_target": ("本期无目标", "no target for this period"),
@@ -168,6 +208,49 @@ def word(warning: RunWarning, lang: str) -> str:
             reason = "no_target_for_commission"
         params["why"] = _fill(REASONS[reason], params, lang)
     return _fill(WARNINGS[warning.code], params, lang)
+
+
+def warning_summary(warnings: Sequence[RunWarning], lang: str) -> list[str]:
+    """The warnings said briefly for the terminal: one line per kind of warning, the same
+    warning for several reps said once with their count and first ids, most telling first."""
+    groups: dict[tuple[str, str | int | None, tuple[tuple[str, Param], ...]], list[RunWarning]]
+    groups = {}
+    for index, w in enumerate(warnings):
+        alike = w.rep_id is not None and w.code in GROUPED
+        key = (w.code, w.kpi, w.params) if alike else (w.code, index, ())
+        groups.setdefault(key, []).append(w)
+
+    def rank(item: tuple[tuple[str, Any, Any], list[RunWarning]]) -> int:
+        code = item[0][0]
+        return SUMMARY_ORDER.index(code) if code in SUMMARY_ORDER else len(SUMMARY_ORDER)
+
+    lines = []
+    for (code, _, _), members in sorted(groups.items(), key=rank):
+        if code not in GROUPED or len(members) == 1:
+            lines += [word(w, lang) for w in members]
+            continue
+        first = members[0]
+        ids = tuple(str(w.rep_id) for w in members[:SHOWN_REPS])
+        params: dict[str, Param] = {**first.values, "count": len(members), "reps": ids}
+        if first.kpi is not None:
+            params["kpi"] = first.kpi
+        if "reason" in params:
+            reason = str(params["reason"])
+            if code == "no_commission" and reason == "no_target":
+                reason = "no_target_for_commission"
+            params["why"] = _fill(REASONS[reason], params, lang)
+        lines.append(_fill(GROUPED[code], params, lang))
+    return lines
+
+
+def scheme_source(path: str, lang: str) -> str:
+    """Where the scheme came from: its file, or the built-in scheme in words."""
+    return label("run.builtin_scheme", lang) if path == DEFAULT_SCHEME_PATH else path
+
+
+def listing(items: Sequence[str], lang: str) -> str:
+    """Items joined as each language lists them: 甲、乙 / a, b."""
+    return ("、" if lang == "zh" else ", ").join(items)
 
 
 def kpi_notes(ev: Evaluation, lang: str) -> dict[tuple[str, str], str]:
@@ -228,9 +311,9 @@ def _shown(key: str, value: Param, params: Mapping[str, Param], lang: str) -> st
 def _listed(key: str, values: Sequence[str], params: Mapping[str, Param], lang: str) -> str:
     """A list of ids or names; quoted where English quotes columns; '… N more' when cut."""
     items = [f"'{v}'" if key == "columns" and lang == "en" else v for v in values]
-    text = ("、" if lang == "zh" else ", ").join(items)
+    text = listing(items, lang)
     count = params.get("count")
-    if key == "ids" and isinstance(count, int) and count > len(values):
+    if key in ("ids", "reps") and isinstance(count, int) and count > len(values):
         more = count - len(values)
         text += f" 等，另 {more} 个" if lang == "zh" else f", … {more} more"
     return text
