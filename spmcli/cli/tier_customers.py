@@ -26,6 +26,7 @@ from spmcli.cli.common import (
     out,
     prepare,
     prepare_out_dir,
+    show_warnings,
     stop_on_problems,
     user_errors,
 )
@@ -34,10 +35,8 @@ from spmcli.errors import DataError, Problem, UsageError, did_you_mean
 from spmcli.io.read import Inputs
 from spmcli.io.tiers_json import tiers_json
 from spmcli.io.tiers_workbook import TIERS_FILE, write_tiers_workbook
-from spmcli.report.wording import word
+from spmcli.report.labels import label
 from spmcli.scheme.model import Scheme, Tiering
-
-SHOWN_WARNINGS = 5
 
 ByOpt = Annotated[
     str | None,
@@ -104,14 +103,12 @@ def tier_customers(
     elif not quiet:
         show_tiers(tiers, out)
     if not quiet:
-        for warning in tiers.warnings[:SHOWN_WARNINGS]:
-            err.print(f"[yellow]warning:[/yellow] {escape(word(warning, tiers.scheme.locale))}")
-        if len(tiers.warnings) > SHOWN_WARNINGS:
-            err.print(
-                f"[yellow]{len(tiers.warnings)} warning(s)[/yellow] — all are in the "
-                f"Warnings sheet of {TIERS_FILE}"
-            )
-        err.print(f"wrote {target / TIERS_FILE}")
+        lang = tiers.scheme.locale
+        where = label("console.warnings_in", lang).format(
+            file=target / TIERS_FILE, sheet=label("sheet.warnings", lang)
+        )
+        show_warnings(tiers.warnings, lang, where)
+        err.print(escape(label("console.wrote", lang).format(files=target / TIERS_FILE)))
     raise typer.Exit(0)
 
 

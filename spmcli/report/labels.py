@@ -32,6 +32,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "已写出 {summary}、{reps}（{count} 个工作簿）、{json}",
         "wrote {summary}, {reps} ({count} workbooks), {json}",
     ),
+    "console.wrote": ("已写出 {files}", "wrote {files}"),
     "console.check_ok": (
         "检查通过：方案 {scheme}；期间 {period}；{tables}",
         "ok: scheme {scheme}; period {period}; {tables}",
