@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from spmcli.errors import DataError, RowProblem
+from spmcli.errors import DataError, UsageError, RowProblem
 from spmcli.io.read import Inputs, read_inputs
 from spmcli.scheme.model import Source
 
@@ -452,7 +452,7 @@ def test_unreadable_and_missing_files(tmp_path: Path) -> None:
     broken.write_bytes(b"not a workbook")
     with pytest.raises(DataError, match=r"broken\.xlsx: cannot be read as a workbook"):
         read_inputs([broken])
-    with pytest.raises(DataError, match=r"nothing\.xlsx: no such file or folder"):
+    with pytest.raises(UsageError, match=r"nothing\.xlsx: no such file or folder"):
         read_inputs([tmp_path / "nothing.xlsx"])
     with pytest.raises(DataError, match=r"is not a file spm reads \(\.txt\)"):
         (tmp_path / "notes.txt").write_text("x")

@@ -27,7 +27,7 @@ import fastexcel
 import polars as pl
 
 from spmcli.encodings import decode_text
-from spmcli.errors import DataError, Problem, RowProblem, did_you_mean
+from spmcli.errors import DataError, Problem, RowProblem, UsageError, did_you_mean
 from spmcli.io import values
 from spmcli.scheme.columns import (
     COLUMN_ALIASES,
@@ -155,7 +155,8 @@ def _discover(paths: Sequence[Path], opened: _Opened) -> tuple[list[_Place], lis
     for path in paths:
         shown = str(path)
         if not path.exists():
-            raise DataError([Problem(shown, "no such file or folder")])
+            # A path that is not there is a mistake on the command line (exit 2), not in data.
+            raise UsageError([Problem(shown, "no such file or folder", "check the path")])
         if path.is_dir():
             children = sorted(
                 child
