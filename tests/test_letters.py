@@ -3,11 +3,17 @@ the same run; hostile names, broken and malicious templates, PDF without LibreOf
 
 from __future__ import annotations
 
+import importlib.util
+import io
 import json
 import shutil
+import subprocess
+import sys
+import zipfile
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import docx
@@ -16,7 +22,6 @@ from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
 from spmcli.cli.app import app
-from spmcli.letters import docx_templates
 from spmcli.letters.context import show
 from spmcli.letters.render import (
     FORMATS,
@@ -26,6 +31,7 @@ from spmcli.letters.render import (
 )
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
+DOCX_BUILDER = Path(__file__).parent.parent / "tools" / "build_docx_templates.py"
 
 
 def run(*args: str | Path) -> Any:
@@ -468,10 +474,42 @@ def test_every_format_and_language_is_shipped() -> None:
     assert templates_root().joinpath("letter.zh.docx").is_file()
 
 
+@pytest.fixture(scope="module")
+def docx_builder() -> ModuleType:
+    """tools/build_docx_templates.py is a developer script, not a package module: load it
+    by path."""
+    spec = importlib.util.spec_from_file_location("build_docx_templates", DOCX_BUILDER)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_word_templates_are_what_the_generator_makes(lang: str) -> None:
-    """templates/letter.*.docx are generated: regenerate them after changing the script."""
+def test_word_templates_are_what_the_generator_makes(lang: str, docx_builder: ModuleType) -> None:
+    """templates/letter.*.docx are generated: regenerate them after changing the script
+    with `python tools/build_docx_templates.py`."""
     shipped = docx.Document(str(templates_root().joinpath(f"letter.{lang}.docx")))
-    built = docx_templates.build(lang)
+    built = docx_builder.build(lang)
     assert shipped.element.xml == built.element.xml
     assert shipped.styles.element.xml == built.styles.element.xml
+
+
+def test_the_docx_build_script_writes_the_shipped_templates(tmp_path: Path) -> None:
+    """Run as a script, the generator writes both Word templates, and every part of each
+    (document, styles, numbering, properties ...) is the shipped one byte for byte."""
+    result = subprocess.run(
+        [sys.executable, str(DOCX_BUILDER), str(tmp_path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    for lang in ("zh", "en"):
+        written = tmp_path / f"letter.{lang}.docx"
+        assert f"wrote {written}" in result.stdout
+        shipped_bytes = templates_root().joinpath(f"letter.{lang}.docx").read_bytes()
+        with (
+            zipfile.ZipFile(written) as built,
+            zipfile.ZipFile(io.BytesIO(shipped_bytes)) as shipped,
+        ):
+            assert built.namelist() == shipped.namelist()
+            for part in shipped.namelist():
+                assert built.read(part) == shipped.read(part), f"letter.{lang}.docx: {part}"

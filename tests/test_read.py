@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from spmcli.errors import DataError, UsageError, RowProblem
+from spmcli.errors import DataError, RowProblem, UsageError
 from spmcli.io.read import Inputs, read_inputs
 from spmcli.scheme.model import Source
 

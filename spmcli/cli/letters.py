@@ -38,6 +38,7 @@ from spmcli.engine.periods import previous as previous_period
 from spmcli.engine.result import Evaluation
 from spmcli.errors import DataError, Problem, UsageError, did_you_mean
 from spmcli.letters.context import Previous, letter_contexts
+from spmcli.letters.contexts import LetterContext
 from spmcli.letters.pdf import convert_to_pdf, require_soffice
 from spmcli.letters.render import (
     FORMATS,
@@ -258,7 +259,7 @@ def _summary(
     ev: Evaluation,
     template: LetterTemplate,
     target: Path,
-    contexts: list[dict[str, Any]],
+    contexts: list[LetterContext],
     paths: list[Path],
     pdfs: list[Path],
     not_due: list[str],

@@ -1,4 +1,4 @@
-"""What a letter template sees: one plain dict per rep, built from an Evaluation.
+"""What a letter template sees: one ``LetterContext`` per rep, built from an Evaluation.
 
 Every figure comes from ``evaluation_record`` — the records behind ``evaluation.json`` —
 so a letter shows the same numbers as the JSON (same rounding, N/A where the JSON has
@@ -8,7 +8,10 @@ figures the JSON does not hold (team averages per KPI, points to gain, changes a
 the previous period) are computed here from those rounded figures.
 
 The context holds only plain values (str, int, float, bool, None, lists and dicts), so
-that a sandboxed template cannot reach anything but data; the README lists every key.
+that a sandboxed template cannot reach anything but data; its shape is typed in
+``spmcli.letters.contexts`` and the README lists every key. What only the wording needs
+(exact scores, the KPI's definition, changes as numbers) stays beside the context, never
+in it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,19 @@ from typing import Any
 import polars as pl
 
 from spmcli.engine.result import Evaluation
+from spmcli.letters.contexts import (
+    ChartBarContext,
+    ChartContext,
+    Direction,
+    KpiContext,
+    LetterContext,
+    PayContext,
+    PayLineContext,
+    PayPart,
+    TrendContext,
+    TrendKpiContext,
+    WordedKpiContext,
+)
 from spmcli.report.figures import figure, kpi_unit
 from spmcli.report.labels import label, status_label
 from spmcli.report.records import evaluation_record
@@ -45,6 +61,18 @@ class Previous:
     evaluation: Evaluation | None
     reason: str = ""
     detail: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class _KpiRow:
+    """A KPI row of the context and what its sentences need but a template does not: the
+    exact score and team average, the rep's figures of the JSON and the KPI's definition."""
+
+    row: KpiContext
+    score: Decimal | None
+    average: Decimal | None
+    figures: dict[str, Any]
+    definition: Kpi
 
 
 # ----------------------------------------------------------------------- figures as text
@@ -107,7 +135,7 @@ def letter_contexts(
     lang: str,
     comments: pl.DataFrame | None = None,
     previous: Previous | None = None,
-) -> list[dict[str, Any]]:
+) -> list[LetterContext]:
     """One context per due rep, in rank order (the order of ``evaluation.json``).
 
     Reps not due this period get no letter: they have no scores to discuss."""
@@ -156,14 +184,14 @@ def _rep_context(
     comments: Mapping[str, str],
     previous: Previous | None,
     before: dict[str, Any] | None,
-) -> dict[str, Any]:
+) -> LetterContext:
     scheme = ev.scheme
-    kpis = []
+    kpis: list[_KpiRow] = []
     for kpi in scheme.kpis:
         figures = rep["kpis"][kpi.id]
         average, kpi_rank, scored = team_stats.get((rep["rep_id"], kpi.id), (None, 0, 0))
         kpis.append(_kpi_row(scheme, kpi, figures, average, kpi_rank, scored, lang))
-    weighted = [k for k in kpis if k["weighted_kpi"]]
+    weighted = [k for k in kpis if k.row["weighted_kpi"]]
     strengths, improvements = _strengths_and_improvements(weighted, lang)
     return {
         "lang": lang,
@@ -196,9 +224,9 @@ def _rep_context(
             "team_rank_of": team_size,
             "team_average": show(team_average, "score"),
         },
-        "kpis": [_public(k) for k in weighted],
-        "info_kpis": [_public(k) for k in kpis if not k["weighted_kpi"]],
-        "na_kpis": [_public(k) for k in weighted if k["status"] in NOT_SCORED],
+        "kpis": [k.row.copy() for k in weighted],
+        "info_kpis": [k.row.copy() for k in kpis if not k.row["weighted_kpi"]],
+        "na_kpis": [k.row.copy() for k in weighted if k.row["status"] in NOT_SCORED],
         "strengths": strengths,
         "improvements": improvements,
         "trend": _trend(scheme, rep, before, previous, weighted, lang),
@@ -223,10 +251,10 @@ def _kpi_row(
     team_rank: int,
     team_scored: int,
     lang: str,
-) -> dict[str, Any]:
+) -> _KpiRow:
     unit = kpi_unit(scheme, kpi)
     score = figures["score"]
-    return {
+    row: KpiContext = {
         "id": kpi.id,
         "label": kpi.title,
         "unit": unit,
@@ -244,80 +272,87 @@ def _kpi_row(
         "team_rank": team_rank or None,
         "team_scored": team_scored,
         "weighted_kpi": bool(figures["weight"]),
-        # kept for wording and the chart; not for display
-        "_score": score,
-        "_average": team_average,
-        "_figures": figures,
-        "_kpi": kpi,
     }
+    return _KpiRow(row, score, team_average, figures, kpi)
 
 
 # ----------------------------------------------------------- strengths and improvements
 
 
 def _strengths_and_improvements(
-    weighted: Sequence[dict[str, Any]], lang: str
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    weighted: Sequence[_KpiRow], lang: str
+) -> tuple[list[WordedKpiContext], list[WordedKpiContext]]:
     """The best-scoring KPIs (at or above target, else the single best) and the worst
     ones below target (ties: the heavier weight first), each with a sentence from its
     figures."""
-    scored = [k for k in weighted if k["_score"] is not None and k["status"] not in NOT_SCORED]
-    order = {k["id"]: i for i, k in enumerate(weighted)}
+    scored = [
+        (k.score, k) for k in weighted if k.score is not None and k.row["status"] not in NOT_SCORED
+    ]
+    order = {k.row["id"]: i for i, k in enumerate(weighted)}
 
-    def weight(k: dict[str, Any]) -> Decimal:
-        return Decimal(k["_figures"]["effective_weight"] or 0)
+    def weight(k: _KpiRow) -> Decimal:
+        return Decimal(k.figures["effective_weight"] or 0)
 
-    best = sorted(scored, key=lambda k: (-k["_score"], -weight(k), order[k["id"]]))
-    strong = [k for k in best if k["_score"] >= 100][:TOP]
+    best = sorted(scored, key=lambda sk: (-sk[0], -weight(sk[1]), order[sk[1].row["id"]]))
+    strong = [k for score, k in best if score >= 100][:TOP]
     relative = not strong and bool(best)
     if relative:
-        strong = best[:1]
-    worst = sorted(scored, key=lambda k: (k["_score"], -weight(k), order[k["id"]]))
-    weak = [k for k in worst if k["_score"] < 100 and k not in strong][:TOP]
-    strengths = [_public(k, _strength_sentence(k, lang, relative)) for k in strong]
-    improvements = [_public(k, _improvement_sentence(k, lang)) for k in weak]
+        strong = [best[0][1]]
+    worst = sorted(scored, key=lambda sk: (sk[0], -weight(sk[1]), order[sk[1].row["id"]]))
+    weak = [k for score, k in worst if score < 100 and k not in strong][:TOP]
+    strengths = [_worded(k, _strength_sentence(k, lang, relative)) for k in strong]
+    improvements = [_worded(k, _improvement_sentence(k, lang)) for k in weak]
     return strengths, improvements
 
 
-def _public(kpi: dict[str, Any], sentence: str | None = None) -> dict[str, Any]:
-    """A KPI row without its working keys; strengths and improvements add a sentence."""
-    public = {k: v for k, v in kpi.items() if not k.startswith("_")}
-    return public if sentence is None else {**public, "sentence": sentence}
+def _worded(kpi: _KpiRow, sentence: str) -> WordedKpiContext:
+    """A KPI row with its sentence, for strengths and areas to improve."""
+    return {**kpi.row, "sentence": sentence}
 
 
-def _clauses(kpi: dict[str, Any], lang: str) -> list[str]:
+def _scored(kpi: _KpiRow) -> Decimal:
+    """The score of a KPI that is worded: only scored KPIs are."""
+    if kpi.score is None:
+        raise ValueError(f"KPI {kpi.row['id']} has no score to put in words")
+    return kpi.score
+
+
+def _clauses(kpi: _KpiRow, lang: str) -> list[str]:
     """Score, and achievement against target or the value itself."""
-    parts = [label("letter.score", lang).format(kpi=kpi["label"], score=kpi["score"])]
-    if kpi["_figures"]["achievement"] is not None:
+    row = kpi.row
+    parts = [label("letter.score", lang).format(kpi=row["label"], score=row["score"])]
+    if kpi.figures["achievement"] is not None:
         parts.append(
             label("letter.achievement", lang).format(
-                achievement=kpi["achievement"], actual=kpi["actual"], target=kpi["target"]
+                achievement=row["achievement"], actual=row["actual"], target=row["target"]
             )
         )
-    elif kpi["_figures"]["actual"] is not None:
-        parts.append(label("letter.actual", lang).format(actual=kpi["actual"]))
+    elif kpi.figures["actual"] is not None:
+        parts.append(label("letter.actual", lang).format(actual=row["actual"]))
     return parts
 
 
-def _team_clauses(kpi: dict[str, Any], lang: str) -> list[str]:
+def _team_clauses(kpi: _KpiRow, lang: str) -> list[str]:
     """Where the rep stands in the team on this KPI (not for team KPIs: all share one)."""
     parts: list[str] = []
-    if kpi["_kpi"].scope == "team":
+    if kpi.definition.scope == "team":
         return parts
-    if kpi["team_rank"] and kpi["team_scored"] > 1:
+    row = kpi.row
+    if row["team_rank"] and row["team_scored"] > 1:
         parts.append(
-            label("letter.kpi_team_rank", lang).format(rank=kpi["team_rank"], of=kpi["team_scored"])
+            label("letter.kpi_team_rank", lang).format(rank=row["team_rank"], of=row["team_scored"])
         )
-    average = kpi["_average"]
-    if average is not None and kpi["team_scored"] > 1:
+    average = kpi.average
+    if average is not None and row["team_scored"] > 1:
+        score = _scored(kpi)
         key = (
             "letter.above_team"
-            if kpi["_score"] > average
+            if score > average
             else "letter.below_team"
-            if kpi["_score"] < average
+            if score < average
             else "letter.level_team"
         )
-        parts.append(label(key, lang).format(average=kpi["team_average"]))
+        parts.append(label(key, lang).format(average=row["team_average"]))
     return parts
 
 
@@ -326,13 +361,13 @@ def _sentence(parts: list[str], lang: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _strength_sentence(kpi: dict[str, Any], lang: str, relative: bool) -> str:
+def _strength_sentence(kpi: _KpiRow, lang: str, relative: bool) -> str:
     parts = _clauses(kpi, lang)
-    figures, rule = kpi["_figures"], kpi["_kpi"].scoring
+    figures, rule = kpi.figures, kpi.definition.scoring
     achieved = figures["achievement"]
     if achieved is not None and achieved > 1:
         parts.append(label("letter.over_target", lang).format(over=show(achieved - 1, "percent")))
-    if rule.method == "linear" and kpi["_score"] >= _cents(Decimal(str(rule.cap)) * 100):
+    if rule.method == "linear" and _scored(kpi) >= _cents(Decimal(str(rule.cap)) * 100):
         parts.append(label("letter.at_cap", lang))
     parts += _team_clauses(kpi, lang)
     if relative:
@@ -340,11 +375,12 @@ def _strength_sentence(kpi: dict[str, Any], lang: str, relative: bool) -> str:
     return _sentence(parts, lang)
 
 
-def _improvement_sentence(kpi: dict[str, Any], lang: str) -> str:
+def _improvement_sentence(kpi: _KpiRow, lang: str) -> str:
     """What the rep missed by, and what closing it is worth in final-score points."""
     parts = _clauses(kpi, lang)
-    figures, definition = kpi["_figures"], kpi["_kpi"]
+    figures, definition = kpi.figures, kpi.definition
     rule = definition.scoring
+    score = _scored(kpi)
     weight = Decimal(figures["effective_weight"] or 0) / 100
     actual, target = figures["actual"], figures["target"]
     if rule.method == "linear" and figures["achievement"] is not None:
@@ -356,15 +392,15 @@ def _improvement_sentence(kpi: dict[str, Any], lang: str) -> str:
             if definition.direction == "lower_is_better":
                 gap = -gap
             if gap > 0:
-                parts.append(label("letter.gap", lang).format(gap=_gap_text(gap, kpi["unit"])))
-        points = _cents((100 - kpi["_score"]) * weight)
+                parts.append(label("letter.gap", lang).format(gap=_gap_text(gap, kpi.row["unit"])))
+        points = _cents((100 - score) * weight)
         if points > 0:
             parts.append(label("letter.gain", lang).format(points=f"{points:f}"))
     elif rule.method == "bands":
         step = _next_band(definition, figures)
         if step is not None:
             threshold, band_score = step
-            points = _cents((band_score - kpi["_score"]) * weight)
+            points = _cents((band_score - score) * weight)
             parts.append(
                 label("letter.next_band", lang).format(
                     threshold=_band_threshold(threshold, rule.on),
@@ -416,11 +452,11 @@ def _trend(
     rep: dict[str, Any],
     before: dict[str, Any] | None,
     previous: Previous | None,
-    weighted: Sequence[dict[str, Any]],
+    weighted: Sequence[_KpiRow],
     lang: str,
-) -> dict[str, Any]:
+) -> TrendContext:
     """Final score and KPI scores now against the period before, where both exist."""
-    trend: dict[str, Any] = {
+    trend: TrendContext = {
         "available": False,
         "period": previous.label if previous else "",
         "final_score_before": NA,
@@ -449,7 +485,7 @@ def _trend(
         return trend
     was, now = before["final_score"], rep["final_score"]
     change = now - was
-    direction = "up" if change > 0 else "down" if change < 0 else "same"
+    direction: Direction = "up" if change > 0 else "down" if change < 0 else "same"
     parts = [
         label(f"letter.trend_{direction}", lang).format(
             before=show(was, "score"), now=show(now, "score"), period=period, change=abs(change)
@@ -459,36 +495,41 @@ def _trend(
         parts.append(
             label("letter.trend_grade", lang).format(before=before["grade"], now=rep["grade"])
         )
-    rows = []
-    missing = []
+    rows: list[tuple[TrendKpiContext, Decimal]] = []  # with the change as a number
+    missing: list[str] = []
     for kpi in weighted:
-        old = before["kpis"].get(kpi["id"], {})
-        if kpi["_score"] is None:
+        row = kpi.row
+        old = before["kpis"].get(row["id"], {})
+        score = kpi.score
+        if score is None:
             continue
         if old.get("score") is None or old.get("status") in NOT_SCORED:
-            missing.append(kpi["label"])
+            missing.append(row["label"])
             continue
-        delta = kpi["_score"] - old["score"]
+        delta = score - old["score"]
+        moved: Direction = "up" if delta > 0 else "down" if delta < 0 else "same"
         rows.append(
-            {
-                "id": kpi["id"],
-                "label": kpi["label"],
-                "before": show(old["score"], "score"),
-                "now": kpi["score"],
-                "change": _signed(delta),
-                "direction": "up" if delta > 0 else "down" if delta < 0 else "same",
-                "_delta": delta,
-            }
+            (
+                {
+                    "id": row["id"],
+                    "label": row["label"],
+                    "before": show(old["score"], "score"),
+                    "now": row["score"],
+                    "change": _signed(delta),
+                    "direction": moved,
+                },
+                delta,
+            )
         )
-    ups = [r for r in rows if r["_delta"] > 0]
-    downs = [r for r in rows if r["_delta"] < 0]
+    ups = [r for r in rows if r[1] > 0]
+    downs = [r for r in rows if r[1] < 0]
     if ups:
-        top = max(ups, key=lambda r: r["_delta"])
+        top, _ = max(ups, key=lambda r: r[1])
         parts.append(
             label("letter.trend_best", lang).format(kpi=top["label"], change=top["change"])
         )
     if downs:
-        low = min(downs, key=lambda r: r["_delta"])
+        low, _ = min(downs, key=lambda r: r[1])
         parts.append(
             label("letter.trend_worst", lang).format(kpi=low["label"], change=low["change"])
         )
@@ -498,27 +539,25 @@ def _trend(
                 period=period, kpis=label("letter.list_sep", lang).join(missing)
             )
         )
-    trend.update(
-        available=True,
-        final_score_before=show(was, "score"),
-        change=_signed(change),
-        direction=direction,
-        grade_before=_text(before["grade"]),
-        kpis=[{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
-        not_comparable=missing,
-        text=_sentence(parts, lang),
-    )
+    trend["available"] = True
+    trend["final_score_before"] = show(was, "score")
+    trend["change"] = _signed(change)
+    trend["direction"] = direction
+    trend["grade_before"] = _text(before["grade"])
+    trend["kpis"] = [r for r, _ in rows]
+    trend["not_comparable"] = missing
+    trend["text"] = _sentence(parts, lang)
     return trend
 
 
 # ----------------------------------------------------------------------------------- pay
 
 
-def _pay(ev: Evaluation, rep: dict[str, Any], lang: str) -> dict[str, Any]:
+def _pay(ev: Evaluation, rep: dict[str, Any], lang: str) -> PayContext:
     """The rep's pay as written in the JSON, with one line per part saying how it came."""
     rules = ev.scheme.pay
     amounts = rep.get("pay")
-    pay: dict[str, Any] = {
+    pay: PayContext = {
         "present": bool(rules is not None and amounts),
         "currency": ev.scheme.currency,
         "lines": [],
@@ -527,7 +566,7 @@ def _pay(ev: Evaluation, rep: dict[str, Any], lang: str) -> dict[str, Any]:
     if rules is None or not amounts:
         return pay
     detail = _pay_rows(ev, rep["rep_id"])
-    lines = []
+    lines: list[tuple[PayPart, Decimal | int | None, str]] = []
     if rules.bonus is not None:
         lines.append(("bonus", amounts["bonus"], _bonus_detail(ev, detail.get("bonus"), lang)))
     if rules.commission is not None:
@@ -537,12 +576,12 @@ def _pay(ev: Evaluation, rep: dict[str, Any], lang: str) -> dict[str, Any]:
             ("team_pool", amounts["team_pool"], _pool_detail(ev, detail.get("pool"), lang))
         )
     pay["lines"] = [
-        {
-            "part": part,
-            "label": label(f"col.{part}", lang),
-            "amount": show(amount, "money"),
-            "detail": text,
-        }
+        PayLineContext(
+            part=part,
+            label=label(f"col.{part}", lang),
+            amount=show(amount, "money"),
+            detail=text,
+        )
         for part, amount, text in lines
     ]
     pay["total"] = show(amounts["total"], "money")
@@ -648,16 +687,16 @@ def _score_figure(value: float | None) -> Decimal | None:
     return None if rounded is None else Decimal(rounded)
 
 
-def _chart(weighted: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def _chart(weighted: Sequence[_KpiRow]) -> ChartContext:
     """The rep's score and the team average per weighted KPI, as numbers for drawing."""
     items = [
-        {
-            "label": k["label"],
-            "score": _num(k["_score"]),
-            "team_average": _num(k["_average"]),
-            "score_text": k["score"],
-            "team_average_text": k["team_average"],
-        }
+        ChartBarContext(
+            label=k.row["label"],
+            score=_num(k.score),
+            team_average=_num(k.average),
+            score_text=k.row["score"],
+            team_average_text=k.row["team_average"],
+        )
         for k in weighted
     ]
     values = [v for i in items for v in (i["score"], i["team_average"]) if v is not None]

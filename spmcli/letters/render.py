@@ -11,6 +11,8 @@
   ``<script>alert(1)</script>`` is shown as text); Word templates are escaped as XML by
   docxtpl; in Markdown every value has the characters that would make markup (``<``,
   ``*``, ``|`` ...) backslash-escaped.
+
+Each letter's data is a ``LetterContext`` (``spmcli.letters.contexts``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import base64
 import io
 import re
 import traceback
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib import resources
@@ -35,6 +37,7 @@ from markupsafe import Markup
 
 from spmcli.errors import Problem, UsageError
 from spmcli.io.files import atomic_path, unique_file_stems
+from spmcli.letters.contexts import LetterContext
 
 FORMATS = ("md", "html", "docx")
 SUFFIXES = {"md": ".md", "html": ".html", "docx": ".docx"}
@@ -188,7 +191,7 @@ class Renderer:
                 self.env, code, self.env.make_globals(None), None
             )
 
-    def render(self, context: Mapping[str, Any]) -> bytes:
+    def render(self, context: LetterContext) -> bytes:
         try:
             if self._compiled is not None:
                 return self._compiled.render(context).encode("utf-8")
@@ -196,7 +199,7 @@ class Renderer:
         except (TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
             raise template_problem(self.template, exc) from None
 
-    def _render_docx(self, context: Mapping[str, Any]) -> bytes:
+    def _render_docx(self, context: LetterContext) -> bytes:
         document = _WordTemplate(io.BytesIO(self.template.source), self._patched)
         try:
             document.render(dict(context), self.env, autoescape=True)
@@ -273,7 +276,7 @@ def template_problem(template: LetterTemplate, exc: Exception) -> UsageError:
 # --------------------------------------------------------------------------------- files
 
 
-def letter_stems(contexts: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+def letter_stems(contexts: Iterable[LetterContext]) -> dict[str, str]:
     """rep_id → a file name stem from rep_id and name, safe on every OS and unique
     ignoring case (``R001_吴敏艳``; ``../../x`` → ``____x``)."""
     texts = {}
@@ -294,7 +297,7 @@ def write_letter(path: Path, content: bytes) -> None:
 
 
 def render_letters(
-    contexts: Sequence[Mapping[str, Any]],
+    contexts: Sequence[LetterContext],
     template: LetterTemplate,
     out_dir: Path,
     *,
@@ -337,7 +340,7 @@ def render_letters(
 
 
 def _render_chunk(
-    template: LetterTemplate, contexts: Sequence[Mapping[str, Any]], paths: Sequence[Path]
+    template: LetterTemplate, contexts: Sequence[LetterContext], paths: Sequence[Path]
 ) -> None:
     renderer = Renderer(template)
     for context, path in zip(contexts, paths, strict=True):

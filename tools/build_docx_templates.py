@@ -1,10 +1,15 @@
 """Build the shipped Word letter templates (``templates/letter.zh.docx``, ``letter.en.docx``).
 
-The .docx templates are generated, not drawn by hand, so that they stay in step with
-the letter context and with the Markdown and HTML templates. Regenerate them after a
-change here with::
+A developer tool, not part of the ``spmcli`` package: spm only reads the templates it
+writes. The .docx templates are generated, not drawn by hand, so that they stay in step
+with the letter context and with the Markdown and HTML templates. Regenerate them after
+a change here with::
 
-    python -m spmcli.letters.docx_templates
+    python tools/build_docx_templates.py [FOLDER]
+
+(FOLDER defaults to the repository's ``templates/``; ``tests/test_letters.py`` checks
+that the shipped files are what this script writes). It needs python-docx, which comes
+with docxtpl, a dependency of spm.
 
 They are ordinary Word documents with docxtpl tags (``{{ rep.name }}``, ``{%tr for k
 in kpis %}`` for table rows, ``{%p if … %}`` for whole paragraphs): open one in Word or
@@ -28,6 +33,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # the shipped ones
 LATIN_FONT = "Calibri"
 BODY_EAST_ASIA = "宋体"
 HEADING_EAST_ASIA = "微软雅黑"
@@ -502,7 +508,7 @@ def build(lang: str) -> WordDocument:
     return document
 
 
-def main(folder: str = "templates") -> None:
+def main(folder: str | Path = TEMPLATES) -> None:
     """Write ``letter.zh.docx`` and ``letter.en.docx`` into ``folder``."""
     for lang in WORDS:
         path = Path(folder) / f"letter.{lang}.docx"
