@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from engine_fixtures import frame, reps, sales, scheme, targets
 
+from spmcli.engine.composite import grade_and_rank
 from spmcli.engine.evaluate import evaluate
 from spmcli.report.wording import word
 
@@ -90,3 +91,26 @@ def test_small_case_by_hand() -> None:
     assert rec.unassigned_lines == 1
     assert any(w.code == "unassigned_sales" and "X" in word(w, "en") for w in ev.warnings)
     assert any(w.code == "no_data" and w.rep_id == "B" and w.kpi == "sat" for w in ev.warnings)
+
+
+def test_grades_and_ranks_go_by_the_score_as_written() -> None:
+    """89.996 is written 90.00 and earns an A; 77.699 and 77.701 are both written 77.70 and
+    share a rank; 77.694 is written 77.69 and comes after them."""
+    roster = pl.DataFrame(
+        {
+            "rep_id": ["A", "B", "C", "D"],
+            "team": ["T", "T", "T", "U"],
+            "due": [True, True, True, True],
+        }
+    )
+    totals = pl.DataFrame(
+        {"rep_id": ["A", "B", "C", "D"], "composite": [89.996, 77.699, 77.701, 77.694]}
+    )
+    penalties = pl.DataFrame(schema={"rep_id": pl.String, "penalty": pl.Float64})
+    graded = grade_and_rank(scheme(), roster, totals, penalties)
+    rows = {r["rep_id"]: r for r in graded.iter_rows(named=True)}
+    assert rows["A"]["grade"] == "A" and rows["A"]["rank"] == 1
+    assert rows["B"]["rank"] == rows["C"]["rank"] == 2
+    assert rows["D"]["rank"] == 4 and rows["D"]["team_rank"] == 1
+    assert rows["B"]["team_rank"] == rows["C"]["team_rank"] == 2
+    assert rows["A"]["final_score"] == 89.996  # the score itself is kept unrounded

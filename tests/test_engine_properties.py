@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 from engine_fixtures import frame, reps, sales, scheme, targets
@@ -80,8 +80,17 @@ def test_invariants(
     assert rec.sales_in_period == in_period
     assert rec.credited + rec.unassigned == rec.sales_in_period
 
-    # Ranks: 1 + the number of reps with a strictly higher final score.
-    finals = ev.reps.select("rep_id", "final_score", "rank", "team", "team_rank").rows()
+    # Ranks: 1 + the number of reps with a strictly higher final score as written (2 decimals,
+    # half away from zero), so reps shown with the same score share a rank.
+    def written(score: float) -> Decimal:
+        return Decimal(repr(score)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    finals = [
+        (r, None if f is None else written(f), rank, team, team_rank)
+        for r, f, rank, team, team_rank in ev.reps.select(
+            "rep_id", "final_score", "rank", "team", "team_rank"
+        ).rows()
+    ]
     for _, final, rank, team, team_rank in finals:
         if final is None:
             assert rank is None

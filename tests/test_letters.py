@@ -410,7 +410,7 @@ def test_reps_not_due_get_no_letter(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "out" / "letters").iterdir())) == 13  # the monthly hunters
-    assert "27 rep(s) not due in 2025-07 get no letter" in result.stderr
+    assert "27 名代表本期（2025-07）不考核（其角色考核周期更长），不生成面谈函" in result.stderr
     result = run(
         "letters", tmp_path / "q3.xlsx", "--period", "2025-07", "--rep", "R001",
         "--out", tmp_path / "out2",

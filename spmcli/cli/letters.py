@@ -48,6 +48,8 @@ from spmcli.letters.render import (
     shipped_template,
     user_template,
 )
+from spmcli.report.labels import label
+from spmcli.report.wording import listing
 from spmcli.scheme.model import Scheme
 from spmcli.scheme.periods import Period
 
@@ -166,16 +168,15 @@ def letters(
             out.print(escape(str(path)))
     if not quiet:
         if not_due:
-            err.print(
-                f"{len(not_due)} rep(s) not due in {ev.period.label} get no letter "
-                f"(their role is evaluated on a longer cycle): {', '.join(not_due[:10])}"
-                + (" …" if len(not_due) > 10 else "")
-            )
-        made = f" and {len(pdfs)} PDFs" if pdfs else ""
-        err.print(
-            f"wrote {len(paths)} {chosen.format} letters{made} to {folder}/ "
-            f"(template: {escape(chosen.name)})"
-        )
+            shown = listing(not_due[:10], words) + (" …" if len(not_due) > 10 else "")
+            text = label("console.letters_not_due", words)
+            err.print(escape(text.format(count=len(not_due), period=ev.period.label, reps=shown)))
+        made = label("console.and_pdfs", words).format(count=len(pdfs)) if pdfs else ""
+        wrote = label("console.wrote_letters", words).format(
+            count=len(paths), format=chosen.format, pdfs=made, folder=f"{folder}/",
+            template=chosen.name,
+        )  # fmt: skip
+        err.print(escape(wrote))
     raise typer.Exit(0)
 
 

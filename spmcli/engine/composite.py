@@ -34,7 +34,11 @@ def grade_and_rank(
     scheme: Scheme, roster: pl.DataFrame, totals: pl.DataFrame, penalties: pl.DataFrame
 ) -> pl.DataFrame:
     """Final score = composite − penalty points (never below 0), its grade, and ranks with ties
-    sharing a rank (1, 2, 2, 4) overall and within the team. Rank order; not-due reps last."""
+    sharing a rank (1, 2, 2, 4) overall and within the team. Rank order; not-due reps last.
+
+    Grade and rank go by the final score as every output writes it, rounded half away from
+    zero to two decimals: 89.996 shows as 90.00 and is an A, and two reps shown with 77.70
+    share a rank rather than standing 22nd and 23rd."""
     reps = (
         roster.join(totals, on="rep_id", how="left")
         .join(penalties, on="rep_id", how="left")
@@ -43,13 +47,21 @@ def grade_and_rank(
             (pl.col("composite") - pl.col("penalty")).clip(lower_bound=0.0).alias("final_score")
         )
     )
+    written = (
+        pl.col("final_score")
+        .cast(pl.String)  # the shortest text of the float: the decimal the outputs round
+        .cast(pl.Decimal(38, 10))
+        .round(2, mode="half_away_from_zero")
+        .cast(pl.Float64)
+    )
+    reps = reps.with_columns(written.alias("_written"))
     grade = pl.lit(None, dtype=pl.String)
     grade_label = pl.lit(None, dtype=pl.String)
     for g in sorted(scheme.grades, key=lambda g: g.min):
-        reached = pl.col("final_score") >= g.min
+        reached = pl.col("_written") >= g.min
         grade = pl.when(reached).then(pl.lit(g.grade)).otherwise(grade)
         grade_label = pl.when(reached).then(pl.lit(g.label or g.grade)).otherwise(grade_label)
-    ranked = pl.col("final_score").rank("min", descending=True).cast(pl.Int64)
+    ranked = pl.col("_written").rank("min", descending=True).cast(pl.Int64)
     return (
         reps.with_columns(grade.alias("grade"), grade_label.alias("grade_label"))
         .with_columns(
@@ -57,6 +69,7 @@ def grade_and_rank(
             ranked.over(pl.col("team")).alias("team_rank"),
         )
         .sort(pl.col("due").not_(), "rank", "rep_id", nulls_last=True)
+        .drop("_written")
     )
 
 

@@ -33,6 +33,16 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "wrote {summary}, {reps} ({count} workbooks), {json}",
     ),
     "console.wrote": ("已写出 {files}", "wrote {files}"),
+    "console.letters_not_due": (
+        "{count} 名代表本期（{period}）不考核（其角色考核周期更长），不生成面谈函：{reps}",
+        "{count} rep(s) not due in {period} get no letter "
+        "(their role is evaluated on a longer cycle): {reps}",
+    ),
+    "console.and_pdfs": ("及 {count} 份 PDF", " and {count} PDF(s)"),
+    "console.wrote_letters": (
+        "已写出 {count} 份 {format} 面谈函{pdfs}到 {folder}（模板：{template}）",
+        "wrote {count} {format} letter(s){pdfs} to {folder} (template: {template})",
+    ),
     "console.check_ok": (
         "检查通过：方案 {scheme}；期间 {period}；{tables}",
         "ok: scheme {scheme}; period {period}; {tables}",
