@@ -24,6 +24,6 @@ def write_errors(problems: Sequence[RowProblem], path: Path) -> None:
             writer.text(row, 3, problem.column)
             writer.text(row, 4, problem.value)
             writer.text(row, 5, problem.reason)
-        sheet.freeze_panes(1, 0)
+        writer.freeze(1, 0)
         sheet.autofilter(0, 0, max(1, len(problems)), len(HEADERS) - 1)
         writer.apply_widths()

@@ -161,14 +161,44 @@ def number_width(value: float | int, kind: Figure) -> int:
     return len(f"{value:,.2f}")
 
 
+A4 = 9  # xlsxwriter's paper code
+PORTRAIT_WIDTH = 100  # characters of column width that still print upright on A4
+
+
+def print_setup(
+    ws: Any, title: str, header_rows: int, key_columns: int, width: float, *, wide: bool = False
+) -> None:
+    """How a finance user expects a sheet to print: A4, landscape when wide (or ``wide``: a
+    chart), one page wide, the header rows and key columns repeated on every page, and a
+    header and footer naming the sheet, ``title`` (the period, the rep) and the page."""
+    ws.set_paper(A4)
+    if wide or width > PORTRAIT_WIDTH:
+        ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    if header_rows:
+        ws.repeat_rows(0, header_rows - 1)
+    if key_columns:
+        ws.repeat_columns(0, key_columns - 1)
+    ws.set_header(f"&L&A&R{title.replace('&', '&&')}")
+    ws.set_footer("&C&P / &N")
+
+
 class SheetWriter:
     """Writes typed cells on one worksheet and remembers how wide each column must be."""
 
-    def __init__(self, worksheet: Any, styles: Styles, locale: str) -> None:
+    def __init__(self, worksheet: Any, styles: Styles, locale: str, title: str = "") -> None:
         self.ws = worksheet
         self.styles = styles
         self.locale = locale
+        self.title = title  # printed in the page header
         self.widths: dict[int, float] = {}
+        self.frozen = (0, 0)
+        self.wide = False  # prints landscape whatever its columns (a sheet with a chart)
+
+    def freeze(self, rows: int, columns: int = 0) -> None:
+        """Freeze the top ``rows`` and the left ``columns``; printed pages repeat them."""
+        self.ws.freeze_panes(rows, columns)
+        self.frozen = (rows, columns)
 
     def fit(self, col: int, width: float) -> None:
         if width > self.widths.get(col, 0):
@@ -235,9 +265,14 @@ class SheetWriter:
         self.fit(col, 10)
 
     def apply_widths(self, minimum: float = MIN_WIDTH, maximum: float = MAX_WIDTH) -> None:
-        """Set every used column's width to fit its widest cell, within bounds."""
+        """Set every used column's width to fit its widest cell, within bounds; then the page
+        setup, which depends on that width."""
+        total = 0.0
         for col, width in sorted(self.widths.items()):
-            self.ws.set_column(col, col, min(max(width + 1.5, minimum), maximum))
+            shown = min(max(width + 1.5, minimum), maximum)
+            self.ws.set_column(col, col, shown)
+            total += shown
+        print_setup(self.ws, self.title, *self.frozen, total, wide=self.wide)
 
     def colour_scores(self, first_row: int, last_row: int, columns: Iterable[int]) -> None:
         """Red below 60 and green from 90, on numeric cells only (N/A text stays grey)."""

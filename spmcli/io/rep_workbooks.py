@@ -41,6 +41,7 @@ from spmcli.io.excel import (
     Styles,
     atomic_workbook,
     display_width,
+    print_setup,
     safe_sheet_name,
 )
 from spmcli.io.files import unique_file_stems
@@ -401,8 +402,9 @@ def _write_source(w: SheetWriter, sheet: SourceSheet, rows: RowsByRep, rep_id: s
     for c, (values, fmt) in enumerate(zip(rows.columns, sheet.formats, strict=True)):
         ws.write_column(top + 1, c, values[start:stop], formats[fmt] if fmt else None)
         ws.set_column(c, c, sheet.widths[c])
-    ws.freeze_panes(top + 1, 0)
+    w.freeze(top + 1, 0)
     ws.autofilter(top, 0, top + stop - start, len(sheet.columns) - 1)
+    print_setup(ws, w.title, top + 1, 0, sum(sheet.widths))
 
 
 # -------------------------------------------------------------------- scorecard
@@ -418,16 +420,19 @@ def write_reps(context: Context, plans: list[RepPlan], sources: list[SourceSheet
         written = [(sheet, rows) for sheet, rows in parts if rep_id in rows.spans]
         links = {kpi: sheet.sheet_name for sheet, _ in written for kpi in sheet.kpis}
         paid = plan.pay is not None and context.scheme.pay is not None
+        who = " ".join(str(p) for p in (rep_id, plan.rep.get("name")) if p)
+        title = f"{who} · {context.period.label}"
         with atomic_workbook(plan.path) as workbook:
             styles = Styles.of(workbook)
-            card = SheetWriter(workbook.add_worksheet(label("sheet.scorecard", lang)), styles, lang)
+            scorecard = workbook.add_worksheet(label("sheet.scorecard", lang))
+            card = SheetWriter(scorecard, styles, lang, title)
             _scorecard(card, context, plan, links, statement if paid else None)
             if paid:
-                pay = SheetWriter(workbook.add_worksheet(statement), styles, lang)
+                pay = SheetWriter(workbook.add_worksheet(statement), styles, lang, title)
                 _pay_statement(pay, context, plan)
             for sheet, rows in written:
                 ws = workbook.add_worksheet(sheet.sheet_name)
-                _write_source(SheetWriter(ws, styles, lang), sheet, rows, rep_id)
+                _write_source(SheetWriter(ws, styles, lang, title), sheet, rows, rep_id)
     return [plan.path for plan in plans]
 
 
@@ -547,8 +552,6 @@ def _scorecard(
         if statement:  # on the total's row, overflowing into the empty cells beside it
             see = label("pay.see_statement", lang).format(sheet=statement)
             _link(w, r, 2, statement, see, fit=False)
-    w.ws.set_landscape()
-    w.ws.fit_to_pages(1, 0)
     w.apply_widths()
 
 
@@ -620,8 +623,6 @@ def _pay_statement(w: SheetWriter, ctx: Context, plan: RepPlan) -> None:
         if section.tiers_total is not None:
             r = _tiers(w, r + 1, section, lang)
     _write_lines(w, r + 1, [statement.total])
-    w.ws.set_landscape()
-    w.ws.fit_to_pages(1, 0)
     w.apply_widths()
 
 

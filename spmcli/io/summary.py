@@ -54,7 +54,9 @@ def write_summary(ev: Evaluation, path: Path, run: RunInfo, *, locale: str | Non
         styles = Styles.of(workbook)
 
         def sheet(key: str) -> SheetWriter:
-            return SheetWriter(workbook.add_worksheet(label(key, lang)), styles, lang)
+            return SheetWriter(
+                workbook.add_worksheet(label(key, lang)), styles, lang, ev.period.label
+            )
 
         _reps(sheet("sheet.reps"), ev)
         if ev.pay is not None:
@@ -113,7 +115,7 @@ def _reps(w: SheetWriter, ev: Evaluation) -> None:
         for offset, (_, column, _) in enumerate(pay, start=c + 6):
             w.number(r, offset, rep.get(column), "money", na=due)
     last = len(reps)
-    w.ws.freeze_panes(1, 3)
+    w.freeze(1, 3)
     w.ws.autofilter(0, 0, max(last, 1), len(headers) - 1)
     w.colour_scores(1, last, [*range(first_kpi, composite_col + 1), composite_col + 2])
     w.apply_widths()
@@ -153,7 +155,7 @@ def _payroll(w: SheetWriter, ev: Evaluation) -> None:
             cells = f"{xl_rowcol_to_cell(1, col)}:{xl_rowcol_to_cell(last, col)}"
             money = w.styles.numbers["money"]
             w.ws.write_formula(check_row, col, f"=SUM({cells})", money, cell_number(total, "money"))
-    w.ws.freeze_panes(1, 2)
+    w.freeze(1, 2)
     w.ws.autofilter(0, 0, max(last, 1), 2 + len(pay))
     w.apply_widths()
 
@@ -220,7 +222,7 @@ def _kpis(w: SheetWriter, scheme: Scheme) -> None:
     w.text(total_row, 0, label("msg.weights_total", lang), w.styles.key)
     for c, (_, role) in enumerate(roles, start=first_role):
         w.number(total_row, c, sum(role.weights.values()), "weight", bold=True)
-    w.ws.freeze_panes(1, 2)
+    w.freeze(1, 2)
     w.ws.autofilter(0, 0, max(last, 1), first_role + len(roles) - 1)
     w.apply_widths()
 
@@ -258,7 +260,7 @@ def _teams(w: SheetWriter, ev: Evaluation) -> None:
                 kind: Figure = "achievement" if name == "achievement" else kpi_unit(ev.scheme, k)
                 w.number(r, c, team.get(f"{k.id}_{name}"), kind)
                 c += 1
-    w.ws.freeze_panes(1, 1)
+    w.freeze(1, 1)
     w.ws.autofilter(0, 0, max(len(teams), 1), 3 + 3 * len(kpis))
     w.colour_scores(1, len(teams), [3])
     w.apply_widths()
@@ -275,7 +277,7 @@ def _warnings(w: SheetWriter, ev: Evaluation) -> None:
         w.text(r, 3, word(warning, lang))
     if not warnings:
         w.text(1, 3, label("value.no_warnings", lang))
-    w.ws.freeze_panes(1, 0)
+    w.freeze(1, 0)
     w.ws.autofilter(0, 0, max(len(warnings), 1), 3)
     w.apply_widths(maximum=100)
 
@@ -301,7 +303,7 @@ def _reconciliation(w: SheetWriter, ev: Evaluation) -> None:
     for r, (key, count) in enumerate(counts, start=len(money) + 1):
         w.text(r, 0, label(key, lang))
         w.integer(r, 1, count)
-    w.ws.freeze_panes(1, 0)
+    w.freeze(1, 0)
     w.apply_widths()
 
 
@@ -339,7 +341,8 @@ def _grades(w: SheetWriter, ev: Evaluation) -> None:
             w.text(r, 1, label(key, lang))
             w.integer(r, 3, n)
             r += 1
-    w.ws.freeze_panes(1, 0)
+    w.freeze(1, 0)
+    w.wide = bool(grades)  # the chart beside the table
     w.apply_widths()
     if grades:
         title = label("msg.grade_distribution", lang)
@@ -400,5 +403,5 @@ def _run(w: SheetWriter, ev: Evaluation, run: RunInfo) -> None:
         r += 1
         w.text(r, 0, path)
         w.text(r, 1, digest)
-    w.ws.freeze_panes(1, 0)
+    w.freeze(1, 0)
     w.apply_widths(maximum=80)

@@ -64,7 +64,7 @@ def write_tiers_workbook(t: Tiers, path: Path) -> None:
 
         def sheet(title: str) -> tuple[str, SheetWriter]:
             name = safe_sheet_name(title, taken)
-            return name, SheetWriter(workbook.add_worksheet(name), styles, lang)
+            return name, SheetWriter(workbook.add_worksheet(name), styles, lang, t.period.label)
 
         _, summary = sheet(label("sheet.tiers_summary", lang))
         customers_name, customers = sheet(label("sheet.tiers_customers", lang))
@@ -172,7 +172,7 @@ def _table(
         _column(w, top + 1, col, frame[column.key].to_list(), column.kind)
     last = top + frame.height
     if filter_:
-        w.ws.freeze_panes(top + 1, 0)
+        w.freeze(top + 1, 0)
         w.ws.autofilter(top, 0, last, len(columns) - 1)
     return last + 1
 
@@ -246,6 +246,7 @@ def _summary(w: SheetWriter, t: Tiers) -> None:
     lang = w.locale
     s = t.settings
     _title(w, 0, label("tiers.title", lang).format(period=t.period.label))
+    w.freeze(1, 1)
     span = f"{t.current.start.isoformat()} – {t.current.end.isoformat()}"
     before = f"{t.before.label} ({t.before.start.isoformat()} – {t.before.end.isoformat()})"
     potential = (
@@ -372,7 +373,9 @@ def _pareto(w: SheetWriter, t: Tiers, sheet: str, columns: list[Column]) -> None
         )
     )
     _title(w, 0, label("tiers.pareto", lang))
+    w.wide = True
     top = 2
+    breaks = []
     for group, first, points in spans.iter_rows():
         if not points:
             continue
@@ -429,6 +432,8 @@ def _pareto(w: SheetWriter, t: Tiers, sheet: str, columns: list[Column]) -> None
         chart.set_size({"width": 900, "height": 440})
         w.ws.insert_chart(top, 0, chart)
         top += CHART_ROWS
+        breaks.append(top)  # a chart never splits across printed pages
+    w.ws.set_h_pagebreaks(breaks[:-1])
 
 
 # ----------------------------------------------------------------------- matrix
@@ -478,6 +483,7 @@ def _grid(
 def _matrix(w: SheetWriter, t: Tiers) -> None:
     lang = w.locale
     _title(w, 0, label("tiers.matrix_title", lang))
+    w.freeze(1, 1)
     if t.matrix is None:
         w.text(2, 0, label("tiers.no_potential", lang))
         return
@@ -514,6 +520,7 @@ def _matrix(w: SheetWriter, t: Tiers) -> None:
 def _migration(w: SheetWriter, t: Tiers) -> None:
     lang = w.locale
     _title(w, 0, label("tiers.migration_title", lang))
+    w.freeze(1, 1)
     counts = {
         (r["tier_before"], r["tier"]): r["customers"] for r in t.migration.iter_rows(named=True)
     }
