@@ -325,7 +325,9 @@ def test_workbooks_pick_up_pay_columns(tmp_path: Path) -> None:
     write_summary(ev, tmp_path / "summary.xlsx", run_info())
     ws = load(tmp_path / "summary.xlsx")["代表"]
     rows = values(ws)
-    assert rows[0] == [*REPS_HEADERS, "奖金", "提成", "团队奖金池", "应发合计"]
+    assert rows[0] == [
+        *REPS_HEADERS, "奖金（CNY）", "提成（CNY）", "团队奖金池（CNY）", "应发合计（CNY）",
+    ]  # fmt: skip
     assert rows[1][-4:] == [1000.01, 0.13, 0, 1000.14]
     assert rows[4][-4:] == [None] * 4  # not due: nothing, not 0
     assert formats(ws, 2)[-4:] == ["#,##0.00"] * 4
@@ -362,7 +364,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 
 REPS_HEADERS = [
     "排名", "代表编号", "姓名", "团队", "角色", "状态",
-    "销售额", "拜访次数", "客户满意度", "毛利率", "团队销售达成",
+    "销售额·得分", "拜访次数·得分", "客户满意度·得分", "毛利率·得分", "团队销售达成·得分",
     "综合得分", "扣分", "最终得分", "等级", "等级说明", "团队内排名",
 ]  # fmt: skip
 

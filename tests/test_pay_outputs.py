@@ -37,6 +37,7 @@ from spmcli.engine.result import Evaluation
 from spmcli.io.json_result import evaluation_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import write_summary
+from spmcli.report.figures import working_text
 from spmcli.scheme.model import Scheme
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
@@ -187,7 +188,7 @@ def test_statement_commission_at_a_tier_start_and_without_target(
 def test_statement_bonus_interpolation_written_out(statements: dict[str, Any]) -> None:
     rows = statements["R2"]
     assert item(rows, "奖金基数") == ["奖金基数", 10000, "代表表「target_bonus」列"]
-    assert item(rows, "计算依据") == ["计算依据", 80, "最终得分（未四舍五入：80）"]
+    assert item(rows, "计算依据") == ["计算依据", 80, "最终得分 80（曲线按未取整的分数读取）"]
     assert item(rows, "系数曲线")[2] == "0 → 0; 60 → 0.5; 100 → 1; 120 → 1.5；两点之间线性插值"
     assert item(rows, "系数") == [
         "系数", 0.75, "0.5 + (80 − 60) × (1 − 0.5) / (100 − 60) = 0.75",
@@ -197,9 +198,11 @@ def test_statement_bonus_interpolation_written_out(statements: dict[str, Any]) -
     # on a point of the curve; below 60 the first segment, rounded to the cent
     assert item(statements["R1"], "系数")[1:] == [1.5, "120 正好是曲线上的点 → 1.5"]
     r6 = statements["R6"]
-    assert item(r6, "系数")[2] == "0 + (50 − 0) × (0.5 − 0) / (60 − 0) = 0.4166666666666667"
+    # the working is shown to four decimals (≈: the paid amount comes from the exact figure)
+    assert item(r6, "系数")[2] == "0 + (50 − 0) × (0.5 − 0) / (60 − 0) = 0.4167"
+    assert item(r6, "系数")[1] == pytest.approx(5 / 12, rel=1e-15)  # the cell: exact
     assert item(r6, "奖金", 1)[1:] == [
-        3750, "9,000.00 × 0.4166666666666667 = 3,750.00（四舍五入到分）",
+        3750, "9,000.00 × 0.4167 ≈ 3,750.00（四舍五入到分）",
     ]  # fmt: skip
 
 
@@ -309,7 +312,10 @@ def test_payroll_rows_and_total_row(tmp_path: Path) -> None:
     assert book.sheetnames[:2] == ["代表", "薪酬发放"]
     ws = book["薪酬发放"]
     rows = values(ws)
-    assert rows[0] == ["代表编号", "姓名", "团队", "奖金", "提成", "团队奖金池", "应发合计"]
+    assert rows[0] == [
+        "代表编号", "姓名", "团队",
+        "奖金（CNY）", "提成（CNY）", "团队奖金池（CNY）", "应发合计（CNY）",
+    ]  # fmt: skip
     assert [row[:3] for row in rows[1:8]] == [[f"R{i}", f"Rep R{i}", t] for i, t in
                                               enumerate(["East"] * 2 + ["West"] * 3
                                                         + ["North"] * 2, start=1)]  # fmt: skip
@@ -421,9 +427,10 @@ def test_sample_statement_agrees_with_json(sample_out: Path) -> None:
         total = Decimal(str(item(rows, "应发合计")[1])).quantize(Decimal("0.01"))
         assert total == rep["pay"]["total"]
         detail = rep["pay_detail"]
-        # the cell holds the multiplier (to the 16 digits a cell keeps); the working, all of it
+        # the cell holds the multiplier (to the 16 digits a cell keeps); the working shows it
+        # to four decimals, as a finance user reads it
         multiplier = detail["bonus"]["multiplier"]
         assert item(rows, "系数")[1] == pytest.approx(float(multiplier), rel=1e-15)
-        assert item(rows, "系数")[2].endswith(f"= {multiplier}")
+        assert item(rows, "系数")[2].endswith(f"= {working_text(multiplier)}")
         paid = [t for t in detail["commission"]["tiers"] if t["amount"]]
         assert item(rows, "合计")[8].startswith(" + ".join(f"{t['amount']:,}" for t in paid))

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from spmcli.cli.app import app
 from spmcli.report.labels import label
+from spmcli.report.wording import money_header
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
 PARTS = ("bonus", "commission", "team_pool", "total")
@@ -100,7 +101,8 @@ def test_summary_shows_the_json_figures(outputs: dict[str, Any]) -> None:
         for part, key in zip(
             PARTS, ("col.bonus", "col.commission", "col.team_pool", "col.total_pay"), strict=True
         ):
-            assert Decimal(str(pay[zh(key)])).quantize(CENT) == rep["pay"][part], part
+            header = money_header(key, "CNY", "zh")  # 奖金（CNY）
+            assert Decimal(str(pay[header])).quantize(CENT) == rep["pay"][part], part
 
 
 def test_each_rep_workbook_shows_the_json_figures(outputs: dict[str, Any]) -> None:

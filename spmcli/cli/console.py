@@ -38,6 +38,8 @@ def ranked_table(ev: Evaluation, with_kpis: bool = True) -> Table:
     table = Table(
         title=f"{ev.scheme.name} · {ev.period.label}", header_style="bold", show_lines=False
     )
+    if "total_pay" in ev.reps.columns:
+        table.title = f"{table.title} · {label('col.currency', loc)} {ev.scheme.currency}"
     for key in ("col.rank", "col.rep_id", "col.name", "col.team", "col.role"):
         table.add_column(label(key, loc), no_wrap=True)
     for kpi in kpis:

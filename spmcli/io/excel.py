@@ -83,7 +83,7 @@ NUMBER_FORMATS: dict[Figure, str] = {
 ExactKind = Literal["money", "number", "rate"]
 EXACT_FORMATS: dict[ExactKind, str] = {
     "money": "#,##0.00######",
-    "number": "#,##0.00############",
+    "number": "#,##0.0000",  # the cell holds the exact figure; four decimals are shown
     "rate": "0.0#####%",
 }
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -26,12 +25,13 @@ from spmcli.report.labels import label, status_label
 from spmcli.report.records import (
     kpi_records,
     pay_columns,
+    pay_totals,
     rep_records,
     sorted_warnings,
     team_kpis,
     team_records,
 )
-from spmcli.report.wording import scheme_source, word
+from spmcli.report.wording import money_header, scheme_source, word
 from spmcli.scheme.model import Kpi, Scheme
 
 
@@ -82,11 +82,12 @@ def _reps(w: SheetWriter, ev: Evaluation) -> None:
         "col.grade_label",
         "col.team_rank",
     ]
+    score_of = label("col.kpi_score", lang)
     headers = (
         [label(k, lang) for k in head]
-        + [k.title for k in kpis]
+        + [score_of.format(kpi=k.title) for k in kpis]
         + [label(k, lang) for k in tail]
-        + [label(key, lang) for _, _, key in pay]
+        + [money_header(key, ev.scheme.currency, lang) for _, _, key in pay]
     )
     w.header(0, 0, headers)
     first_kpi = len(head)
@@ -131,18 +132,17 @@ def _payroll(w: SheetWriter, ev: Evaluation) -> None:
         0,
         0,
         [label(k, lang) for k in ("col.rep_id", "col.name", "col.team")]
-        + [label(key, lang) for _, _, key in pay],
+        + [money_header(key, ev.scheme.currency, lang) for _, _, key in pay],
     )
     due = sorted((r for r in rep_records(ev) if r.get("due")), key=lambda r: str(r["rep_id"]))
-    totals = [Decimal("0.00") for _ in pay]
+    payroll = pay_totals(ev)
+    totals = [payroll[key] for key, _, _ in pay]
     for r, rep in enumerate(due, start=1):
         w.text(r, 0, str(rep["rep_id"]))
         w.text(r, 1, rep.get("name"))
         w.text(r, 2, rep.get("team"))
         for i, (_, column, _) in enumerate(pay):
-            amount = figure(rep.get(column), "money")
-            w.number(r, 3 + i, amount, "money")
-            totals[i] += amount or 0
+            w.number(r, 3 + i, figure(rep.get(column), "money"), "money")
     last = len(due)
     total_row, check_row = last + 1, last + 2
     w.text(total_row, 0, label("value.total", lang), w.styles.key)

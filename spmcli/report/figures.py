@@ -102,6 +102,26 @@ def rate_text(value: object) -> str:
     return f"{exact_text(exact * 100)}%"
 
 
+WORKING_PLACES = 4
+
+
+def working_text(value: object) -> str:
+    """A working figure (a score read on a curve, a multiplier, a pool basis) as a finance
+    user reads it: at most four decimals, trailing zeros dropped; N/A for none. The cells
+    and the JSON keep the exact figure."""
+    exact = exact_figure(value)
+    if exact is None:
+        return "N/A"
+    rounded = exact.quantize(Decimal(1).scaleb(-WORKING_PLACES), rounding=ROUND_HALF_UP)
+    return exact_text(rounded)
+
+
+def is_shortened(value: object) -> bool:
+    """Whether ``working_text`` drops digits of the exact figure."""
+    exact = exact_figure(value)
+    return exact is not None and exact != Decimal(working_text(value))
+
+
 def cents_text(value: object) -> str:
     """Money rounded to the cent as the console shows it: 1,234.50; N/A for none."""
     rounded = figure(value, "money")

@@ -76,6 +76,9 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "col.grade_label": ("等级说明", "Grade label"),
     "col.team_rank": ("团队内排名", "Team rank"),
     "col.bonus": ("奖金", "Bonus"),
+    "col.with_currency": ("{column}（{currency}）", "{column} ({currency})"),
+    "col.currency": ("币种", "currency"),
+    "col.kpi_score": ("{kpi}·得分", "{kpi} · score"),
     "col.commission": ("提成", "Commission"),
     "col.team_pool": ("团队奖金池", "Team pool"),
     "col.total_pay": ("应发合计", "Total pay"),
@@ -485,16 +488,24 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     # -- pay statement (SPEC §4 Pay): every figure as a calculator would redo it --
     "pay.title": ("薪酬明细 {period}", "Pay statement {period}"),
     "pay.exact_note": (
-        "计算过程中的数值均为精确值（未四舍五入）；应发金额四舍五入到分",
-        "Figures in the working are exact (not rounded); paid amounts are rounded to the cent, "
+        "计算过程中的数值显示至多 4 位小数（单元格内为精确值，≈ 表示按精确值计算）；"
+        "应发金额四舍五入到分",
+        "Working figures are shown to at most 4 decimals (the cells hold them exactly; ≈ marks a "
+        "result computed from the exact figure); paid amounts are rounded to the cent, "
         "half away from zero",
     ),
     "pay.base": ("奖金基数", "Base"),
     "pay.base_column": ("代表表「{column}」列", "reps column '{column}'"),
     "pay.base_fixed": ("方案规定的固定金额", "a fixed amount set by the scheme"),
     "pay.basis": ("计算依据", "Read at"),
-    "pay.on_final_score": ("最终得分（未四舍五入：{x}）", "final score (unrounded: {x})"),
-    "pay.on_kpi": ("「{kpi}」达成率（未四舍五入：{x}）", "achievement of '{kpi}' (unrounded: {x})"),
+    "pay.on_final_score": (
+        "最终得分 {x}（曲线按未取整的分数读取）",
+        "final score {x} (the curve reads the unrounded score)",
+    ),
+    "pay.on_kpi": (
+        "「{kpi}」达成率 {x}（曲线按未取整的达成率读取）",
+        "achievement of '{kpi}' {x} (the curve reads the unrounded achievement)",
+    ),
     "pay.final_score": ("最终得分", "final score"),
     "pay.kpi_achievement": ("「{kpi}」达成率", "achievement of '{kpi}'"),
     "pay.curve": ("系数曲线", "Multiplier curve"),

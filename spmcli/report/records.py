@@ -282,13 +282,14 @@ def _pay_detail(rules: Pay, detail: RepPay, kpis: dict[str, dict[str, Any]]) -> 
     return record
 
 
-def pay_totals(reps: list[dict[str, Any]]) -> dict[str, Decimal]:
-    """The sum of the reps' written ``pay`` figures, part by part (reps not due add nothing)."""
-    totals = {key: Decimal("0.00") for key, _, _ in PAY_PARTS}
-    for rep in reps:
-        for key, amount in (rep.get("pay") or {}).items():
-            if amount is not None:
-                totals[key] += amount
+def pay_totals(ev: Evaluation) -> dict[str, Decimal]:
+    """The payroll: the sum of the due reps' paid amounts (already to the cent), part by part;
+    the JSON's ``pay_totals`` and the payroll sheet's total row."""
+    due = ev.reps.filter(pl.col("due"))
+    totals = {}
+    for key, column, _ in pay_columns(ev.reps):
+        amount = figure(due[column].sum(), "money") if due.height else None
+        totals[key] = amount if isinstance(amount, Decimal) else Decimal("0.00")
     return totals
 
 
@@ -364,7 +365,7 @@ def evaluation_record(ev: Evaluation) -> dict[str, Any]:
         "scheme": ev.scheme.name,
         "currency": ev.scheme.currency,
         "reps": reps,
-        "pay_totals": pay_totals(reps) if pay else None,
+        "pay_totals": pay_totals(ev) if pay else None,
         "teams": teams,
         "grades": _grades_record(ev),
         "warnings": warning_records(ev.warnings, ev.scheme.locale),

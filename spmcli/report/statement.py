@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from spmcli.report.figures import exact_text, money_text, percent_text, rate_text
+from spmcli.report.figures import (
+    exact_text,
+    is_shortened,
+    money_text,
+    percent_text,
+    rate_text,
+    working_text,
+)
 from spmcli.report.labels import label
 from spmcli.report.records import RepPay
 from spmcli.scheme.model import Bonus, Commission, Scheme, TeamPool
@@ -110,12 +117,12 @@ def _bonus_lines(scheme: Scheme, rule: Bonus, b: dict[str, Any] | None, lang: st
     basis_kind: LineKind
     if rule.on == "final_score":
         basis_kind = "score"
-        basis_calc = label("pay.on_final_score", lang).format(x=exact_text(x))
+        basis_calc = label("pay.on_final_score", lang).format(x=working_text(x))
         on_words = label("pay.final_score", lang)
     else:
         title = scheme.kpi(rule.on).title
         basis_kind = "achievement"
-        basis_calc = label("pay.on_kpi", lang).format(kpi=title, x=exact_text(x))
+        basis_calc = label("pay.on_kpi", lang).format(kpi=title, x=working_text(x))
         on_words = label("pay.kpi_achievement", lang).format(kpi=title)
     points = sorted(rule.points)
     curve = "; ".join(f"{exact_text(px)} → {exact_text(py)}" for px, py in points)
@@ -135,7 +142,7 @@ def _bonus_lines(scheme: Scheme, rule: Bonus, b: dict[str, Any] | None, lang: st
     ]
     if rule.cap is not None:
         words = label("pay.capped", lang)
-        capped = words.format(raw=exact_text(b["uncapped"]), cap=exact_text(rule.cap))
+        capped = words.format(raw=working_text(b["uncapped"]), cap=exact_text(rule.cap))
         cap_calc = capped if b["capped"] else label("pay.cap_not_hit", lang)
         lines.append(Line(label("pay.cap", lang), rule.cap, "exact_number", cap_calc))
     if base is None:
@@ -144,7 +151,8 @@ def _bonus_lines(scheme: Scheme, rule: Bonus, b: dict[str, Any] | None, lang: st
         calc = label("pay.no_basis", lang).format(on=on_words)
     else:
         calc = (
-            f"{money_text(base)} × {exact_text(multiplier)} = {money_text(b['bonus'])}"
+            f"{money_text(base)} × {working_text(multiplier)} "
+            f"{'≈' if is_shortened(multiplier) else '='} {money_text(b['bonus'])}"
             f"{_rounded(b['exact'], b['bonus'], lang)}"
         )
     lines.append(Line(label("col.bonus", lang), b["bonus"], "money", calc, True))
@@ -156,7 +164,7 @@ def _curve_reading(
 ) -> str:
     """How the curve was read at the basis, in words; the value is the engine's."""
     x, lx, ly, ux, uy = (b[k] for k in ("basis", "lower_x", "lower_y", "upper_x", "upper_y"))
-    t = exact_text
+    t = working_text
     if lx is None:
         return label("pay.below_first", lang).format(x=t(x), px=t(points[0][0]))
     if rule.mode == "step":
@@ -232,7 +240,7 @@ def _pool_lines(scheme: Scheme, rule: TeamPool, p: dict[str, Any] | None, lang: 
         calc = label("pay.not_reached", lang)
     else:
         if team_basis:
-            calc = f"{money_text(pool)} × {exact_text(basis)} / {exact_text(team_basis)}"
+            calc = f"{money_text(pool)} × {working_text(basis)} / {working_text(team_basis)}"
         else:
             calc = f"{money_text(pool)} / {p['members']}"
         rounded = p["rounded"]

@@ -248,6 +248,11 @@ def scheme_source(path: str, lang: str) -> str:
     return label("run.builtin_scheme", lang) if path == DEFAULT_SCHEME_PATH else path
 
 
+def money_header(key: str, currency: str, lang: str) -> str:
+    """A money column's header with its currency: 奖金（CNY） / Bonus (CNY)."""
+    return label("col.with_currency", lang).format(column=label(key, lang), currency=currency)
+
+
 def listing(items: Sequence[str], lang: str) -> str:
     """Items joined as each language lists them: 甲、乙 / a, b."""
     return ("、" if lang == "zh" else ", ").join(items)
