@@ -16,7 +16,7 @@ notebook go through here, so they see the same figures and the same problems::
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -130,9 +130,13 @@ def prepare(
     period: str | None = None,
     lang: str | None = None,
     check_kpi_columns: bool = True,
+    on_step: Callable[[str, str], None] | None = None,
 ) -> Prepared:
     """Load the scheme (``scheme``, else ./spm.yaml, else the built-in one), read the
     inputs and settle the period (SPEC §4 Periods).
+
+    ``on_step(step, locale)`` hears of each step once the scheme's language is known:
+    ``reading``, then ``checking``; a command shows them as progress.
 
     ``check_kpi_columns=False`` skips checking the data against the KPIs' expressions,
     for a command that computes no KPI. Raises ``SchemeError`` or ``UsageError`` for a
@@ -146,9 +150,12 @@ def prepare(
         scheme_file = dataclasses.replace(
             scheme_file, scheme=scheme_file.scheme.model_copy(update={"locale": lang})
         )
+    step = on_step or (lambda _step, _locale: None)
+    step("reading", scheme_file.scheme.locale)
     data = read_inputs(
         [Path(p) for p in inputs], {str(name): s for name, s in scheme_file.scheme.sources.items()}
     )
+    step("checking", scheme_file.scheme.locale)
     frames = {name: table.frame for name, table in data.tables.items()}
     if check_kpi_columns:
         problems = check_columns(scheme_file, {n: f.columns for n, f in frames.items()})

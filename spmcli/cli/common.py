@@ -5,13 +5,22 @@ scheme errors)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from spmcli import run
 from spmcli.engine.result import RunWarning
@@ -151,11 +160,60 @@ def prepare(
     period: str | None,
     *,
     check_kpi_columns: bool = True,
+    steps: Steps | None = None,
 ) -> Prepared:
-    """The front door with the command's options."""
+    """The front door with the command's options; ``steps`` shows its progress."""
     return run.prepare(
-        paths, scheme=scheme_path, period=period, lang=lang, check_kpi_columns=check_kpi_columns
+        paths,
+        scheme=scheme_path,
+        period=period,
+        lang=lang,
+        check_kpi_columns=check_kpi_columns,
+        on_step=None if steps is None else steps.show,
     )
+
+
+class Steps:
+    """What a long command is doing, on stderr: the current step with a spinner, a counted
+    step (workbooks, letters) with a bar. Silent with --quiet or --json, or when stderr is
+    not a terminal (a log file gets no control codes)."""
+
+    def __init__(self, silent: bool) -> None:
+        self.bar: Progress | None = None
+        if not silent and err.is_terminal:
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> Steps:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def show(self, step: str, locale: str) -> None:
+        """Show ``step``, a step that is not counted."""
+        self.step(step, locale)
+
+    def step(self, step: str, locale: str, total: int | None = None) -> Callable[[int], None]:
+        """Show ``step`` (a ``progress.<step>`` label); returns how to count it done."""
+        bar = self.bar
+        if bar is None:
+            return lambda _done: None
+        if self.task is not None:
+            bar.remove_task(self.task)
+        task = self.task = bar.add_task(label(f"progress.{step}", locale), total=total)
+        return lambda done: bar.advance(task, done)
 
 
 def prepare_out_dir(

@@ -20,6 +20,7 @@ from spmcli.cli.common import (
     QuietOpt,
     SchemeOpt,
     SkipOpt,
+    Steps,
     WhatIfOpt,
     cpu_workers,
     err,
@@ -33,7 +34,8 @@ from spmcli.cli.common import (
     user_errors,
 )
 from spmcli.cli.console import show_evaluation, what_if_table
-from spmcli.io.json_result import evaluation_json, write_json
+from spmcli.io.files import write_text_atomic
+from spmcli.io.json_result import evaluation_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
 from spmcli.report.labels import label
@@ -67,27 +69,34 @@ def evaluate(
 
       spm evaluate q3.xlsx --what-if sales=1.1
     """
-    with user_errors(debug):
-        prepared = prepare(inputs, scheme, lang, period)
+    with user_errors(debug), Steps(quiet or json_out) as steps:
+        prepared = prepare(inputs, scheme, lang, period, steps=steps)
+        words = prepared.scheme.locale
         target = out_dir or Path("spm-out") / prepared.period.label
         scaling = parse_what_if(what_if or [])
         stop_on_problems(prepared, skip_invalid, None if scaling else target / ERRORS_FILE)
+        steps.show("computing", words)
         run = prepared.evaluate(skip_invalid=skip_invalid, what_if=scaling)
         ev = run.evaluation
-        if run.scaled is not None:
-            if json_out:
-                sys.stdout.write(evaluation_json(run.scaled) + "\n")
-            else:
-                out.print(what_if_table(ev, run.scaled, scaling))
-            raise typer.Exit(0)
-        keep = ERRORS_FILE if prepared.unreadable else None
-        prepare_out_dir(target, force, OUTPUTS, keep=keep)
-        write_summary(ev, target / "summary.xlsx", _run_info(run))
-        write_rep_workbooks(ev, target / "reps", workers=cpu_workers())
-        write_json(ev, target / "evaluation.json")
+        if run.scaled is None:
+            keep = ERRORS_FILE if prepared.unreadable else None
+            prepare_out_dir(target, force, OUTPUTS, keep=keep)
+            steps.show("summary", words)
+            write_summary(ev, target / "summary.xlsx", _run_info(run))
+            done = steps.step("workbooks", words, total=ev.reps.height)
+            write_rep_workbooks(ev, target / "reps", workers=cpu_workers(), advance=done)
+            text = evaluation_json(ev)  # once, for the file and for --json
+            write_text_atomic(target / "evaluation.json", text + "\n")
+
+    if run.scaled is not None:  # a what-if writes nothing
+        if json_out:
+            sys.stdout.write(evaluation_json(run.scaled) + "\n")
+        else:
+            out.print(what_if_table(ev, run.scaled, scaling))
+        raise typer.Exit(0)
 
     if json_out:
-        sys.stdout.write(evaluation_json(ev) + "\n")
+        sys.stdout.write(text + "\n")
     elif not quiet:
         show_evaluation(ev, out)
     if not quiet:

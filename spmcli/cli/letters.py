@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 import polars as pl
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from spmcli.cli.common import (
     ERRORS_FILE,
@@ -24,6 +23,7 @@ from spmcli.cli.common import (
     QuietOpt,
     SchemeOpt,
     SkipOpt,
+    Steps,
     cpu_workers,
     err,
     escape,
@@ -53,7 +53,6 @@ from spmcli.report.wording import listing
 from spmcli.scheme.model import Scheme
 from spmcli.scheme.periods import Period
 
-PROGRESS_FROM = 20  # reps; fewer are done before a bar would be worth drawing
 LOCAL_TEMPLATES = Path("templates")
 LETTERS_DIR = "letters"
 
@@ -115,7 +114,7 @@ def letters(
 
       spm letters q3.xlsx --template my_letter.docx --pdf --out review/q3
     """
-    with user_errors(debug):
+    with user_errors(debug), Steps(quiet or json_out) as steps:
         if fmt is not None and fmt not in FORMATS:
             raise UsageError(
                 [
@@ -126,7 +125,7 @@ def letters(
                     )
                 ]
             )
-        prepared = prepare(inputs, scheme, lang, period)
+        prepared = prepare(inputs, scheme, lang, period, steps=steps)
         words = prepared.scheme.locale
         chosen = _template(template, fmt, words)
         if pdf and chosen.format == "md":
@@ -138,6 +137,7 @@ def letters(
         target = out_dir or Path("spm-out") / prepared.period.label
         folder = target / LETTERS_DIR
         stop_on_problems(prepared, skip_invalid, target / ERRORS_FILE)
+        steps.show("computing", words)
         ev = prepared.evaluate(skip_invalid=skip_invalid).evaluation
         wanted = _wanted_reps(ev, rep or [])
         before = _previous(prepared.scheme, prepared.frames, prepared.period)
@@ -149,8 +149,10 @@ def letters(
         prepare_out_dir(
             target, force, [LETTERS_DIR], keep=ERRORS_FILE if prepared.unreadable else None
         )
-        with _progress(len(contexts), quiet or json_out) as advance:
-            paths = render_letters(contexts, chosen, folder, workers=cpu_workers(), advance=advance)
+        done = steps.step("letters", words, total=len(contexts))
+        paths = render_letters(
+            contexts, chosen, folder, workers=cpu_workers(), advance=lambda: done(1)
+        )
         pdfs = convert_to_pdf(soffice, paths) if soffice else []
 
     not_due = ev.reps.filter(~pl.col("due"))["rep_id"].to_list() if not rep else []
@@ -226,34 +228,6 @@ def _previous(scheme: Scheme, frames: Mapping[str, pl.DataFrame], when: Period) 
         return Previous(before.label, evaluate(scheme, frames, before))
     except (DataError, UsageError) as error:  # e.g. an unmapped rating in that period
         return Previous(before.label, None, "failed", str(error.problems[0]))
-
-
-class _progress:
-    """A progress bar on stderr for many letters; a no-op for few, --quiet or --json."""
-
-    def __init__(self, total: int, silent: bool) -> None:
-        self.bar: Progress | None = None
-        if not silent and total >= PROGRESS_FROM:
-            self.bar = Progress(
-                TextColumn("letters"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=err,
-                transient=True,
-            )
-            self.task = self.bar.add_task("letters", total=total)
-
-    def __enter__(self) -> Any:
-        if self.bar is None:
-            return None
-        self.bar.start()
-        bar, task = self.bar, self.task
-        return lambda: bar.advance(task)
-
-    def __exit__(self, *_: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def _summary(

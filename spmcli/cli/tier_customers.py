@@ -21,6 +21,7 @@ from spmcli.cli.common import (
     QuietOpt,
     SchemeOpt,
     SkipOpt,
+    Steps,
     err,
     escape,
     out,
@@ -87,13 +88,14 @@ def tier_customers(
 
       spm tier-customers exports/ --thresholds 0.7,0.9 --json > tiers.json
     """
-    with user_errors(debug):
+    with user_errors(debug), Steps(quiet or json_out) as steps:
         # Tiering reads no KPI or pay column, so the data is not checked against them.
-        prepared = prepare(inputs, scheme, lang, period, check_kpi_columns=False)
+        prepared = prepare(inputs, scheme, lang, period, check_kpi_columns=False, steps=steps)
         settings = tiering_settings(prepared.scheme, by, thresholds, window, per)
         target = out_dir or Path("spm-out") / prepared.period.label
         stop_on_problems(prepared, skip_invalid, target / ERRORS_FILE, references=False)
         _check_cost(settings, prepared.inputs)
+        steps.show("tiers", prepared.scheme.locale)
         tiers = prepared.tier_customers(settings, skip_invalid=skip_invalid)
         prepare_out_dir(target, force, [TIERS_FILE])
         write_tiers_workbook(tiers, target / TIERS_FILE)

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -104,8 +105,17 @@ class Context:
     pay: list[tuple[str, str, str]]
 
 
+CHUNK = 50  # workbooks between two progress updates when written in this process
+CHUNKS_PER_WORKER = 4
+
+
 def write_rep_workbooks(
-    ev: Evaluation, folder: Path, workers: int = 1, *, locale: str | None = None
+    ev: Evaluation,
+    folder: Path,
+    workers: int = 1,
+    *,
+    locale: str | None = None,
+    advance: Callable[[int], None] | None = None,
 ) -> list[Path]:
     """Write one workbook per rep into ``folder``; returns their paths in rank order.
 
@@ -143,14 +153,24 @@ def write_rep_workbooks(
     sources = prepare_sources(ev, lang)
     workers = max(1, min(workers, len(plans)))
     if workers == 1:
-        return write_reps(context, plans, sources)
-    chunks = [plans[i::workers] for i in range(workers)]
+        for start in range(0, len(plans), CHUNK):
+            write_reps(context, plans[start : start + CHUNK], sources)
+            if advance:
+                advance(len(plans[start : start + CHUNK]))
+        return [plan.path for plan in plans]
+    # A few chunks per process: each worker gets only its reps' source rows, and the
+    # progress moves as chunks finish.
+    count = workers * CHUNKS_PER_WORKER
+    chunks = [chunk for chunk in (plans[i::count] for i in range(count)) if chunk]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [
-            pool.submit(write_reps, context, chunk, _only_reps(sources, chunk)) for chunk in chunks
-        ]
-        for future in futures:
+        futures = {
+            pool.submit(write_reps, context, chunk, _only_reps(sources, chunk)): len(chunk)
+            for chunk in chunks
+        }
+        for future in as_completed(futures):
             future.result()
+            if advance:
+                advance(futures[future])
     return [plan.path for plan in plans]
 
 

@@ -33,6 +33,13 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "wrote {summary}, {reps} ({count} workbooks), {json}",
     ),
     "console.wrote": ("已写出 {files}", "wrote {files}"),
+    "progress.reading": ("读取输入文件", "reading the inputs"),
+    "progress.checking": ("检查数据", "checking the data"),
+    "progress.computing": ("计算得分与薪酬", "scoring and paying"),
+    "progress.summary": ("写出 summary.xlsx", "writing summary.xlsx"),
+    "progress.workbooks": ("写出代表工作簿", "writing the rep workbooks"),
+    "progress.letters": ("写出面谈函", "writing the letters"),
+    "progress.tiers": ("客户分级", "tiering the customers"),
     "console.letters_not_due": (
         "{count} 名代表本期（{period}）不考核（其角色考核周期更长），不生成面谈函：{reps}",
         "{count} rep(s) not due in {period} get no letter "
