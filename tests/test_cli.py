@@ -11,6 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from rich.cells import cell_len
 from test_read import workbook
 from typer.testing import CliRunner
 
@@ -301,3 +302,19 @@ def test_expression_on_the_wrong_column_type_is_a_scheme_error(
     assert f"kpis[0].{key}: cannot be computed on the column types of table sales" in result.stderr
     assert reason in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_narrow_terminal_keeps_the_most_weighted_kpis_and_wide_shows_all(
+    sample_run: tuple[Path, Any], tmp_path: Path
+) -> None:
+    work, _ = sample_run
+    args = ["evaluate", str(work / "q3.xlsx"), "--out", str(tmp_path), "--force"]
+    narrow = CliRunner().invoke(app, args, env={"COLUMNS": "120"})
+    header = next(line for line in narrow.stdout.splitlines() if "排名" in line)
+    # sales (55 points over the two roles) and new customers (30) stay; teamwork too
+    assert "销售额" in header and "新开发客户" in header
+    assert "客户培训场次" not in header
+    assert "未显示权重较低的 6 个指标得分" in narrow.stdout
+    assert max(cell_len(line) for line in narrow.stdout.splitlines()) <= 120
+    wide = CliRunner().invoke(app, [*args, "--wide"], env={"COLUMNS": "120"})
+    assert "客户培训场次" in wide.stdout and "未显示" not in wide.stdout

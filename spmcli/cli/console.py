@@ -30,11 +30,22 @@ def score_text(score: float | Decimal | None, bold: bool = False) -> Text:
     return Text(f"{shown:.2f}", style=f"{'bold ' if bold else ''}{colour}".strip())
 
 
-def ranked_table(ev: Evaluation, with_kpis: bool = True) -> Table:
-    """One row per due rep in rank order: each weighted KPI's score, final score, grade."""
+def by_weight(ev: Evaluation) -> list[str]:
+    """The weighted KPIs, the most weighted over all roles first (scheme order on ties)."""
+    weight: dict[str, float] = {}
+    for role in ev.scheme.roles.values():
+        for kpi_id, w in role.weights.items():
+            weight[kpi_id] = weight.get(kpi_id, 0.0) + float(w)
+    order = [k.id for k in ev.scheme.kpis if weight.get(k.id)]
+    return sorted(order, key=lambda k: -weight[k])
+
+
+def ranked_table(ev: Evaluation, shown: int | None = None) -> Table:
+    """One row per due rep in rank order: the weighted KPIs' scores (the ``shown`` most
+    weighted of them, in scheme order; all when None), final score, grade and pay."""
     loc = ev.scheme.locale
-    weighted = {k for role in ev.scheme.roles.values() for k in role.weights}
-    kpis = [k for k in ev.scheme.kpis if k.id in weighted] if with_kpis else []
+    keep = set(by_weight(ev)[:shown])
+    kpis = [k for k in ev.scheme.kpis if k.id in keep]
     table = Table(
         title=f"{ev.scheme.name} · {ev.period.label}", header_style="bold", show_lines=False
     )
@@ -89,14 +100,34 @@ def grade_table(ev: Evaluation) -> Table:
     return table
 
 
-def show_evaluation(ev: Evaluation, console: Console) -> None:
-    """The ranking with every KPI's score, or without them when the terminal is too narrow."""
+def show_evaluation(ev: Evaluation, console: Console, *, wide: bool = False) -> None:
+    """The ranking with every weighted KPI's score when it fits the terminal (or ``wide``);
+    else with as many of the most weighted KPIs as fit, and a line saying how to see all."""
+    every = len(by_weight(ev))
     table = ranked_table(ev)
-    if console.measure(table, options=console.options.update_width(10_000)).maximum > console.width:
-        table = ranked_table(ev, with_kpis=False)
-        table.caption = label("console.narrow", ev.scheme.locale)
-    console.print(table)
+    if not wide and _width(console, table) > console.width:
+        low, high = 0, every - 1  # the most KPI columns that fit: a binary search
+        while low < high:
+            middle = (low + high + 1) // 2
+            if _width(console, ranked_table(ev, middle)) <= console.width:
+                low = middle
+            else:
+                high = middle - 1
+        table = ranked_table(ev, low)
+        hidden = every - low
+        table.caption = label("console.narrow", ev.scheme.locale).format(hidden=hidden)
+    if wide:  # the whole table, wider than the terminal if need be (a pager or a file scrolls)
+        terminal = console.width
+        console.width = max(terminal, _width(console, table))
+        console.print(table)
+        console.width = terminal
+    else:
+        console.print(table)
     console.print(grade_table(ev))
+
+
+def _width(console: Console, table: Table) -> int:
+    return console.measure(table, options=console.options.update_width(10_000)).maximum
 
 
 def what_if_table(base: Evaluation, scaled: Evaluation, scaling: dict[str, float]) -> Table:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -43,6 +44,13 @@ from spmcli.run import Run
 
 OUTPUTS = ("summary.xlsx", "evaluation.json", "reps")
 
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="Show every KPI's score in the ranking, however narrow the terminal."
+    ),
+]
+
 
 def evaluate(
     inputs: InputsArg,
@@ -55,6 +63,7 @@ def evaluate(
     skip_invalid: SkipOpt = False,
     quiet: QuietOpt = False,
     what_if: WhatIfOpt = None,
+    wide: WideOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Score and rank the reps; write summary.xlsx, reps/<rep_id>.xlsx and evaluation.json.
@@ -98,7 +107,7 @@ def evaluate(
     if json_out:
         sys.stdout.write(text + "\n")
     elif not quiet:
-        show_evaluation(ev, out)
+        show_evaluation(ev, out, wide=wide)
     if not quiet:
         lang = ev.scheme.locale
         where = label("console.warnings_in", lang).format(

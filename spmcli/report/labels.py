@@ -17,8 +17,9 @@ LOCALES: Final = ("zh", "en")
 LABELS: Final[dict[str, tuple[str, str]]] = {
     # -- console ----------------------------------------------------------------
     "console.narrow": (
-        "终端太窄，未显示各指标得分；请加宽窗口或查看 summary.xlsx",
-        "KPI scores hidden: the terminal is too narrow; widen it or see summary.xlsx",
+        "终端较窄，未显示权重较低的 {hidden} 个指标得分；加宽窗口、使用 --wide 或查看 summary.xlsx",
+        "{hidden} less weighted KPI score(s) hidden to fit the terminal; widen it, add --wide "
+        "or see summary.xlsx",
     ),
     "console.what_if": ("假设测算（不写出文件）", "What-if (nothing written)"),
     "console.change": ("变化", "Change"),
