@@ -117,10 +117,14 @@ def show_evaluation(ev: Evaluation, console: Console, *, wide: bool = False) -> 
         hidden = every - low
         table.caption = label("console.narrow", ev.scheme.locale).format(hidden=hidden)
     if wide:  # the whole table, wider than the terminal if need be (a pager or a file scrolls)
-        terminal = console.width
-        console.width = max(terminal, _width(console, table))
-        console.print(table)
-        console.width = terminal
+        width = max(console.width, _width(console, table))
+        Console(
+            file=console.file,
+            width=width,
+            highlight=False,
+            force_terminal=console.is_terminal,
+            no_color=console.no_color,
+        ).print(table)
     else:
         console.print(table)
     console.print(grade_table(ev))
