@@ -318,3 +318,31 @@ def test_a_narrow_terminal_keeps_the_most_weighted_kpis_and_wide_shows_all(
     assert max(cell_len(line) for line in narrow.stdout.splitlines()) <= 120
     wide = CliRunner().invoke(app, [*args, "--wide"], env={"COLUMNS": "120"})
     assert "客户培训场次" in wide.stdout and "未显示" not in wide.stdout
+
+
+def minimal_export(folder: Path, lines: str) -> Path:
+    """A sales export with only the four required columns, as a CRM gives it."""
+    folder.mkdir()
+    (folder / "sales.csv").write_text("date,rep_id,customer_id,amount\n" + lines, "utf-8")
+    return folder
+
+
+def test_a_minimal_export_says_what_the_close_stands_on(tmp_path: Path) -> None:
+    lines = "2025-07-01,R1,C1,1000\n2025-08-03,R1,C2,500\n2025-07-15,R2,C1,800\n"
+    lines += "2025-04-02,R1,C1,900\n2025-05-02,R2,C3,300\n"
+    data = minimal_export(tmp_path / "in", lines)
+    result = run("evaluate", data, "--out", tmp_path / "out")
+    assert result.exit_code == 0  # reps are scored on what the data allows: a close with gaps
+    assert "8 个计分指标因缺少所需的表或列而所有人均为 N/A：销售额、回款率" in result.stderr
+    assert "spm init" in result.stderr
+    assert "没有任何代表可以计分" not in result.stderr
+
+
+def test_a_close_in_which_nobody_is_scored_exits_1(tmp_path: Path) -> None:
+    data = minimal_export(tmp_path / "in", "2025-07-01,R1,C1,1000\n")
+    result = run("evaluate", data, "--out", tmp_path / "out", "--lang", "en")
+    assert result.exit_code == 1
+    assert "no rep could be scored at all: the data cannot be evaluated" in result.stderr
+    assert (tmp_path / "out" / "summary.xlsx").is_file()  # written, to show why
+    quiet = run("evaluate", data, "--out", tmp_path / "out", "--force", "-q")
+    assert quiet.exit_code == 1 and "没有任何代表可以计分" in quiet.stderr

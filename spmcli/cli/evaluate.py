@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 
 from spmcli import __version__
@@ -40,6 +41,7 @@ from spmcli.io.json_result import evaluation_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
 from spmcli.report.labels import label
+from spmcli.report.wording import verdict
 from spmcli.run import Run
 
 OUTPUTS = ("summary.xlsx", "evaluation.json", "reps")
@@ -114,6 +116,8 @@ def evaluate(
             file=target / "summary.xlsx", sheet=label("sheet.warnings", lang)
         )
         show_warnings(ev.warnings, lang, where)
+        for line in verdict(ev, lang):
+            err.print(f"[bold yellow]{escape(line)}[/bold yellow]")
         wrote = label("console.wrote_evaluation", lang).format(
             summary=target / "summary.xlsx",
             reps=f"{target / 'reps'}/",
@@ -121,7 +125,13 @@ def evaluate(
             json=target / "evaluation.json",
         )
         err.print(escape(wrote))
-    raise typer.Exit(0)
+    # A close in which nobody could be scored is no close: exit 1, the outputs written to
+    # show why. Some reps or KPIs N/A is a close with gaps, said above: exit 0.
+    due = ev.reps.filter(pl.col("due"))
+    void = due.height > 0 and due["composite"].null_count() == due.height
+    if void and quiet:
+        err.print(f"[red]error:[/red] {escape(verdict(ev, ev.scheme.locale)[-1])}")
+    raise typer.Exit(1 if void else 0)
 
 
 def _run_info(run: Run) -> RunInfo:

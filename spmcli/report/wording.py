@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+import polars as pl
+
 from spmcli.engine.result import Evaluation, Param, RunWarning
 from spmcli.report.figures import figure, money_text
 from spmcli.report.labels import LOCALES, label
@@ -157,6 +159,25 @@ SUMMARY_ORDER = (
 )  # fmt: skip
 SHOWN_REPS = 5
 
+# What a close stands on, said when it is less than the scheme asks (``verdict``).
+VERDICT: dict[str, tuple[str, str]] = {
+    "kpis_unavailable": (
+        "{count} 个计分指标因缺少所需的表或列而所有人均为 N/A：{kpis}。"
+        "补充这些数据，或用 spm init 生成方案后按手头的数据修改 spm.yaml",
+        "{count} weighted KPI(s) are N/A for everyone because a table or column they need is "
+        "missing: {kpis}. Add that data, or write a scheme for the data you have "
+        "(spm init, then edit spm.yaml)",
+    ),
+    "some_unscored": (
+        "{count} 名代表没有任何指标可以计分，没有得分、等级和排名（{reps}）",
+        "{count} rep(s) could not be scored at all and have no score, grade or rank ({reps})",
+    ),
+    "nobody_scored": (
+        "没有任何代表可以计分：数据不足以按此方案考核",
+        "no rep could be scored at all: the data cannot be evaluated with this scheme",
+    ),
+}
+
 # Why a KPI is N/A for a rep (the KPI frame's ``reason``), or why it cannot be computed at all.
 REASONS: dict[str, tuple[str, str]] = {
     "no_target": ("本期无目标", "no target for this period"),
@@ -240,6 +261,29 @@ def warning_summary(warnings: Sequence[RunWarning], lang: str) -> list[str]:
                 reason = "no_target_for_commission"
             params["why"] = _fill(REASONS[reason], params, lang)
         lines.append(_fill(GROUPED[code], params, lang))
+    return lines
+
+
+def verdict(ev: Evaluation, lang: str) -> list[str]:
+    """One or two lines when the close stands on less than the scheme asks: weighted KPIs
+    that are N/A for everyone, reps whose score could not be computed at all; with the fix."""
+    weighted = {k for role in ev.scheme.roles.values() for k in role.weights}
+    missing = [w.kpi for w in ev.warnings if w.code == "kpi_unavailable" and w.kpi in weighted]
+    due = ev.reps.filter(pl.col("due"))
+    unscored = due.filter(pl.col("composite").is_null())["rep_id"].to_list()
+    lines = []
+    if missing:
+        titles = tuple(ev.scheme.kpi(k).title for k in missing if k)
+        lines.append(
+            _fill(VERDICT["kpis_unavailable"], {"count": len(titles), "kpis": titles}, lang)
+        )
+    if unscored:
+        everyone = len(unscored) == due.height
+        key = "nobody_scored" if everyone else "some_unscored"
+        shown = tuple(str(r) for r in unscored[:SHOWN_REPS])
+        lines.append(
+            _fill(VERDICT[key], {"count": len(unscored), "reps": shown, "ids": shown}, lang)
+        )
     return lines
 
 
