@@ -30,9 +30,17 @@ from spmcli.engine.result import DataIssue, Evaluation, RunWarning
 from spmcli.engine.targets import check_references
 from spmcli.engine.tiering import tier_customers
 from spmcli.engine.tiering.result import Tiers
-from spmcli.errors import DataError, Problem, RowProblem, SchemeError, UsageError, did_you_mean
+from spmcli.errors import (
+    DataError,
+    Problem,
+    RowProblem,
+    SchemeError,
+    SpmError,
+    UsageError,
+    did_you_mean,
+)
 from spmcli.io.read import Inputs, read_inputs
-from spmcli.scheme.loader import load_scheme
+from spmcli.scheme.loader import by_position, read_scheme
 from spmcli.scheme.marks import SchemeFile
 from spmcli.scheme.model import Scheme, Tiering
 from spmcli.scheme.periods import Period
@@ -145,24 +153,30 @@ def prepare(
     """
     if lang is not None and lang not in LANGUAGES:
         raise UsageError(f"--lang '{lang}' is not one of {', '.join(LANGUAGES)}")
-    scheme_file = load_scheme(find_scheme(scheme))
+    # The scheme's rule problems wait for the data's columns, so that a misspelt weight and
+    # a misspelt column are reported in one run.
+    scheme_file, problems = read_scheme(find_scheme(scheme))
     if lang:
         scheme_file = dataclasses.replace(
             scheme_file, scheme=scheme_file.scheme.model_copy(update={"locale": lang})
         )
     step = on_step or (lambda _step, _locale: None)
     step("reading", scheme_file.scheme.locale)
-    data = read_inputs(
-        [Path(p) for p in inputs], {str(name): s for name, s in scheme_file.scheme.sources.items()}
-    )
+    try:
+        sources = {str(name): s for name, s in scheme_file.scheme.sources.items()}
+        data = read_inputs([Path(p) for p in inputs], sources)
+    except SpmError:
+        if problems:
+            raise SchemeError(problems) from None  # the scheme first: it may be the cause
+        raise
     step("checking", scheme_file.scheme.locale)
     frames = {name: table.frame for name, table in data.tables.items()}
     if check_kpi_columns:
-        problems = check_columns(scheme_file, {n: f.columns for n, f in frames.items()})
+        problems = by_position([*problems, *check_columns(scheme_file, _columns(frames))])
         if not problems:
             problems = check_types(scheme_file, frames)
-        if problems:
-            raise SchemeError(problems)
+    if problems:
+        raise SchemeError(problems)
     when = _period(scheme_file.scheme, data, period)
     unresolved = located(data, check_references(scheme_file.scheme, frames, when))
     return Prepared(scheme_file, data, when, tuple(data.problems), tuple(unresolved))
@@ -201,6 +215,10 @@ def located(inputs: Inputs, issues: Sequence[DataIssue]) -> list[RowProblem]:
             RowProblem(table.file, table.sheet, issue.row, header, issue.value, issue.reason)
         )
     return problems
+
+
+def _columns(frames: Mapping[str, pl.DataFrame]) -> dict[str, list[str]]:
+    return {name: frame.columns for name, frame in frames.items()}
 
 
 def _period(scheme: Scheme, data: Inputs, asked: str | None) -> Period:

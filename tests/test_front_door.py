@@ -161,3 +161,21 @@ def test_a_sales_sheet_without_dates_names_its_file_and_sheet(tmp_path: Path) ->
         spmcli.prepare([csv])
     assert str(raised.value.problems[0]).startswith(f"{csv / 'sales.csv'}: the sales table has")
     assert "--period" in str(raised.value.problems[0])
+
+
+def test_a_misspelt_weight_and_a_misspelt_column_are_reported_in_one_run(tmp_path: Path) -> None:
+    text = default_scheme_text()
+    text = text.replace("weights: {sales: 30,", "weights: {salse: 30,", 1)
+    text = text.replace("value: SUM(amount)", "value: SUM(amout)", 1)
+    scheme = tmp_path / "spm.yaml"
+    scheme.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["evaluate", str(SAMPLE), "--scheme", str(scheme), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2, result.stderr
+    # in file order: the KPI's value on line 35, the role's weights on line 68
+    assert "spm.yaml:35:12: kpis[0].value: unknown column 'amout'" in errors[0]
+    assert "spm.yaml:68:" in errors[1] and "roles.farmer.weights" in errors[1]
+    assert "'salse'" in errors[1] and "did you mean 'sales'" in errors[1]

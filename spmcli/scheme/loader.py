@@ -38,6 +38,18 @@ def load_scheme(path: Path | None) -> SchemeFile:
 
     Raises ``SchemeError`` carrying every problem found.
     """
+    scheme_file, problems = read_scheme(path)
+    if problems:
+        raise SchemeError(problems)
+    return scheme_file
+
+
+def read_scheme(path: Path | None) -> tuple[SchemeFile, list[Problem]]:
+    """The scheme and the problems its cross-field rules find, so that a caller can add
+    the problems only the data shows (unknown columns) and report all of them at once.
+
+    Raises ``SchemeError`` when no typed scheme can be made at all (YAML or type errors).
+    """
     if path is None:
         builtin = default_scheme_text()
         return _load_text(builtin, DEFAULT_SCHEME_PATH, _sha256(builtin.encode("utf-8")))
@@ -223,10 +235,10 @@ def _read_yaml(text: str, path: str) -> tuple[Any, _Reader]:
         loader.dispose()
 
 
-def _load_text(text: str, path: str, sha256: str) -> SchemeFile:
+def _load_text(text: str, path: str, sha256: str) -> tuple[SchemeFile, list[Problem]]:
     data, reader = _read_yaml(text, path)
     if reader.problems:
-        raise SchemeError(_by_position(reader.problems))
+        raise SchemeError(by_position(reader.problems))
     if not isinstance(data, dict):
         raise SchemeError(
             [
@@ -241,15 +253,12 @@ def _load_text(text: str, path: str, sha256: str) -> SchemeFile:
         scheme = Scheme.model_validate(data)
     except pydantic.ValidationError as exc:
         problems = _translate(exc.errors(), path, reader.marks, reader.key_marks)
-        raise SchemeError(_by_position(problems)) from None
+        raise SchemeError(by_position(problems)) from None
     scheme_file = SchemeFile(scheme, path, sha256, reader.marks, reader.key_marks)
-    problems = rules.check_scheme(scheme_file)
-    if problems:
-        raise SchemeError(_by_position(problems))
-    return scheme_file
+    return scheme_file, by_position(rules.check_scheme(scheme_file))
 
 
-def _by_position(problems: list[Problem]) -> list[Problem]:
+def by_position(problems: list[Problem]) -> list[Problem]:
     """Problems in file order (stable for problems at the same place)."""
 
     def position(problem: Problem) -> tuple[int, int]:
