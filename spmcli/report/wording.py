@@ -44,14 +44,8 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "指标 {kpi}：{why}，因此所有人均为 N/A",
         "KPI {kpi}: {why}, so it is N/A for everyone",
     ),
-    "no_target": (
-        "代表 {rep_id}：指标 {kpi} 为 N/A — {why}",
-        "rep {rep_id}: KPI {kpi} is N/A — {why}",
-    ),
-    "no_data": (
-        "代表 {rep_id}：指标 {kpi} 为 N/A — {why}",
-        "rep {rep_id}: KPI {kpi} is N/A — {why}",
-    ),
+    "no_target": _NOT_AVAILABLE,
+    "no_data": _NOT_AVAILABLE,
     "zero_target": (
         "代表 {rep_id}：指标 {kpi} 计 0 分 — {why}",
         "rep {rep_id}: KPI {kpi} is 0 — {why}",
@@ -120,16 +114,14 @@ WARNINGS: dict[str, tuple[str, str]] = {
     "input": ("输入：{note}", "{note}"),
 }
 
+_NOT_AVAILABLE_FOR_SOME = (
+    "指标 {kpi} 对 {count} 名代表为 N/A（{reps}）— {why}",
+    "KPI {kpi} is N/A for {count} rep(s) ({reps}) — {why}",
+)
 # The same warning for several reps, said once: {count} reps, {reps} their ids.
 GROUPED: dict[str, tuple[str, str]] = {
-    "no_target": (
-        "指标 {kpi} 对 {count} 名代表为 N/A（{reps}）— {why}",
-        "KPI {kpi} is N/A for {count} rep(s) ({reps}) — {why}",
-    ),
-    "no_data": (
-        "指标 {kpi} 对 {count} 名代表为 N/A（{reps}）— {why}",
-        "KPI {kpi} is N/A for {count} rep(s) ({reps}) — {why}",
-    ),
+    "no_target": _NOT_AVAILABLE_FOR_SOME,
+    "no_data": _NOT_AVAILABLE_FOR_SOME,
     "zero_target": (
         "指标 {kpi} 对 {count} 名代表计 0 分（{reps}）— {why}",
         "KPI {kpi} is 0 for {count} rep(s) ({reps}) — {why}",
