@@ -193,6 +193,10 @@ def test_bad_row_stops_with_file_sheet_row_column_value(tmp_path: Path) -> None:
     assert f"{book} [销售明细] row 4, column '金额': 'abc'" in result.stderr
     assert "--skip-invalid" in result.stderr
     assert "Traceback" not in result.output
+    # the closing line in the run's language (the scheme's locale, zh by default)
+    closing = result.stderr.strip().splitlines()[-1]
+    assert closing.startswith("数据中有 ") and "全部列在" in closing
+    assert closing.endswith("请改正，或加 --skip-invalid 跳过这些行重新运行。")
     errors = openpyxl.load_workbook(tmp_path / "out" / "errors.xlsx")["errors"]
     assert [c.value for c in errors[2]][:5] == [str(book), "销售明细", 4, "金额", "abc"]
     assert not (tmp_path / "out" / "evaluation.json").exists()

@@ -253,13 +253,13 @@ def stop_on_problems(
     if not prepared.stops(skip_invalid, references=references):
         return
     report_problems(problems)
-    hint = (
-        ""
-        if references and prepared.unresolved
-        else " Fix them, or run again with --skip-invalid to leave those rows out."
-    )
-    listed = f"; all are listed in {errors_path}" if errors_path else ""
-    err.print(f"{len(problems)} problem(s) in the data{listed}.{hint}")
+    lang = prepared.scheme.locale
+    text = label("console.data_problems", lang).format(count=len(problems))
+    if errors_path:
+        text += label("console.all_in", lang).format(file=errors_path)
+    skippable = not (references and prepared.unresolved)
+    text += label("console.fix_or_skip" if skippable else "console.end", lang)
+    err.print(escape(text))
     raise typer.Exit(1)
 
 

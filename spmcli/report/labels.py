@@ -34,6 +34,13 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "wrote {summary}, {reps} ({count} workbooks), {json}",
     ),
     "console.wrote": ("已写出 {files}", "wrote {files}"),
+    "console.data_problems": ("数据中有 {count} 个问题", "{count} problem(s) in the data"),
+    "console.all_in": ("，全部列在 {file}", "; all are listed in {file}"),
+    "console.end": ("。", "."),
+    "console.fix_or_skip": (
+        "。请改正，或加 --skip-invalid 跳过这些行重新运行。",
+        ". Fix them, or run again with --skip-invalid to leave those rows out.",
+    ),
     "progress.reading": ("读取输入文件", "reading the inputs"),
     "progress.checking": ("检查数据", "checking the data"),
     "progress.computing": ("计算得分与薪酬", "scoring and paying"),
