@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 
 from spmcli import __version__
@@ -41,7 +40,7 @@ from spmcli.io.json_result import evaluation_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
 from spmcli.report.labels import label
-from spmcli.report.wording import verdict
+from spmcli.report.wording import nobody_scored, verdict
 from spmcli.run import Run
 
 OUTPUTS = ("summary.xlsx", "evaluation.json", "reps")
@@ -127,8 +126,7 @@ def evaluate(
         err.print(escape(wrote))
     # A close in which nobody could be scored is no close: exit 1, the outputs written to
     # show why. Some reps or KPIs N/A is a close with gaps, said above: exit 0.
-    due = ev.reps.filter(pl.col("due"))
-    void = due.height > 0 and due["composite"].null_count() == due.height
+    void = nobody_scored(ev)
     if void and quiet:
         err.print(f"[red]error:[/red] {escape(verdict(ev, ev.scheme.locale)[-1])}")
     raise typer.Exit(1 if void else 0)

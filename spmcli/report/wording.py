@@ -256,26 +256,28 @@ def warning_summary(warnings: Sequence[RunWarning], lang: str) -> list[str]:
     return lines
 
 
+def nobody_scored(ev: Evaluation) -> bool:
+    """Whether no due rep could be scored at all: a close with nothing to pay or review."""
+    due = ev.reps.filter(pl.col("due"))
+    return due.height > 0 and due["composite"].null_count() == due.height
+
+
 def verdict(ev: Evaluation, lang: str) -> list[str]:
     """One or two lines when the close stands on less than the scheme asks: weighted KPIs
     that are N/A for everyone, reps whose score could not be computed at all; with the fix."""
     weighted = {k for role in ev.scheme.roles.values() for k in role.weights}
     missing = [w.kpi for w in ev.warnings if w.code == "kpi_unavailable" and w.kpi in weighted]
-    due = ev.reps.filter(pl.col("due"))
-    unscored = due.filter(pl.col("composite").is_null())["rep_id"].to_list()
+    unscored = ev.reps.filter(pl.col("due") & pl.col("composite").is_null())["rep_id"]
     lines = []
     if missing:
         titles = tuple(ev.scheme.kpi(k).title for k in missing if k)
         lines.append(
             _fill(VERDICT["kpis_unavailable"], {"count": len(titles), "kpis": titles}, lang)
         )
-    if unscored:
-        everyone = len(unscored) == due.height
-        key = "nobody_scored" if everyone else "some_unscored"
-        shown = tuple(str(r) for r in unscored[:SHOWN_REPS])
-        lines.append(
-            _fill(VERDICT[key], {"count": len(unscored), "reps": shown, "ids": shown}, lang)
-        )
+    if unscored.len():
+        key = "nobody_scored" if nobody_scored(ev) else "some_unscored"
+        shown = tuple(str(r) for r in unscored.head(SHOWN_REPS))
+        lines.append(_fill(VERDICT[key], {"count": unscored.len(), "reps": shown}, lang))
     return lines
 
 
@@ -304,7 +306,8 @@ def kpi_notes(ev: Evaluation, lang: str) -> dict[tuple[str, str], str]:
     }
     notes = {}
     columns = ("rep_id", "kpi", "status", "weight", "reason", "note")
-    for row in ev.kpis.select(columns).iter_rows(named=True):
+    noted = ev.kpis.filter(pl.col("status") != "scored")  # a scored KPI has no note
+    for row in noted.select(columns).iter_rows(named=True):
         reason = row["reason"]
         why = unavailable.get(row["kpi"], "") if reason == "unavailable" else ""
         if reason is not None and reason != "unavailable":
