@@ -337,9 +337,34 @@ def test_a_minimal_export_says_what_the_close_stands_on(tmp_path: Path) -> None:
     data = minimal_export(tmp_path / "in", lines)
     result = run("evaluate", data, "--out", tmp_path / "out")
     assert result.exit_code == 0  # reps are scored on what the data allows: a close with gaps
-    assert "8 个计分指标因缺少所需的表或列而所有人均为 N/A：销售额、回款率" in result.stderr
+    assert "6 个计分指标因缺少所需的表或列而所有人均为 N/A：回款率、拜访次数" in result.stderr
     assert "spm init" in result.stderr
+    assert (
+        "1 个计分指标本期没有任何人的目标：销售额。在目标表（代表编号、指标、目标）中填写"
+        in result.stderr
+    )
     assert "没有任何代表可以计分" not in result.stderr
+
+
+def test_a_minimal_export_with_targets_is_scored_on_all_its_sales(tmp_path: Path) -> None:
+    data = minimal_export(
+        tmp_path / "in", "2025-07-01,R1,C1,1000\n2025-08-03,R1,C2,500\n2025-07-15,R2,C1,800\n"
+    )
+    (data / "targets.csv").write_text("rep_id,kpi,target\nR1,sales,1500\nR2,sales,1000\n", "utf-8")
+    result = run("evaluate", data, "--out", tmp_path / "out", "--lang", "en")
+    assert result.exit_code == 0
+    # no category column: the default scheme's "not OTC" filter cannot apply, every line counts
+    assert (
+        "KPI sales: table 'sales' has no column 'category', so its filter category <> 'OTC' is "
+        "not applied and every row counts" in result.stderr
+    )
+    reps = {
+        r["rep_id"]: r
+        for r in json.loads((tmp_path / "out" / "evaluation.json").read_text())["reps"]
+    }
+    # sales is the one KPI the data allows: R1 1500 / 1500 = 100 %, R2 800 / 1000 = 80 %
+    assert (reps["R1"]["final_score"], reps["R1"]["grade"], reps["R1"]["rank"]) == (100.0, "A", 1)
+    assert (reps["R2"]["final_score"], reps["R2"]["grade"], reps["R2"]["rank"]) == (80.0, "B", 2)
 
 
 def test_a_close_in_which_nobody_is_scored_exits_1(tmp_path: Path) -> None:
@@ -347,6 +372,8 @@ def test_a_close_in_which_nobody_is_scored_exits_1(tmp_path: Path) -> None:
     result = run("evaluate", data, "--out", tmp_path / "out", "--lang", "en")
     assert result.exit_code == 1
     assert "no rep could be scored at all: the data cannot be evaluated" in result.stderr
+    # one quarter of lines: nothing to compare repurchase with
+    assert "1 weighted KPI(s) have no data to compute for anyone: 复购率. Growth" in result.stderr
     assert (tmp_path / "out" / "summary.xlsx").is_file()  # written, to show why
     quiet = run("evaluate", data, "--out", tmp_path / "out", "--force", "-q")
     assert quiet.exit_code == 1 and "没有任何代表可以计分" in quiet.stderr

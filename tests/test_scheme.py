@@ -411,6 +411,13 @@ RULE_CASES = [
         " — remove it, or change the KPI's kind",
     ),
     (
+        "where-if-missing-needs-a-where",
+        "    value: SUM(amount - cost) / SUM(amount)",
+        "    value: SUM(amount - cost) / SUM(amount)\n    where_if_missing: all_rows",
+        "scheme.yaml:24:5: kpis[1].where_if_missing: says what to do when a filter's column is"
+        " missing, but there is no where — remove it, or add the where filter it is for",
+    ),
+    (
         "value-parses",
         "    value: SUM(amount - cost) / SUM(amount)",
         "    value: SUM(amount - cost / SUM(amount)",

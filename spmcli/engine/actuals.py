@@ -74,9 +74,7 @@ def unavailability(
     if kpi.kind == "growth" or kpi.scope == "team":
         found = unavailability(scheme.kpi(kpi.of or ""), scheme, tables)
         return None if found is None else RunWarning(found.code, found.params, kpi=kpi.id)
-    table = {"aggregate": kpi.table, "rating": "ratings", "coverage": "visits"}.get(
-        kpi.kind, "sales"
-    )
+    table = _table_of(kpi)
     if table not in tables:
         return RunWarning.of("kpi_unavailable", kpi=kpi.id, reason="no_table", table=table)
     by_margin = scheme.tiering is not None and scheme.tiering.by == "gross_margin"
@@ -93,6 +91,44 @@ def unavailability(
             "kpi_unavailable", kpi=kpi.id, reason="no_column", table=table, columns=tuple(missing)
         )
     return None
+
+
+def without_absent_filters(
+    scheme: Scheme, tables: Mapping[str, pl.DataFrame]
+) -> tuple[Scheme, list[RunWarning]]:
+    """The scheme as these inputs can apply it: a KPI with ``where_if_missing: all_rows``
+    whose filter names a column its table lacks counts every row, and a warning says so.
+
+    A minimal export has no ``category``: the default ``sales`` KPI's "not OTC" filter
+    then excludes nothing it could see, which is better than no sales figure at all.
+    """
+    kpis: list[Kpi] = []
+    warnings: list[RunWarning] = []
+    for kpi in scheme.kpis:
+        table = tables.get(_table_of(kpi))
+        if kpi.where_if_missing == "all_rows" and kpi.where and table is not None:
+            value = set(pl.sql_expr(kpi.value).meta.root_names()) if kpi.value else set()
+            absent = set(pl.sql_expr(kpi.where).meta.root_names()) - set(table.columns)
+            if absent and value <= set(table.columns):
+                warnings.append(
+                    RunWarning.of(
+                        "filter_dropped",
+                        kpi=kpi.id,
+                        table=_table_of(kpi),
+                        columns=tuple(sorted(absent)),
+                        where=kpi.where,
+                    )
+                )
+                kpi = kpi.model_copy(update={"where": None})
+        kpis.append(kpi)
+    return scheme.model_copy(update={"kpis": kpis}), warnings
+
+
+def _table_of(kpi: Kpi) -> str:
+    """The table a KPI's own figures come from."""
+    return {"aggregate": kpi.table, "rating": "ratings", "coverage": "visits"}.get(
+        kpi.kind, "sales"
+    )
 
 
 def zero_when_empty(kpi: Kpi) -> bool:

@@ -11,7 +11,13 @@ from decimal import Decimal
 
 import polars as pl
 
-from spmcli.engine.actuals import Actuals, compute_actuals, unavailability, zero_when_empty
+from spmcli.engine.actuals import (
+    Actuals,
+    compute_actuals,
+    unavailability,
+    without_absent_filters,
+    zero_when_empty,
+)
 from spmcli.engine.composite import composite_scores, grade_and_rank, team_summary
 from spmcli.engine.pay import compute_pay
 from spmcli.engine.periods import period_of
@@ -66,7 +72,9 @@ def score_period(
     """
     scaling = dict(what_if or {})
     frames = dict(tables)
-    roster, warnings = build_roster(scheme, frames, when)
+    scheme, warnings = without_absent_filters(scheme, frames)
+    roster, rostered = build_roster(scheme, frames, when)
+    warnings += rostered
     frames, credited = _credit_rows(frames, roster)
     warnings += credited
     period_targets = targets_in_period(scheme, frames.get("targets"), when)

@@ -44,6 +44,11 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "指标 {kpi}：{why}，因此所有人均为 N/A",
         "KPI {kpi}: {why}, so it is N/A for everyone",
     ),
+    "filter_dropped": (
+        "指标 {kpi}：{table} 表没有 {columns} 列，未应用筛选条件 {where}，按全部行计算",
+        "KPI {kpi}: table '{table}' has no column {columns}, so its filter {where} is not "
+        "applied and every row counts",
+    ),
     "no_target": _NOT_AVAILABLE,
     "no_data": _NOT_AVAILABLE,
     "zero_target": (
@@ -145,8 +150,8 @@ GROUPED: dict[str, tuple[str, str]] = {
 }
 # The order a summary of warnings takes: what changes totals and scores first.
 SUMMARY_ORDER = (
-    "skipped_row", "unassigned_sales", "kpi_unavailable", "nothing_scored", "no_reps_table",
-    "no_target", "zero_target", "no_data", "no_bonus_base_anyone", "no_bonus_base",
+    "skipped_row", "unassigned_sales", "filter_dropped", "kpi_unavailable", "nothing_scored",
+    "no_reps_table", "no_target", "zero_target", "no_data", "no_bonus_base_anyone", "no_bonus_base",
     "no_bonus_basis", "no_commission", "pool_split_equal",
 )  # fmt: skip
 SHOWN_REPS = 5
@@ -159,6 +164,18 @@ VERDICT: dict[str, tuple[str, str]] = {
         "{count} weighted KPI(s) are N/A for everyone because a table or column they need is "
         "missing: {kpis}. Add that data, or write a scheme for the data you have "
         "(spm init, then edit spm.yaml)",
+    ),
+    "kpis_untargeted": (
+        "{count} 个计分指标本期没有任何人的目标：{kpis}。"
+        "在目标表（代表编号、指标、目标）中填写本期目标",
+        "{count} weighted KPI(s) have no target for anyone this period: {kpis}. Add this "
+        "period's targets to the targets table (rep_id, kpi, target)",
+    ),
+    "kpis_without_data": (
+        "{count} 个计分指标对所有人都没有可计算的数据：{kpis}。"
+        "增长率和复购率需要上一期或去年同期的销售明细",
+        "{count} weighted KPI(s) have no data to compute for anyone: {kpis}. Growth and "
+        "repurchase rate need the sales lines of the previous period or of a year before",
     ),
     "some_unscored": (
         "{count} 名代表没有任何指标可以计分，没有得分、等级和排名（{reps}）",
@@ -263,17 +280,30 @@ def nobody_scored(ev: Evaluation) -> bool:
 
 
 def verdict(ev: Evaluation, lang: str) -> list[str]:
-    """One or two lines when the close stands on less than the scheme asks: weighted KPIs
-    that are N/A for everyone, reps whose score could not be computed at all; with the fix."""
-    weighted = {k for role in ev.scheme.roles.values() for k in role.weights}
-    missing = [w.kpi for w in ev.warnings if w.code == "kpi_unavailable" and w.kpi in weighted]
-    unscored = ev.reps.filter(pl.col("due") & pl.col("composite").is_null())["rep_id"]
+    """A line for each way the close stands on less than the scheme asks, with its fix:
+    weighted KPIs N/A for everyone (data missing, no targets, nothing to compute from),
+    then the reps whose score could not be computed at all."""
+    weighted = [
+        k.id for k in ev.scheme.kpis if any(k.id in r.weights for r in ev.scheme.roles.values())
+    ]
+    missing = {w.kpi for w in ev.warnings if w.code == "kpi_unavailable"}
+    reasons = ev.kpis.group_by("kpi").agg(pl.col("reason").unique())
+    only = {
+        row["kpi"]: row["reason"][0]
+        for row in reasons.iter_rows(named=True)
+        if len(row["reason"]) == 1
+    }
+    groups = {
+        "kpis_unavailable": [k for k in weighted if k in missing],
+        "kpis_untargeted": [k for k in weighted if k not in missing and only.get(k) == "no_target"],
+        "kpis_without_data": [k for k in weighted if k not in missing and only.get(k) == "no_data"],
+    }
     lines = []
-    if missing:
-        titles = tuple(ev.scheme.kpi(k).title for k in missing if k)
-        lines.append(
-            _fill(VERDICT["kpis_unavailable"], {"count": len(titles), "kpis": titles}, lang)
-        )
+    for key, ids in groups.items():
+        if ids:
+            titles = tuple(ev.scheme.kpi(k).title for k in ids)
+            lines.append(_fill(VERDICT[key], {"count": len(titles), "kpis": titles}, lang))
+    unscored = ev.reps.filter(pl.col("due") & pl.col("composite").is_null())["rep_id"]
     if unscored.len():
         key = "nobody_scored" if nobody_scored(ev) else "some_unscored"
         shown = tuple(str(r) for r in unscored.head(SHOWN_REPS))

@@ -68,6 +68,9 @@ class Kpi(Strict):
     table: TableName = "sales"
     value: str | None = None
     where: str | None = None
+    # all_rows: when the data lacks a column the filter names, count every row (with a
+    # warning) rather than leave the KPI N/A; only for a filter that excludes rows.
+    where_if_missing: Literal["na", "all_rows"] = "na"
     window: Window = "period"
     of: str | None = None
     vs: Literal["prev", "yoy"] = "yoy"

@@ -184,6 +184,15 @@ def rule_kind_needs(sf: SchemeFile) -> list[Problem]:
                     "e.g. scale: {优秀: 100, 良好: 85, 合格: 70, 不合格: 40}",
                 )
             )
+        if "where_if_missing" in kpi.model_fields_set and not kpi.where:
+            problems.append(
+                sf.problem(
+                    (*loc, "where_if_missing"),
+                    "says what to do when a filter's column is missing, but there is no where",
+                    "remove it, or add the where filter it is for",
+                    key=True,
+                )
+            )
         used = _fields_used(kpi)
         for name in ("value", "where", "of", "vs", "item", "scale", "tiers"):
             if name in kpi.model_fields_set and name not in used:
