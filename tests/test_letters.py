@@ -432,12 +432,21 @@ def test_pdf_without_libreoffice_says_how_to_install_it(
     assert result.exit_code == 2 and "add --format html or docx" in result.stderr
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_pdf_with_libreoffice(hostile: Path) -> None:
-    result, folder = letters_of(hostile, "html", "--pdf", "--rep", "R1")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice or poppler's pdftotext is not installed",
+)
+def test_pdf_with_libreoffice_starts_with_the_title_on_page_one(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("letters", SAMPLE, "--format", "html", "--pdf", "--rep", "R001", "--out", out)
     assert result.exit_code == 0, result.output
-    (pdf,) = folder.glob("*.pdf")
+    (pdf,) = (out / "letters").glob("*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+    # LibreOffice's web-page import would leave page one blank and drop the title
+    first = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True
+    )
+    assert first.stdout.lstrip().startswith("绩效面谈反馈"), first.stdout[:200]
 
 
 def test_existing_letters_need_force(hostile: Path) -> None:
