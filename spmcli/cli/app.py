@@ -9,6 +9,7 @@ import typer
 from spmcli import __version__
 from spmcli.cli.check import check
 from spmcli.cli.evaluate import evaluate
+from spmcli.cli.explain import explain
 from spmcli.cli.init import init
 from spmcli.cli.letters import letters
 from spmcli.cli.tier_customers import tier_customers
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 app.command()(evaluate)
 app.command()(check)
+app.command()(explain)
 app.command()(letters)
 app.command()(init)
 app.command("tier-customers")(tier_customers)

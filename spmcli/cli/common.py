@@ -23,8 +23,8 @@ from rich.progress import (
 )
 
 from spmcli import run
-from spmcli.engine.result import RunWarning
-from spmcli.errors import Problem, RowProblem, SpmError, UsageError
+from spmcli.engine.result import Evaluation, RunWarning
+from spmcli.errors import Problem, RowProblem, SpmError, UsageError, did_you_mean
 from spmcli.io.errors_file import write_errors
 from spmcli.report.labels import label
 from spmcli.report.wording import warning_summary
@@ -265,3 +265,27 @@ def stop_on_problems(
 
 def cpu_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
+
+
+def wanted_reps(ev: Evaluation, asked: list[str]) -> set[str]:
+    """The due reps a command works on: all, or those --rep names (each must be due)."""
+    due = dict(zip(ev.reps["rep_id"].to_list(), ev.reps["due"].to_list(), strict=True))
+    if not asked:
+        return {rep_id for rep_id, is_due in due.items() if is_due}
+    problems = []
+    for rep_id in asked:
+        if rep_id not in due:
+            hint = did_you_mean(rep_id, due) or "see the reps table"
+            problems.append(Problem("--rep", f"'{rep_id}' is not on the roster", hint))
+        elif not due[rep_id]:
+            problems.append(
+                Problem(
+                    "--rep",
+                    f"'{rep_id}' is not due in {ev.period.label}: their role is evaluated "
+                    "on a longer cycle, so there is nothing to review",
+                    "choose a period of the role's cycle with --period",
+                )
+            )
+    if problems:
+        raise UsageError(problems)
+    return set(asked)

@@ -32,6 +32,7 @@ from spmcli.cli.common import (
     prepare_out_dir,
     stop_on_problems,
     user_errors,
+    wanted_reps,
 )
 from spmcli.engine.evaluate import evaluate
 from spmcli.engine.periods import previous as previous_period
@@ -139,7 +140,7 @@ def letters(
         stop_on_problems(prepared, skip_invalid, target / ERRORS_FILE)
         steps.show("computing", words)
         ev = prepared.evaluate(skip_invalid=skip_invalid).evaluation
-        wanted = _wanted_reps(ev, rep or [])
+        wanted = wanted_reps(ev, rep or [])
         before = _previous(prepared.scheme, prepared.frames, prepared.period)
         data = prepared.inputs
         comments = data.tables["comments"].frame if "comments" in data.tables else None
@@ -192,30 +193,6 @@ def _template(path: Path | None, fmt: str | None, lang: str) -> LetterTemplate:
     if local.is_file():
         return user_template(local, chosen)
     return shipped_template(chosen, lang)
-
-
-def _wanted_reps(ev: Evaluation, asked: list[str]) -> set[str]:
-    """The due reps to write letters for: all, or those --rep names (each must be due)."""
-    due = dict(zip(ev.reps["rep_id"].to_list(), ev.reps["due"].to_list(), strict=True))
-    if not asked:
-        return {rep_id for rep_id, is_due in due.items() if is_due}
-    problems = []
-    for rep_id in asked:
-        if rep_id not in due:
-            hint = did_you_mean(rep_id, due) or "see the reps table"
-            problems.append(Problem("--rep", f"'{rep_id}' is not on the roster", hint))
-        elif not due[rep_id]:
-            problems.append(
-                Problem(
-                    "--rep",
-                    f"'{rep_id}' is not due in {ev.period.label}: their role is evaluated "
-                    "on a longer cycle, so there is nothing to review",
-                    "choose a period of the role's cycle with --period",
-                )
-            )
-    if problems:
-        raise UsageError(problems)
-    return set(asked)
 
 
 def _previous(scheme: Scheme, frames: Mapping[str, pl.DataFrame], when: Period) -> Previous:

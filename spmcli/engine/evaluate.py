@@ -24,7 +24,13 @@ from spmcli.engine.periods import period_of
 from spmcli.engine.result import DataIssue, Evaluation, Reconciliation, RunWarning
 from spmcli.engine.roster import build_roster
 from spmcli.engine.scoring import achievement, score
-from spmcli.engine.targets import adjustments_for, check_references, rep_targets, targets_in_period
+from spmcli.engine.targets import (
+    adjustments_for,
+    applied_adjustments,
+    check_references,
+    rep_targets,
+    targets_in_period,
+)
 from spmcli.errors import DataError, Problem
 from spmcli.scheme.model import Kpi, Scheme
 from spmcli.scheme.periods import Period
@@ -35,6 +41,7 @@ KPI_COLUMNS = {
     "kpi": pl.String,
     "actual": pl.Float64,
     "target": pl.Float64,
+    "target_row": pl.Int64,
     "adjusted": pl.Boolean,
     "reason": pl.String,
     "note": pl.String,
@@ -78,7 +85,8 @@ def score_period(
     frames, credited = _credit_rows(frames, roster)
     warnings += credited
     period_targets = targets_in_period(scheme, frames.get("targets"), when)
-    penalties, overrides = adjustments_for(scheme, frames.get("adjustments"))
+    applied = applied_adjustments(scheme, frames.get("adjustments"))
+    penalties, overrides = adjustments_for(applied)
 
     parts: list[pl.DataFrame] = []
     sources: dict[str, pl.DataFrame] = {}
@@ -136,6 +144,7 @@ def score_period(
         reconciliation=reconciliation,
         warnings=(*warnings, *stray),
         pay=pay,
+        adjustments=applied.filter(pl.col("rep_id").is_in(due["rep_id"].implode())),
     )
 
 
@@ -253,6 +262,7 @@ def _team_kpi(
         roster.select("rep_id", pl.col("team").replace("", None).alias(TEAM_KEY))
         .join(team, on=TEAM_KEY, how="left")
         .with_columns(
+            pl.lit(None, dtype=pl.Int64).alias("target_row"),  # the members' targets summed
             pl.lit(False).alias("adjusted"),
             pl.when(pl.col(TEAM_KEY).is_null()).then(pl.lit("no_team")).alias("reason"),
             pl.lit(None, dtype=pl.String).alias("note"),
@@ -297,6 +307,7 @@ def _unavailable(roster: pl.DataFrame) -> pl.DataFrame:
         pl.col("team").replace("", None).alias(TEAM_KEY),
         pl.lit(None, dtype=pl.Float64).alias("actual"),
         pl.lit(None, dtype=pl.Float64).alias("target"),
+        pl.lit(None, dtype=pl.Int64).alias("target_row"),
         pl.lit(False).alias("adjusted"),
         pl.lit("unavailable").alias("reason"),
         pl.lit(None, dtype=pl.String).alias("note"),

@@ -17,7 +17,11 @@ Frames and their columns
     weight (Float64: the role's weight, 0 when the role does not weight the KPI),
     effective_weight (Float64: share of 100 after renormalisation; 0 when not scored),
     weighted (Float64: score × effective_weight / 100),
-    status (String, one of STATUSES), note (String: why N/A, or the adjustment reason).
+    status (String, one of STATUSES), note (String: why N/A, or the adjustment reason),
+    target_row (Int64: the targets table's row of the target; null for a scheme's target).
+
+``adjustments`` — the adjustments table's rows applied to due reps (penalty points or a
+    KPI's corrected actual): rep_id, kpi, points, value, reason, approved_by, _row.
 
 ``teams`` — one row per team: team, members (Int64), due_members (Int64),
     average_score (Float64), plus, per team-scope KPI ``<id>``: <id>_actual,
@@ -121,6 +125,7 @@ class Evaluation:
     reconciliation: Reconciliation
     warnings: tuple[RunWarning, ...] = ()
     pay: PayDetail | None = None
+    adjustments: pl.DataFrame | None = None  # the applied rows, as ADJUSTMENT_COLUMNS say
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,17 @@ def targets_in_period(scheme: Scheme, targets: pl.DataFrame | None, period: Peri
 
 
 def rep_targets(kpi: Kpi, period_targets: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
-    """``rep_id, target`` for every rep on the roster (null where the rep has none)."""
+    """``rep_id, target, target_row`` for every rep on the roster (null where the rep has
+    none); ``target_row`` is the targets table's row, null for a target the scheme sets."""
     if isinstance(kpi.target, float | int):
-        return roster.select("rep_id", pl.lit(float(kpi.target)).alias("target"))
-    found = period_targets.filter(pl.col("kpi") == kpi.id).select("rep_id", "target")
+        return roster.select(
+            "rep_id",
+            pl.lit(float(kpi.target)).alias("target"),
+            pl.lit(None, dtype=pl.Int64).alias("target_row"),
+        )
+    found = period_targets.filter(pl.col("kpi") == kpi.id).select(
+        "rep_id", "target", pl.col("_row").alias("target_row")
+    )
     return roster.select("rep_id").join(found, on="rep_id", how="left")
 
 
@@ -138,29 +145,41 @@ def _issues(rows: pl.DataFrame, table: str, column: str, reason: str) -> list[Da
     ]
 
 
-def adjustments_for(
-    scheme: Scheme, adjustments: pl.DataFrame | None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Penalty points per rep (``rep_id, penalty, penalty_reason``) and KPI overrides
-    (``rep_id, kpi, value, reason``)."""
-    penalties_schema = {"rep_id": pl.String, "penalty": pl.Float64, "penalty_reason": pl.String}
-    overrides_schema = {
-        "rep_id": pl.String,
-        "kpi": pl.String,
-        "value": pl.Float64,
-        "reason": pl.String,
-    }
+ADJUSTMENT_COLUMNS = {
+    "rep_id": pl.String,
+    "kpi": pl.String,
+    "points": pl.Float64,
+    "value": pl.Float64,
+    "reason": pl.String,
+    "approved_by": pl.String,
+    "_row": pl.Int64,
+}
+
+
+def applied_adjustments(scheme: Scheme, adjustments: pl.DataFrame | None) -> pl.DataFrame:
+    """The adjustments table's rows that apply, as ``ADJUSTMENT_COLUMNS`` (``kpi`` resolved
+    to an id): penalty points, or a KPI's corrected actual, each with reason and approver."""
     if adjustments is None:
-        return pl.DataFrame(schema=penalties_schema), pl.DataFrame(schema=overrides_schema)
-    rows = adjustments
-    for column, dtype in (
-        ("points", pl.Float64),
-        ("kpi", pl.String),
-        ("value", pl.Float64),
-        ("reason", pl.String),
-    ):
-        if column not in rows.columns:
-            rows = rows.with_columns(pl.lit(None, dtype=dtype).alias(column))
+        return pl.DataFrame(schema=ADJUSTMENT_COLUMNS)
+    rows = adjustments.with_columns(
+        pl.lit(None, dtype=dtype).alias(column)
+        for column, dtype in ADJUSTMENT_COLUMNS.items()
+        if column not in adjustments.columns
+    ).with_columns(
+        kpi_key(pl.col("kpi")).replace_strict(kpi_lookup(scheme), default=None).alias("kpi")
+    )
+    penalty = pl.col("points").is_not_null()
+    override = pl.col("kpi").is_not_null() & pl.col("value").is_not_null()
+    return rows.filter(penalty | override).select(
+        pl.col(name).cast(dtype) for name, dtype in ADJUSTMENT_COLUMNS.items()
+    )
+
+
+def adjustments_for(applied: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Penalty points per rep (``rep_id, penalty, penalty_reason``) and KPI overrides
+    (``rep_id, kpi, value, reason``) from ``applied_adjustments``."""
+    penalties_schema = {"rep_id": pl.String, "penalty": pl.Float64, "penalty_reason": pl.String}
+    rows = applied
     penalties = (
         rows.filter(pl.col("points").is_not_null())
         .group_by("rep_id")
@@ -170,12 +189,7 @@ def adjustments_for(
         )
         .select(*penalties_schema)
     )
-    overrides = (
-        rows.filter(pl.col("kpi").is_not_null() & pl.col("value").is_not_null())
-        .with_columns(
-            kpi_key(pl.col("kpi")).replace_strict(kpi_lookup(scheme), default=None).alias("kpi")
-        )
-        .filter(pl.col("kpi").is_not_null())
-        .select(*overrides_schema)
+    overrides = rows.filter(pl.col("kpi").is_not_null() & pl.col("value").is_not_null()).select(
+        "rep_id", "kpi", "value", "reason"
     )
     return penalties, overrides

@@ -51,7 +51,7 @@ from spmcli.report.figures import (
     kpi_description,
     kpi_unit,
 )
-from spmcli.report.labels import LABELS, label, status_label
+from spmcli.report.labels import LABELS, label, source_header, status_label
 from spmcli.report.records import RepPay, kpi_records, pay_columns, pay_detail_records, rep_records
 from spmcli.report.statement import Line, Section, pay_statement
 from spmcli.report.wording import kpi_notes
@@ -181,12 +181,6 @@ def _only_reps(sources: list[SourceSheet], plans: list[RepPlan]) -> list[SourceS
 
 
 # ---------------------------------------------------------------- source sheets
-
-
-def _header(column: str, lang: str) -> str:
-    if column == ROW_COLUMN:
-        return label("col.excel_row", lang)
-    return label(f"src.{column}", lang) if f"src.{column}" in LABELS else column
 
 
 def _cell_format(name: str, dtype: pl.DataType) -> CellFormat:
@@ -372,7 +366,7 @@ def prepare_sources(ev: Evaluation, lang: str) -> list[SourceSheet]:
         columns = ([ROW_COLUMN] if ROW_COLUMN in frame.columns else []) + [
             c for c in frame.columns if c not in hidden
         ]
-        headers = [_header(c, lang) for c in columns]
+        headers = [source_header(c, lang) for c in columns]
         formats = [_cell_format(c, frame.schema[c]) for c in columns]
         frame = _clean(frame.select(["rep_id", *columns]), lang)
         sheets.append(

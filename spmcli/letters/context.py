@@ -37,7 +37,7 @@ from spmcli.letters.contexts import (
     TrendKpiContext,
     WordedKpiContext,
 )
-from spmcli.report.figures import figure, kpi_unit
+from spmcli.report.figures import figure, kpi_unit, plain_text, show
 from spmcli.report.labels import label, status_label
 from spmcli.report.records import evaluation_record
 from spmcli.scheme.model import Kpi, Scheme
@@ -76,39 +76,6 @@ class _KpiRow:
 
 
 # ----------------------------------------------------------------------- figures as text
-
-
-def show(value: Decimal | int | None, kind: str) -> str:
-    """A figure of the JSON as a reader sees it, without rounding it again.
-
-    ``money`` 288847.80 → 288,847.80; ``achievement``/``percent`` 1.2559 → 125.59%;
-    ``count`` 75 → 75; ``weight`` 30.00 → 30; ``score`` 104.81 → 104.81; ``number``
-    70.0000 → 70.00 and 3.9455 → 3.9455 (no trailing zeros beyond two); N/A for None.
-    """
-    if value is None:
-        return NA
-    if isinstance(value, int):
-        return f"{value:,}"
-    if kind in ("achievement", "percent"):
-        return f"{_plain(value * 100, 2)}%"
-    if kind == "weight":
-        return _plain(value, 0)
-    if kind == "score":
-        return format(value, "f")
-    if kind == "number":
-        return _plain(value, 2, grouped=True)
-    return format(value, ",f")
-
-
-def _plain(value: Decimal, places: int, grouped: bool = False) -> str:
-    """A decimal without trailing zeros beyond ``places`` decimals (30.00 → 30 at 0)."""
-    text = format(value, ",f" if grouped else "f")
-    if "." in text:
-        whole, _, fraction = text.partition(".")
-        fraction = fraction.rstrip("0")
-        fraction = fraction + "0" * (places - len(fraction)) if len(fraction) < places else fraction
-        text = f"{whole}.{fraction}" if fraction else whole
-    return text
 
 
 def _signed(value: Decimal) -> str:
@@ -404,7 +371,7 @@ def _improvement_sentence(kpi: _KpiRow, lang: str) -> str:
             parts.append(
                 label("letter.next_band", lang).format(
                     threshold=_band_threshold(threshold, rule.on),
-                    score=_plain(band_score, 0),
+                    score=plain_text(band_score, 0),
                     points=f"{points:f}",
                 )
             )
@@ -435,7 +402,7 @@ def _next_band(kpi: Kpi, figures: dict[str, Any]) -> tuple[Decimal, Decimal] | N
 
 
 def _band_threshold(threshold: Decimal, on: str) -> str:
-    return show(threshold, "percent") if on == "achievement" else _plain(threshold, 0)
+    return show(threshold, "percent") if on == "achievement" else plain_text(threshold, 0)
 
 
 # --------------------------------------------------------------------------------- trend
@@ -616,7 +583,7 @@ def _bonus_detail(ev: Evaluation, row: dict[str, Any] | None, lang: str) -> str:
     multiplier = Decimal(str(row["multiplier"])).quantize(Decimal("0.0001"), ROUND_HALF_UP)
     text = label("letter.bonus_detail", lang).format(
         base=show(figure(row["base"], "money"), "money"),
-        multiplier=_plain(multiplier, 0),
+        multiplier=plain_text(multiplier, 0),
         on=on,
     )
     return text + (label("letter.bonus_capped", lang) if row.get("capped") else "")

@@ -142,6 +142,39 @@ def percent_text(value: object) -> str:
     return f"{Decimal(rounded) * 100:.1f}%"
 
 
+def show(value: Decimal | int | None, kind: str) -> str:
+    """A figure of the JSON as a reader sees it, without rounding it again.
+
+    ``money`` 288847.80 → 288,847.80; ``achievement``/``percent`` 1.2559 → 125.59%;
+    ``count`` 75 → 75; ``weight`` 30.00 → 30; ``score`` 104.81 → 104.81; ``number``
+    70.0000 → 70.00 and 3.9455 → 3.9455 (no trailing zeros beyond two); N/A for None.
+    """
+    if value is None:
+        return "N/A"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if kind in ("achievement", "percent"):
+        return f"{plain_text(value * 100, 2)}%"
+    if kind == "weight":
+        return plain_text(value, 0)
+    if kind == "score":
+        return format(value, "f")
+    if kind == "number":
+        return plain_text(value, 2, grouped=True)
+    return format(value, ",f")
+
+
+def plain_text(value: Decimal, places: int, grouped: bool = False) -> str:
+    """A decimal without trailing zeros beyond ``places`` decimals (30.00 → 30 at 0)."""
+    text = format(value, ",f" if grouped else "f")
+    if "." in text:
+        whole, _, fraction = text.partition(".")
+        fraction = fraction.rstrip("0")
+        fraction = fraction + "0" * (places - len(fraction)) if len(fraction) < places else fraction
+        text = f"{whole}.{fraction}" if fraction else whole
+    return text
+
+
 def cell_number(value: object, kind: Figure) -> float | int | None:
     """``figure`` as a number a workbook cell holds."""
     rounded = figure(value, kind)

@@ -548,7 +548,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "pay.cap_not_hit": ("未触及上限", "not reached"),
     "pay.no_basis": ("无{on}可读曲线，奖金为 0", "no {on} to read the curve at: bonus 0"),
     "pay.no_base": ("无奖金基数，奖金为 0", "no bonus base: bonus 0"),
-    "pay.rounded": ("（四舍五入到分）", "(rounded to the cent)"),
+    "pay.rounded": ("（四舍五入到分）", " (rounded to the cent)"),
     "pay.kpi": ("提成指标", "Commission KPI"),
     "pay.mode": ("计提方式", "Mode"),
     "pay.mode_marginal": (
@@ -609,3 +609,10 @@ def label(key: str, locale: str) -> str:
 def status_label(status: str, locale: str) -> str:
     """A KPI or rep status (``scored``, ``no_target``, ``not_due`` ...) in words."""
     return label(f"status.{status}", locale)
+
+
+def source_header(column: str, lang: str) -> str:
+    """A source row's column as a reader knows it: Excel row, 日期, 金额 … or its own name."""
+    if column == "_row":
+        return label("col.excel_row", lang)
+    return label(f"src.{column}", lang) if f"src.{column}" in LABELS else column

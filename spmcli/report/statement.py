@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from spmcli.report.figures import (
+    cents_text,
     exact_text,
+    figure,
     is_shortened,
     money_text,
     percent_text,
     rate_text,
+    show,
     working_text,
 )
 from spmcli.report.labels import label
@@ -66,6 +69,24 @@ class Section:
 class Statement:
     sections: tuple[Section, ...]
     total: Line
+
+
+def value_text(line: Line) -> str:
+    """A line's figure as text, as its workbook cell shows it ("" for none)."""
+    value = line.value
+    if value is None:
+        return ""
+    if line.kind == "text":
+        return str(value)
+    if line.kind == "exact_money":
+        return money_text(value)
+    if line.kind == "exact_number":
+        return exact_text(value)
+    if line.kind == "rate":
+        return rate_text(value)
+    if line.kind == "money":
+        return cents_text(value)
+    return show(figure(value, line.kind), line.kind)
 
 
 def pay_statement(
