@@ -52,6 +52,7 @@ EVALUATE_NARROW = ("evaluate", INPUT, "--out", "out-narrow")
 WHAT_IF = ("evaluate", INPUT, "--what-if", "sales=1.1")
 TIERS = ("tier-customers", INPUT, "--out", "tiers")
 CHECK = ("check", INPUT)
+EXPLAIN = ("explain", INPUT, "--rep", REP)
 COMMANDS = list(typer.main.get_group(app).commands)
 
 
@@ -256,6 +257,13 @@ CONSOLE = [
     ("console/tier-customers.stderr.txt", TIERS, WIDE, "stderr", "the file written"),
     ("console/check.stdout.txt", CHECK, WIDE, "stdout", "nothing, normally"),
     ("console/check.stderr.txt", CHECK, WIDE, "stderr", "what was checked and found"),
+    (
+        "console/explain.stdout.txt",
+        EXPLAIN,
+        WIDE,
+        "stdout",
+        "how the rep's final score, KPI scores and pay were reached, with the source rows",
+    ),
 ]
 
 

@@ -80,7 +80,7 @@ def explain(
             raise UsageError([Problem("--kpi", f"'{kpi}' is not a KPI of the scheme", hint)])
         told = explain_rep(ev, rep, _origins(prepared), kpi=kpi, rows=rows)
     if json_out:
-        sys.stdout.write(dumps(dataclasses.asdict(told), indent=2) + "\n")
+        sys.stdout.write(dumps(dataclasses.asdict(told)) + "\n")
     else:
         out.print(_tree(told, ev.scheme.locale))
 
@@ -94,15 +94,17 @@ def _origins(prepared: Prepared) -> dict[str, str]:
 
 
 def _tree(told: Explanation, lang: str) -> Tree:
-    person = f"{told.name}（{told.rep_id}）" if lang == "zh" else f"{told.name} ({told.rep_id})"
+    person = told.rep_id
+    if told.name:
+        person = f"{told.name}（{told.rep_id}）" if lang == "zh" else f"{told.name} ({told.rep_id})"
     who = " · ".join(x for x in (person, told.team, told.role, told.period) if x)
     tree = Tree(f"[bold]{escape(who)}[/bold]")
-    for line in told.lines:
-        tree.add(escape(line))
+    for said in told.lines:
+        tree.add(escape(said))
     for step in told.kpis:
         branch = tree.add(f"[bold]{escape(step.title)}[/bold] ({escape(step.kpi)})")
-        for line in step.lines:
-            branch.add(escape(line))
+        for said in step.lines:
+            branch.add(escape(said))
         if step.rows is not None:
             _rows(branch, step.rows, lang)
     if told.pay is not None:
@@ -137,7 +139,7 @@ def _rows(branch: Tree, rows: SourceRows, lang: str) -> None:
         numeric = column in ("_row", "amount", "actual", "target")
         table.add_column(source_header(column, lang), justify="right" if numeric else "left")
     for row in rows.shown:
-        table.add_row(*(escape(_cell(v, c, lang)) for v, c in zip(row, rows.columns, strict=True)))
+        table.add_row(*(escape(_cell(row[c], c, lang)) for c in rows.columns))
     node.add(table)
     if rows.hidden:
         node.add(escape(more_rows(rows, lang)))

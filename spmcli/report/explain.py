@@ -100,7 +100,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "得分 {score}：评级按 {scale} 换算",
         "score {score}: the rating on the scale {scale}",
     ),
-    "na": ("N/A：{why}", "N/A: {why}"),
     "rows": (
         "来源 {place} 第 {ranges} 行 · {count} 行",
         "source {place} rows {ranges} · {count} row(s)",
@@ -129,7 +128,7 @@ class SourceRows:
     total: Decimal | None
     windows: tuple[tuple[str, int], ...]  # (window, rows) when the KPI reads several
     columns: tuple[str, ...]
-    shown: tuple[tuple[object, ...], ...]
+    shown: tuple[Mapping[str, object], ...]  # column -> value; dates as ISO text
     hidden: int  # rows not shown
 
 
@@ -249,7 +248,7 @@ def _top_lines(ev: Evaluation, record: Mapping[str, Any], rep_id: str, lang: str
             _say(
                 "penalty",
                 lang,
-                points=show(Decimal(repr(abs(row["points"]))), "number"),
+                points=show(Decimal(repr(abs(row["points"]))), "weight"),
                 reason=row["reason"] or "–",
                 approver=row["approved_by"] or "–",
                 row=row["_row"],
@@ -367,8 +366,8 @@ def _kpi_step(
             )
     if figures["score"] is not None:
         lines.append(_rule_line(kpi, figures, unit, lang))
-    elif raw.get("reason") or status:
-        lines.append(_say("na", lang, why=status_label(status, lang)))
+    else:
+        lines.append(figures.get("note") or status_label(status, lang))
     return KpiStep(
         kpi=kpi.id,
         title=kpi.title,
@@ -473,7 +472,7 @@ def _source_rows(
     table = kpi_table(kpi, ev.scheme)
     if "_row" not in mine.columns:  # a team KPI: its members' figures
         columns = tuple(c for c in mine.columns if c not in ("rep_id", "window"))
-        shown = tuple(mine.select(columns).iter_rows())
+        shown = _plain_rows(mine.select(columns))
         return SourceRows(table, "", mine.height, "", None, None, (), columns, shown, 0)
     total_column = "amount" if "amount" in mine.columns else None
     order = [pl.col("amount").abs()] if total_column else [pl.col("_row")]
@@ -493,12 +492,23 @@ def _source_rows(
         count=mine.height,
         ranges=row_ranges(mine["_row"].to_list()),
         total_column=total_column,
-        total=figure(total, "money") if total is not None else None,
+        total=_money(total),
         windows=tuple((str(w), int(n)) for w, n in windows),
         columns=columns,
-        shown=tuple(shown_frame.select(columns).iter_rows()),
+        shown=_plain_rows(shown_frame.select(columns)),
         hidden=mine.height - shown_frame.height,
     )
+
+
+def _money(value: object) -> Decimal | None:
+    rounded = figure(value, "money")
+    return rounded if isinstance(rounded, Decimal) else None
+
+
+def _plain_rows(frame: pl.DataFrame) -> tuple[Mapping[str, object], ...]:
+    """Rows as JSON holds them: dates and times as ISO text, the rest as read."""
+    temporal = [c for c, t in frame.schema.items() if t.is_temporal()]
+    return tuple(frame.with_columns(pl.col(temporal).cast(pl.String)).iter_rows(named=True))
 
 
 def _used_columns(kpi: Kpi, available: Sequence[str]) -> tuple[str, ...]:
