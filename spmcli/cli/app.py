@@ -8,6 +8,7 @@ import typer
 
 from spmcli import __version__
 from spmcli.cli.check import check
+from spmcli.cli.diff import diff
 from spmcli.cli.evaluate import evaluate
 from spmcli.cli.explain import explain
 from spmcli.cli.init import init
@@ -33,6 +34,7 @@ app = typer.Typer(
 app.command()(evaluate)
 app.command()(check)
 app.command()(explain)
+app.command()(diff)
 app.command()(letters)
 app.command()(init)
 app.command("tier-customers")(tier_customers)

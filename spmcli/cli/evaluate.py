@@ -37,13 +37,16 @@ from spmcli.cli.common import (
 from spmcli.cli.console import show_evaluation, what_if_table
 from spmcli.io.files import write_text_atomic
 from spmcli.io.json_result import evaluation_json
+from spmcli.io.manifest import MANIFEST, SOURCES, RunRecord, write_manifest, write_sources
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
 from spmcli.report.labels import label
+from spmcli.report.records import warning_records
 from spmcli.report.wording import nobody_scored, verdict
 from spmcli.run import Run
 
-OUTPUTS = ("summary.xlsx", "evaluation.json", "reps")
+OUTPUTS = ("summary.xlsx", "evaluation.json", "reps", SOURCES, MANIFEST)
+RECORDED = ("summary.xlsx", "evaluation.json", "reps")  # hashed in run.json
 
 WideOpt = Annotated[
     bool,
@@ -97,6 +100,10 @@ def evaluate(
             write_rep_workbooks(ev, target / "reps", workers=cpu_workers(), advance=done)
             text = evaluation_json(ev)  # once, for the file and for --json
             write_text_atomic(target / "evaluation.json", text + "\n")
+            write_sources(prepared.inputs, target)
+            options = {"scheme": str(scheme) if scheme else None, "period": period, "lang": lang,
+                       "skip_invalid": skip_invalid}  # fmt: skip
+            write_manifest(_run_record(run, options), target, RECORDED)
 
     if run.scaled is not None:  # a what-if writes nothing
         if json_out:
@@ -130,6 +137,21 @@ def evaluate(
     if void and quiet:
         err.print(f"[red]error:[/red] {escape(verdict(ev, ev.scheme.locale)[-1])}")
     raise typer.Exit(1 if void else 0)
+
+
+def _run_record(run: Run, options: dict[str, object]) -> RunRecord:
+    """What run.json records besides the outputs."""
+    ev = run.evaluation
+    return RunRecord(
+        version=__version__,
+        command=" ".join(["spm", *sys.argv[1:]]),
+        started=run.started,
+        period=ev.period.label,
+        scheme=run.prepared.scheme_file,
+        inputs=run.prepared.inputs,
+        options=options,
+        warnings=warning_records(ev.warnings, ev.scheme.locale),
+    )
 
 
 def _run_info(run: Run) -> RunInfo:

@@ -64,6 +64,7 @@ class InputFile:
 
     path: str  # as given by the user
     sha256: str
+    size: int  # bytes
 
 
 @dataclass(frozen=True)
@@ -785,5 +786,6 @@ def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = No
     files: dict[str, InputFile] = {}
     for place in sorted(assigned.values(), key=lambda p: order.get(p, len(order))):
         if place.file not in files and any(t.file == place.file for t in tables.values()):
-            files[place.file] = InputFile(place.file, opened.sha256[place.path])
+            size = len(opened.data(place.path))
+            files[place.file] = InputFile(place.file, opened.sha256[place.path], size)
     return Inputs(tables, list(files.values()), problems, skipped, notes)

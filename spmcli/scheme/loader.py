@@ -10,6 +10,7 @@ of ``spmcli.scheme.rules``; every problem is reported at once as
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -52,7 +53,9 @@ def read_scheme(path: Path | None) -> tuple[SchemeFile, list[Problem]]:
     """
     if path is None:
         builtin = default_scheme_text()
-        return _load_text(builtin, DEFAULT_SCHEME_PATH, _sha256(builtin.encode("utf-8")))
+        return _with_text(
+            _load_text(builtin, DEFAULT_SCHEME_PATH, _sha256(builtin.encode())), builtin
+        )
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
@@ -62,7 +65,13 @@ def read_scheme(path: Path | None) -> tuple[SchemeFile, list[Problem]]:
         raise SchemeError(
             [Problem(str(path), "the scheme is not UTF-8 or GB18030 text", "save it as UTF-8")]
         )
-    return _load_text(text, str(path), _sha256(raw))
+    return _with_text(_load_text(text, str(path), _sha256(raw)), text)
+
+
+def _with_text(
+    loaded: tuple[SchemeFile, list[Problem]], text: str
+) -> tuple[SchemeFile, list[Problem]]:
+    return dataclasses.replace(loaded[0], text=text), loaded[1]
 
 
 def _sha256(raw: bytes) -> str:

@@ -33,6 +33,7 @@ class SchemeFile:
     sha256: str  # of the file's bytes, or of the built-in scheme's text
     marks: Mapping[Loc, Mark]
     key_marks: Mapping[Loc, Mark] = field(default_factory=dict)
+    text: str = ""  # the scheme as written, for the run record
 
     def where(self, loc: Sequence[str | int], *, key: bool = False) -> str:
         """``file:line:col`` of ``loc`` (its key if ``key``), or of its nearest known ancestor."""

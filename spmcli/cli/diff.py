@@ -1,0 +1,228 @@
+"""``spm diff``: who moved between two runs of ``spm evaluate``, and why."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.markup import escape
+
+from spmcli.cli.common import DebugOpt, JsonOpt, LangOpt, out, user_errors
+from spmcli.errors import Problem, UsageError
+from spmcli.io.json_result import dumps
+from spmcli.io.manifest import MANIFEST, StoredRun, read_run
+from spmcli.report.diff import Change, RowChange, RunDiff, RunView, compare_runs
+from spmcli.report.figures import show
+
+RunArg = Annotated[
+    Path, typer.Argument(help="An output folder of spm evaluate (holding run.json).")
+]
+ExitCodeOpt = Annotated[
+    bool,
+    typer.Option("--exit-code", help="Exit 1 when anything differs, as git diff --exit-code."),
+]
+ShownOpt = Annotated[
+    int, typer.Option("--rows", min=0, help="How many changed rows to show per rep.")
+]
+
+# key -> (zh, en)
+WORDS: dict[str, tuple[str, str]] = {
+    "title": ("{a} → {b}", "{a} → {b}"),
+    "same": ("两次运行的结果相同", "the two runs give the same results"),
+    "scheme": ("方案改动 {count} 处", "{count} scheme change(s)"),
+    "rows": ("输入行：{tables}", "input rows: {tables}"),
+    "added": ("新增 {n}", "{n} added"),
+    "removed": ("删除 {n}", "{n} removed"),
+    "changed": ("修改 {n}", "{n} changed"),
+    "payroll": ("薪酬合计", "payroll"),
+    "grades": ("等级分布", "grades"),
+    "moved": ("结果变化的代表 {count} 名", "{count} rep(s) whose results changed"),
+    "kpis": ("指标", "KPIs"),
+    "because": ("方案", "scheme"),
+    "row_added": (
+        "{table} {place} 第 {row} 行 新增：{values}",
+        "{table} {place} row {row} added: {values}",
+    ),
+    "row_removed": (
+        "{table} {place} 原第 {row} 行 删除：{values}",
+        "{table} {place} row {row} (before) removed: {values}",
+    ),
+    "row_changed": (
+        "{table} {place} 第 {row} 行：{changes}",
+        "{table} {place} row {row}: {changes}",
+    ),
+    "more": ("另有 {count} 行改动", "{count} more changed row(s)"),
+    "final_score": ("最终得分", "final score"),
+    "grade": ("等级", "grade"),
+    "rank": ("排名", "rank"),
+    "bonus": ("奖金", "bonus"),
+    "commission": ("提成", "commission"),
+    "team_pool": ("团队奖金", "team pool"),
+    "total": ("应发合计", "total pay"),
+    "none": ("无", "none"),
+}
+VALUE_COLUMNS = ("date", "customer_id", "product", "kpi", "amount", "target", "points", "value")
+
+
+def diff(
+    before: RunArg,
+    after: RunArg,
+    lang: LangOpt = None,
+    json_out: JsonOpt = False,
+    exit_code: ExitCodeOpt = False,
+    rows: ShownOpt = 5,
+    debug: DebugOpt = False,
+) -> None:
+    """Compare two runs of spm evaluate: who moved, and why.
+
+    For each rep whose final score, grade, rank or pay changed: the KPIs that moved, the
+    scheme lines that changed, and the input rows added, removed or changed behind them.
+
+    Examples:
+
+      spm diff spm-out/2025-Q3 close/2025-Q3-rerun
+
+      spm diff before/ after/ --json > changes.json
+
+      spm diff before/ after/ --exit-code
+    """
+    with user_errors(debug):
+        a, b = _view(before), _view(after)
+        found = compare_runs(a, b)
+    if json_out:
+        sys.stdout.write(dumps(dataclasses.asdict(found)) + "\n")
+    else:
+        words = lang or _locale(b.scheme_text)
+        _print(found, words, rows)
+    raise typer.Exit(1 if exit_code and found.differs else 0)
+
+
+def _view(folder: Path) -> RunView:
+    try:
+        run = read_run(folder)
+    except FileNotFoundError as missing:
+        raise UsageError(
+            [
+                Problem(
+                    str(folder),
+                    f"holds no run of spm evaluate ({Path(str(missing)).name} is missing)",
+                    f"give an output folder of spm evaluate; runs before {MANIFEST} existed "
+                    "must be evaluated again",
+                )
+            ]
+        ) from None
+    except ValueError as broken:
+        raise UsageError([Problem(str(folder), f"cannot be read: {broken}")]) from None
+    return RunView(
+        label=str(folder),
+        evaluation=run.evaluation,
+        scheme_text=str(run.manifest.get("scheme", {}).get("text", "")),
+        tables=_tables(run),
+        places={t["table"]: run.place(t["table"]) for t in run.manifest.get("tables", [])},
+    )
+
+
+def _tables(run: StoredRun) -> dict[str, object]:
+    found = {}
+    for entry in run.manifest.get("tables", []):
+        frame = run.table(entry["table"])
+        if frame is not None:
+            found[entry["table"]] = frame
+    return found
+
+
+def _locale(scheme_text: str) -> str:
+    try:
+        loaded = yaml.safe_load(scheme_text) or {}
+    except yaml.YAMLError:
+        return "zh"
+    return "en" if isinstance(loaded, dict) and loaded.get("locale") == "en" else "zh"
+
+
+def _say(key: str, lang: str, **params: object) -> str:
+    zh, en = WORDS[key]
+    return (zh if lang == "zh" else en).format(**params)
+
+
+def _value(value: object, kind: str = "number") -> str:
+    """A figure as the outputs show it; a cell's text as read, numbers to two decimals."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except ArithmeticError:
+            return value
+    if isinstance(value, Decimal):
+        return show(value, kind)
+    return str(value)
+
+
+def _change(change: Change, lang: str) -> str:
+    what = _say(change.what, lang) if change.what in WORDS else change.what
+    kind = "achievement" if change.what.endswith(".achievement") else "number"
+    before, after = change.before, change.after
+    delta = ""
+    if isinstance(before, Decimal) and isinstance(after, Decimal):
+        delta = f" ({'+' if after >= before else ''}{_value(after - before, kind)})"
+    return f"{what} {_value(before, kind)} → {_value(after, kind)}{delta}"
+
+
+def _row(change: RowChange, lang: str) -> str:
+    place = change.place
+    if change.kind == "changed":
+        said = "; ".join(f"{c.what} {_value(c.before)} → {_value(c.after)}" for c in change.changes)
+        return _say(
+            "row_changed", lang, table=change.table, place=place, row=change.after_row, changes=said
+        )
+    values = ", ".join(
+        str(change.values[c]) for c in VALUE_COLUMNS if change.values.get(c) is not None
+    )
+    row = change.after_row if change.kind == "added" else change.before_row
+    return _say(f"row_{change.kind}", lang, table=change.table, place=place, row=row, values=values)
+
+
+def _print(found: RunDiff, lang: str, shown: int) -> None:
+    out.print(f"[bold]{escape(_say('title', lang, a=found.before, b=found.after))}[/bold]")
+    if not found.differs:
+        out.print(escape(_say("same", lang)))
+        return
+    if found.period.before != found.period.after:
+        out.print(escape(_change(found.period, lang)))
+    if found.scheme:
+        out.print(escape(_say("scheme", lang, count=len(found.scheme))))
+        for change in found.scheme:
+            out.print(f"  {escape(_change(change, lang))}")
+    tables = [
+        f"{name} " + ", ".join(_say(kind, lang, n=n) for kind, n in counts.items())
+        for name, counts in found.rows.items()
+        if counts
+    ]
+    if tables:
+        out.print(escape(_say("rows", lang, tables="; ".join(tables))))
+    for key, changes in (("payroll", found.payroll), ("grades", found.grades)):
+        if changes:
+            out.print(escape(f"{_say(key, lang)}: " + "; ".join(_change(c, lang) for c in changes)))
+    out.print(escape(_say("moved", lang, count=len(found.reps))))
+    for move in found.reps:
+        who = f"{move.rep_id} {move.name}".strip()
+        out.print(
+            f"  [bold]{escape(who)}[/bold]: "
+            + escape("; ".join(_change(c, lang) for c in move.figures))
+        )
+        if move.kpis:
+            out.print(
+                f"    {escape(_say('kpis', lang))}: "
+                + escape("; ".join(_change(c, lang) for c in move.kpis))
+            )
+        for change in move.scheme:
+            out.print(f"    {escape(_say('because', lang))}: {escape(_change(change, lang))}")
+        for change in move.rows[:shown]:
+            out.print(f"    {escape(_row(change, lang))}")
+        if len(move.rows) > shown:
+            out.print(f"    {escape(_say('more', lang, count=len(move.rows) - shown))}")

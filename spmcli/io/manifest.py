@@ -1,0 +1,144 @@
+"""``run.json`` and ``sources/``: what a run stood on, so that it can be reproduced and
+compared with another run (``spm diff``).
+
+``run.json`` records the spm version, the period, the scheme as text with its SHA-256,
+every input file with its SHA-256 and size, each table read (file, sheet, rows, original
+headers), the options, the warnings, and every output file with its SHA-256. It holds the
+run's wall-clock time; ``evaluation.json`` holds none, so the same inputs give it
+byte-identical. ``sources/<table>.parquet`` keeps each table as read (canonical columns
+and the Excel row ``_row``), which is what lets a later diff name the rows that changed.
+It is written last: a folder whose ``run.json`` lists outputs that match is a complete run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from spmcli.io.files import atomic_path, write_text_atomic
+from spmcli.io.json_result import dumps
+from spmcli.io.read import Inputs
+from spmcli.scheme.marks import SchemeFile
+
+MANIFEST = "run.json"
+SOURCES = "sources"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """Everything ``run.json`` says besides the outputs, which are hashed as found."""
+
+    version: str
+    command: str
+    started: datetime
+    period: str
+    scheme: SchemeFile
+    inputs: Inputs
+    options: Mapping[str, object]
+    warnings: Sequence[Mapping[str, Any]]
+
+
+def write_sources(inputs: Inputs, folder: Path) -> None:
+    """Each table as read, one Parquet file per table, for a later ``spm diff``."""
+    target = folder / SOURCES
+    target.mkdir(parents=True, exist_ok=True)
+    for name, table in inputs.tables.items():
+        with atomic_path(target / f"{name}.parquet") as temporary:
+            table.frame.write_parquet(temporary)
+
+
+def write_manifest(record: RunRecord, folder: Path, outputs: Sequence[str]) -> None:
+    """``run.json`` in ``folder``, listing ``outputs`` (files or folders in it) with their
+    SHA-256; written last, atomically."""
+    files = sorted(
+        path
+        for name in outputs
+        for path in ((folder / name).rglob("*") if (folder / name).is_dir() else [folder / name])
+        if path.is_file() and not path.name.startswith(".")
+    )
+    manifest = {
+        "format": FORMAT,
+        "spm_version": record.version,
+        "command": record.command,
+        "started": record.started.isoformat(timespec="seconds"),
+        "period": record.period,
+        "scheme": {
+            "path": record.scheme.path,
+            "sha256": record.scheme.sha256,
+            "text": record.scheme.text,
+        },
+        "inputs": [
+            {"path": f.path, "sha256": f.sha256, "size": f.size} for f in record.inputs.files
+        ],
+        "tables": [
+            {
+                "table": name,
+                "file": t.file,
+                "sheet": t.sheet,
+                "rows": t.frame.height,
+                "headers": dict(t.headers),
+                "source": f"{SOURCES}/{name}.parquet",
+            }
+            for name, t in record.inputs.tables.items()
+        ],
+        "skipped_rows": record.inputs.skipped_rows,
+        "options": dict(record.options),
+        "warnings": list(record.warnings),
+        "outputs": [
+            {"path": path.relative_to(folder).as_posix(), "sha256": _sha256(path)} for path in files
+        ],
+    }
+    write_text_atomic(folder / MANIFEST, dumps(manifest) + "\n")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A run read back from its folder: its manifest, its evaluation record, its tables."""
+
+    folder: Path
+    manifest: Mapping[str, Any]
+    evaluation: Mapping[str, Any]
+
+    def table(self, name: str) -> pl.DataFrame | None:
+        """The table as the run read it, or None when the run had no such table."""
+        path = self.folder / SOURCES / f"{name}.parquet"
+        return pl.read_parquet(path) if path.is_file() else None
+
+    def place(self, name: str) -> str:
+        """Where the run read a table: file [sheet]."""
+        for table in self.manifest.get("tables", []):
+            if table["table"] == name:
+                return f"{table['file']} [{table['sheet']}]" if table["sheet"] else table["file"]
+        return name
+
+
+def read_run(folder: Path) -> StoredRun:
+    """The run in ``folder`` (an ``spm evaluate`` output folder). Raises ``FileNotFoundError``
+    or ``ValueError`` (with the file) for a folder that holds no readable run."""
+    texts = {}
+    for name in (MANIFEST, "evaluation.json"):
+        path = folder / name
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        try:
+            texts[name] = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(f"{path}: {error}") from None
+    return StoredRun(folder, texts[MANIFEST], texts["evaluation.json"])
