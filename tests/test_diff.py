@@ -169,3 +169,35 @@ def test_scheme_changes_name_kpis_by_id() -> None:
     assert [(c.what, c.before, c.after) for c in scheme_changes(before, after)] == [
         ("kpis[b].target", 2, 3)
     ]
+
+
+def test_a_final_close_is_read_only_and_reopened_only_with_a_reason(tmp_path: Path) -> None:
+    data = export(tmp_path / "in", SALES, SCHEME)
+    out = tmp_path / "close"
+
+    def close(*extra: str) -> Any:
+        args = ["evaluate", str(data), "--scheme", str(data / "scheme.yaml"), "--out", str(out)]
+        return CliRunner().invoke(app, [*args, "-q", *extra])
+
+    assert close("--finalize").exit_code == 0
+    manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert manifest["final"]["at"] and manifest["final"]["by"]
+    for path in (out / "evaluation.json", out / "summary.xlsx", out / "reps" / "R1.xlsx"):
+        assert not path.stat().st_mode & 0o222, path  # no write bit for anyone
+    again = close("--force")
+    assert again.exit_code == 2
+    assert "holds a final close (finalized " in again.stderr
+    assert 'run again with --reopen --reason "why"' in again.stderr
+    assert "needs --reason" in close("--reopen").stderr
+    reopened = close("--reopen", "--reason", "returns booked late")
+    assert reopened.exit_code == 0, reopened.output
+    (earlier,) = (out / "history").iterdir()
+    assert json.loads((earlier / "run.json").read_text(encoding="utf-8"))["final"]
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["final"] is None
+    assert record["reopened"][0]["reason"] == "returns booked late"
+    assert record["reopened"][0]["previous"] == f"history/{earlier.name}"
+    compared = spm_diff(earlier, out, "--exit-code")
+    assert compared.exit_code == 0 and "the two runs give the same results" in compared.stdout
+    nothing = close("--reopen", "--reason", "again")
+    assert nothing.exit_code == 2 and "holds no final close to reopen" in nothing.stderr

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 import yaml
 from rich.markup import escape
@@ -127,7 +128,7 @@ def _view(folder: Path) -> RunView:
     )
 
 
-def _tables(run: StoredRun) -> dict[str, object]:
+def _tables(run: StoredRun) -> dict[str, pl.DataFrame]:
     found = {}
     for entry in run.manifest.get("tables", []):
         frame = run.table(entry["table"])
@@ -155,9 +156,10 @@ def _value(value: object, kind: str = "number") -> str:
         return "–"
     if isinstance(value, str):
         try:
-            value = Decimal(value)
+            number = Decimal(value)
         except ArithmeticError:
             return value
+        return show(number, kind)
     if isinstance(value, Decimal):
         return show(value, kind)
     return str(value)
@@ -222,7 +224,7 @@ def _print(found: RunDiff, lang: str, shown: int) -> None:
             )
         for change in move.scheme:
             out.print(f"    {escape(_say('because', lang))}: {escape(_change(change, lang))}")
-        for change in move.rows[:shown]:
-            out.print(f"    {escape(_row(change, lang))}")
+        for row in move.rows[:shown]:
+            out.print(f"    {escape(_row(row, lang))}")
         if len(move.rows) > shown:
             out.print(f"    {escape(_say('more', lang, count=len(move.rows) - shown))}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -35,6 +37,8 @@ from spmcli.cli.common import (
     user_errors,
 )
 from spmcli.cli.console import show_evaluation, what_if_table
+from spmcli.errors import Problem, UsageError
+from spmcli.io.close import archive, earlier_reopenings, final_mark, make_read_only, who
 from spmcli.io.files import write_text_atomic
 from spmcli.io.json_result import evaluation_json
 from spmcli.io.manifest import MANIFEST, SOURCES, RunRecord, write_manifest, write_sources
@@ -48,6 +52,23 @@ from spmcli.run import Run
 OUTPUTS = ("summary.xlsx", "evaluation.json", "reps", SOURCES, MANIFEST)
 RECORDED = ("summary.xlsx", "evaluation.json", "reps")  # hashed in run.json
 
+FinalizeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--finalize",
+        help="Mark the close as final: its files become read-only, and a later "
+        "run into the folder needs --reopen.",
+    ),
+]
+ReopenOpt = Annotated[
+    bool,
+    typer.Option(
+        "--reopen", help="Run again into a final folder; the final run moves to history/."
+    ),
+]
+ReasonOpt = Annotated[
+    str | None, typer.Option("--reason", help="Why a final close is reopened (with --reopen).")
+]
 WideOpt = Annotated[
     bool,
     typer.Option(
@@ -68,6 +89,9 @@ def evaluate(
     quiet: QuietOpt = False,
     what_if: WhatIfOpt = None,
     wide: WideOpt = False,
+    finalize: FinalizeOpt = False,
+    reopen: ReopenOpt = False,
+    reason: ReasonOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Score and rank the reps; write summary.xlsx, reps/<rep_id>.xlsx and evaluation.json.
@@ -81,18 +105,27 @@ def evaluate(
       spm evaluate exports/ --json > result.json
 
       spm evaluate q3.xlsx --what-if sales=1.1
+
+      spm evaluate q3.xlsx --finalize
+
+      spm evaluate q3.xlsx --reopen --reason "returns booked late"
     """
     with user_errors(debug), Steps(quiet or json_out) as steps:
         prepared = prepare(inputs, scheme, lang, period, steps=steps)
         words = prepared.scheme.locale
         target = out_dir or Path("spm-out") / prepared.period.label
         scaling = parse_what_if(what_if or [])
+        if not scaling:
+            _check_close(target, reopen, reason)
         stop_on_problems(prepared, skip_invalid, None if scaling else target / ERRORS_FILE)
         steps.show("computing", words)
         run = prepared.evaluate(skip_invalid=skip_invalid, what_if=scaling)
         ev = run.evaluation
         if run.scaled is None:
             keep = ERRORS_FILE if prepared.unreadable else None
+            reopened = earlier_reopenings(target)
+            if reopen:
+                reopened.append(archive(target, OUTPUTS, reason or ""))
             prepare_out_dir(target, force, OUTPUTS, keep=keep)
             steps.show("summary", words)
             write_summary(ev, target / "summary.xlsx", _run_info(run))
@@ -101,9 +134,17 @@ def evaluate(
             text = evaluation_json(ev)  # once, for the file and for --json
             write_text_atomic(target / "evaluation.json", text + "\n")
             write_sources(prepared.inputs, target)
-            options = {"scheme": str(scheme) if scheme else None, "period": period, "lang": lang,
-                       "skip_invalid": skip_invalid}  # fmt: skip
-            write_manifest(_run_record(run, options), target, RECORDED)
+            options: dict[str, object] = {
+                "scheme": str(scheme) if scheme else None,
+                "period": period,
+                "lang": lang,
+                "skip_invalid": skip_invalid,
+            }
+            final = {"at": datetime.now().astimezone().isoformat(timespec="seconds"), "by": who()}
+            record = _run_record(run, options, final if finalize else None, reopened)
+            write_manifest(record, target, RECORDED)
+            if finalize:
+                make_read_only(target, OUTPUTS)
 
     if run.scaled is not None:  # a what-if writes nothing
         if json_out:
@@ -139,7 +180,32 @@ def evaluate(
     raise typer.Exit(1 if void else 0)
 
 
-def _run_record(run: Run, options: dict[str, object]) -> RunRecord:
+def _check_close(target: Path, reopen: bool, reason: str | None) -> None:
+    """A final close is replaced only on purpose: --reopen with a reason."""
+    mark = final_mark(target)
+    if mark is not None and not reopen:
+        raise UsageError(
+            [
+                Problem(
+                    str(target),
+                    f"holds a final close (finalized {mark.get('at')} by {mark.get('by')})",
+                    'to change it, run again with --reopen --reason "why"; the final run is '
+                    "kept under history/",
+                )
+            ]
+        )
+    if reopen and mark is None:
+        raise UsageError([Problem("--reopen", f"'{target}' holds no final close to reopen")])
+    if reopen and not (reason or "").strip():
+        raise UsageError([Problem("--reopen", "needs --reason: say why the close is reopened")])
+
+
+def _run_record(
+    run: Run,
+    options: dict[str, object],
+    final: dict[str, str] | None,
+    reopened: list[Mapping[str, Any]],
+) -> RunRecord:
     """What run.json records besides the outputs."""
     ev = run.evaluation
     return RunRecord(
@@ -151,6 +217,8 @@ def _run_record(run: Run, options: dict[str, object]) -> RunRecord:
         inputs=run.prepared.inputs,
         options=options,
         warnings=warning_records(ev.warnings, ev.scheme.locale),
+        final=final,
+        reopened=reopened,
     )
 
 

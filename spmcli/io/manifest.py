@@ -45,6 +45,8 @@ class RunRecord:
     inputs: Inputs
     options: Mapping[str, object]
     warnings: Sequence[Mapping[str, Any]]
+    final: Mapping[str, str] | None = None  # {at, by} when the close is final
+    reopened: Sequence[Mapping[str, Any]] = ()  # each reopening: at, by, reason, previous
 
 
 def write_sources(inputs: Inputs, folder: Path) -> None:
@@ -93,6 +95,8 @@ def write_manifest(record: RunRecord, folder: Path, outputs: Sequence[str]) -> N
         "skipped_rows": record.inputs.skipped_rows,
         "options": dict(record.options),
         "warnings": list(record.warnings),
+        "final": dict(record.final) if record.final else None,
+        "reopened": [dict(r) for r in record.reopened],
         "outputs": [
             {"path": path.relative_to(folder).as_posix(), "sha256": _sha256(path)} for path in files
         ],

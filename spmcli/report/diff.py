@@ -121,7 +121,7 @@ def compare_runs(a: RunView, b: RunView) -> RunDiff:
         found = row_changes.get(name)
         if found is None:  # a table only one run had
             kind = "added" if name in b.tables else "removed"
-            height = (b.tables.get(name) if name in b.tables else a.tables[name]).height
+            height = (b.tables[name] if name in b.tables else a.tables[name]).height
             counts[name] = {kind: height}
             continue
         tally: dict[str, int] = {}
@@ -162,8 +162,10 @@ def compare_runs(a: RunView, b: RunView) -> RunDiff:
         scheme=scheme,
         rows=counts,
         reps=tuple(moves),
-        payroll=_changes(
-            a.evaluation.get("pay_totals") or {}, b.evaluation.get("pay_totals") or {}, PAY
+        payroll=tuple(
+            _changes(
+                a.evaluation.get("pay_totals") or {}, b.evaluation.get("pay_totals") or {}, PAY
+            )
         ),
         grades=_grade_changes(a.evaluation, b.evaluation),
     )
