@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from spmcli import __version__
+from spmcli.cli.appeal import appeal, appeals_app
 from spmcli.cli.check import check
 from spmcli.cli.diff import diff
 from spmcli.cli.evaluate import evaluate
@@ -34,6 +35,8 @@ app = typer.Typer(
 app.command()(evaluate)
 app.command()(check)
 app.command()(explain)
+app.command()(appeal)
+app.add_typer(appeals_app, name="appeals")
 app.command()(diff)
 app.command()(letters)
 app.command()(init)

@@ -78,14 +78,14 @@ def explain(
             ids = [k.id for k in ev.scheme.kpis]
             hint = did_you_mean(kpi, ids) or f"one of {', '.join(ids)}"
             raise UsageError([Problem("--kpi", f"'{kpi}' is not a KPI of the scheme", hint)])
-        told = explain_rep(ev, rep, _origins(prepared), kpi=kpi, rows=rows)
+        told = explain_rep(ev, rep, origins(prepared), kpi=kpi, rows=rows)
     if json_out:
         sys.stdout.write(dumps(dataclasses.asdict(told)) + "\n")
     else:
         out.print(_tree(told, ev.scheme.locale))
 
 
-def _origins(prepared: Prepared) -> dict[str, str]:
+def origins(prepared: Prepared) -> dict[str, str]:
     """Each table's place as a reader finds it: file [sheet]."""
     return {
         name: f"{t.file} [{t.sheet}]" if t.sheet else t.file

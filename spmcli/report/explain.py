@@ -168,12 +168,13 @@ def explain(
     origins: Mapping[str, str],
     *,
     kpi: str | None = None,
-    rows: int = SHOWN_ROWS,
+    rows: int | None = SHOWN_ROWS,
     lang: str | None = None,
 ) -> Explanation:
     """The explanation of ``rep_id``'s figures; ``kpi`` narrows it to one KPI and shows all
-    its rows, else each KPI shows its ``rows`` largest. ``origins`` name each input table's
-    place (``q3.xlsx [销售明细]``). The rep must be on the roster and due."""
+    its rows, else each KPI shows its ``rows`` largest (all of them when None). ``origins``
+    name each input table's place (``q3.xlsx [销售明细]``). The rep must be on the roster
+    and due."""
     lang = lang or ev.scheme.locale
     record = next(r for r in evaluation_record(ev)["reps"] if r["rep_id"] == rep_id)
     rep = next(r for r in rep_records(ev) if r["rep_id"] == rep_id)

@@ -1,0 +1,178 @@
+"""``spm appeal``: a pre-filled appeal workbook per rep; ``spm appeals review``: the
+returned ones read into a register, and the accepted claims as adjustments rows."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from spmcli.cli.common import (
+    DebugOpt,
+    ForceOpt,
+    InputsArg,
+    LangOpt,
+    OutOpt,
+    PeriodOpt,
+    QuietOpt,
+    SchemeOpt,
+    SkipOpt,
+    err,
+    prepare,
+    report_problems,
+    stop_on_problems,
+    user_errors,
+    wanted_reps,
+)
+from spmcli.cli.explain import origins
+from spmcli.errors import Problem, UsageError
+from spmcli.io.appeals import (
+    ADJUSTMENTS,
+    REGISTER,
+    SENT,
+    Claim,
+    accepted_rows,
+    read_decisions,
+    read_returned,
+    write_adjustments,
+    write_appeal,
+    write_register,
+)
+from spmcli.io.files import unique_file_stems
+from spmcli.report.appeal import appeal_form
+from spmcli.report.explain import explain
+
+RepsOpt = Annotated[
+    list[str],
+    typer.Option("--rep", "-r", help="The rep to write an appeal workbook for. Repeatable."),
+]
+FolderArg = Annotated[
+    Path, typer.Argument(help="The folder of returned appeal workbooks (and sent/).")
+]
+SentOpt = Annotated[
+    Path | None,
+    typer.Option("--sent", help="Where spm appeal left the records of what it sent [FOLDER/sent]."),
+]
+APPEALS = "appeals"
+
+
+def appeal(
+    inputs: InputsArg,
+    rep: RepsOpt,
+    scheme: SchemeOpt = None,
+    period: PeriodOpt = None,
+    out_dir: OutOpt = None,
+    lang: LangOpt = None,
+    force: ForceOpt = False,
+    skip_invalid: SkipOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Write a pre-filled appeal workbook for a rep to fill in and return.
+
+    It holds the rep's KPIs (actual, target, achievement, score) and the source rows behind
+    them; only the fill-in cells are open: disputed?, claimed actual, reason, evidence.
+
+    Examples:
+
+      spm appeal q3.xlsx --rep R013
+
+      spm appeal q3.xlsx --rep R013 --rep R021 --out close/q3
+    """
+    with user_errors(debug):
+        prepared = prepare(inputs, scheme, lang, period)
+        stop_on_problems(prepared, skip_invalid, None)
+        ev = prepared.evaluate(skip_invalid=skip_invalid).evaluation
+        wanted = sorted(wanted_reps(ev, rep))
+        target = (out_dir or Path("spm-out") / ev.period.label) / APPEALS
+        stems = unique_file_stems(wanted)
+        paths = [target / f"{stems[r]}.xlsx" for r in wanted]
+        existing = [p for p in paths if p.exists()]
+        if existing and not force:
+            raise UsageError(f"'{existing[0]}' already exists — use --force to replace it")
+        words = ev.scheme.locale
+        places = origins(prepared)
+        for rep_id, path in zip(wanted, paths, strict=True):
+            told = explain(ev, rep_id, places, rows=None)
+            form = appeal_form(ev.scheme, told, date.today(), words)
+            write_appeal(form, path, target / SENT / f"{stems[rep_id]}.json")
+    if not quiet:
+        for path in paths:
+            err.print(escape(str(path)))
+
+
+appeals_app = typer.Typer(help="Work with returned appeal workbooks.", no_args_is_help=True)
+
+
+@appeals_app.command()
+def review(
+    folder: FolderArg,
+    sent: SentOpt = None,
+    lang: LangOpt = None,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Read the returned appeal workbooks into appeals.xlsx; write the accepted claims to
+    adjustments.csv.
+
+    Enter a decision (accept / reject / partial), the accepted value, the reviewer and the
+    date in appeals.xlsx, then run the review again: the accepted claims become rows of the
+    adjustments table, with the reason and the reviewer as approver.
+
+    Examples:
+
+      spm appeals review spm-out/2025-Q3/appeals
+    """
+    with user_errors(debug):
+        if not folder.is_dir():
+            raise UsageError([Problem(str(folder), "is not a folder of returned appeals")])
+        records = sent or folder / SENT
+        claims: list[Claim] = []
+        problems: list[Problem] = []
+        returned = sorted(p for p in folder.iterdir() if _returned(p))
+        for path in returned:
+            found, refused = read_returned(path, records)
+            claims += found
+            problems += refused
+        if problems:  # the register stays as it was until every returned file can be read
+            report_problems(problems)
+            err.print(escape(f"{len(problems)} problem(s); nothing was written"))
+            raise typer.Exit(1)
+        words = lang or _language(records)
+        decisions = read_decisions(folder / REGISTER)
+        write_register(folder / REGISTER, claims, decisions, words)
+        rows, undecided = accepted_rows(claims, decisions)
+        problems += undecided
+        write_adjustments(folder / ADJUSTMENTS, rows)
+    if problems:
+        report_problems(problems)
+    if not quiet:
+        err.print(
+            escape(
+                f"{len(returned)} workbook(s), {len(claims)} claim(s), {len(rows)} accepted: "
+                f"{folder / REGISTER}, {folder / ADJUSTMENTS}"
+            )
+        )
+    raise typer.Exit(1 if problems else 0)
+
+
+def _returned(path: Path) -> bool:
+    """A file in the folder that should be a returned appeal (not the register, the
+    adjustments written, or an editor's lock and temporary files)."""
+    ignored = path.name in (REGISTER, ADJUSTMENTS) or path.name.startswith((".", "~$"))
+    return path.is_file() and not ignored
+
+
+def _language(records: Path) -> str:
+    for path in sorted(records.glob("*.json")):
+        try:
+            return (
+                "en" if json.loads(path.read_text(encoding="utf-8")).get("lang") == "en" else "zh"
+            )
+        except (OSError, ValueError):
+            continue
+    return "zh"
