@@ -143,7 +143,10 @@ def review(
             err.print(escape(f"{len(problems)} problem(s); nothing was written"))
             raise typer.Exit(1)
         words = lang or _language(records)
-        decisions = read_decisions(folder / REGISTER)
+        decisions, unreadable = read_decisions(folder / REGISTER)
+        if unreadable:
+            report_problems(unreadable)
+            raise typer.Exit(1)
         write_register(folder / REGISTER, claims, decisions, words)
         rows, undecided = accepted_rows(claims, decisions)
         problems += undecided

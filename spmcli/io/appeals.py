@@ -355,27 +355,35 @@ def register_columns(lang: str) -> tuple[str, ...]:
     return zh if lang == "zh" else en
 
 
-def read_decisions(path: Path) -> dict[tuple[str, str], Decision]:
-    """The decisions a reviewer entered in an earlier register, by (rep, KPI)."""
+def read_decisions(path: Path) -> tuple[dict[tuple[str, str], Decision], list[Problem]]:
+    """The decisions a reviewer entered in an earlier register, by (rep, KPI); a formula in
+    the register is a problem (its text would otherwise stand for a name or a value)."""
     if not path.is_file():
-        return {}
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return {}, []
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
+        rows = [list(row) for row in book.worksheets[0].iter_rows(min_row=2)]
     finally:
         book.close()
-    decisions = {}
-    for row in rows[1:]:
-        if not row or row[0] is None:
+    decisions, problems = {}, []
+    for row in rows:
+        if not row or row[0].value is None:
             continue
-        value = row[9]
-        decisions[(str(row[0]), str(row[1]))] = Decision(
-            decision=_decision_word(row[8]),
+        formulas = [c.coordinate for c in row if c.data_type == "f"]
+        if formulas:
+            problems += [
+                Problem(f"{path} {ref}", "holds a formula; type the value itself")
+                for ref in formulas
+            ]
+            continue
+        value, decided = row[9].value, row[11].value
+        decisions[(str(row[0].value), str(row[1].value))] = Decision(
+            decision=_decision_word(row[8].value),
             value=Decimal(repr(value)) if isinstance(value, int | float) else None,
-            reviewer=str(row[10] or "").strip(),
-            decided=str(row[11].date() if isinstance(row[11], datetime) else row[11] or "").strip(),
+            reviewer=str(row[10].value or "").strip(),
+            decided=str(decided.date() if isinstance(decided, datetime) else decided or "").strip(),
         )
-    return decisions
+    return decisions, problems
 
 
 _DECISIONS = {"accept": "accept", "接受": "accept", "reject": "reject", "驳回": "reject",

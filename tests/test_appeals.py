@@ -1,0 +1,180 @@
+"""Appeals as files: ``spm appeal`` writes a protected workbook a rep fills in, ``spm appeals
+review`` reads it back into a register and the accepted claims into adjustments rows;
+anything edited outside the fill-in cells, and hostile files, are refused by name."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from spmcli.cli.app import app
+
+SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
+
+
+def spm(*args: str | Path) -> Any:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def sent(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The appeal workbook of R013, as spm wrote it (copied per test)."""
+    folder = tmp_path_factory.mktemp("appeal")
+    shutil.copy(SAMPLE, folder / "q3.xlsx")
+    result = spm("appeal", folder / "q3.xlsx", "--rep", "R013", "--out", folder / "out")
+    assert result.exit_code == 0, result.output
+    return folder / "out" / "appeals"
+
+
+@pytest.fixture
+def appeals(sent: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(sent, tmp_path / "appeals"))
+
+
+def fill(path: Path, cells: dict[str, object], sheet: str = "申诉") -> None:
+    """What a rep does in a spreadsheet program: type into cells and save."""
+    book = openpyxl.load_workbook(path)
+    for ref, value in cells.items():
+        book[sheet][ref] = value
+    book.save(path)
+
+
+def register(folder: Path) -> list[tuple[Any, ...]]:
+    return list(openpyxl.load_workbook(folder / "appeals.xlsx").worksheets[0].values)
+
+
+def test_the_workbook_shows_the_figures_and_opens_only_the_fill_in_cells(sent: Path) -> None:
+    book = openpyxl.load_workbook(sent / "R013.xlsx")
+    assert book.sheetnames == ["填写说明", "申诉", "来源明细", "spm"]
+    assert book["spm"].sheet_state == "hidden"
+    sheet = book["申诉"]
+    assert sheet.protection.sheet
+    assert [c.value for c in sheet[4]][:8] == [
+        "指标编号",
+        "指标",
+        "实际",
+        "目标",
+        "达成率",
+        "得分",
+        "状态",
+        "有异议？",
+    ]
+    # R013's sales as the workbook and evaluation.json have them: adjusted to 161,635.40
+    assert [c.value for c in sheet[5]][:7] == [
+        "sales",
+        "销售额",
+        161635.4,
+        231000,
+        0.6997,
+        69.97,
+        "已调整",
+    ]
+    assert not sheet["H5"].protection.locked and sheet["C5"].protection.locked
+    (choices,) = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
+    assert choices.formula1 == '"是,否"' and str(choices.sqref) == "H5:H17"
+    rows = list(book["来源明细"].values)
+    assert rows[0][:3] == ("指标", "数据表", "源行号")
+    assert sum(1 for r in rows[1:] if r[0] == "销售额") == 19  # every row behind R013's sales
+
+
+def test_a_claim_goes_to_the_register_and_an_accepted_one_to_the_adjustments(appeals: Path) -> None:
+    fill(appeals / "R013.xlsx", {"H5": "是", "I5": 170000, "J5": "退货重复冲销", "K5": "INV-0917"})
+    first = spm("appeals", "review", appeals)
+    assert first.exit_code == 0, first.output
+    rows = register(appeals)
+    assert rows[1][:6] == ("R013", "sales", 161635.4, 170000, "退货重复冲销", "INV-0917")
+    assert rows[1][8:] == (None, None, None, None)  # the reviewer's columns, empty
+    book = openpyxl.load_workbook(appeals / "appeals.xlsx")
+    book.worksheets[0]["I2"], book.worksheets[0]["J2"] = "部分接受", 168000
+    book.worksheets[0]["K2"], book.worksheets[0]["L2"] = "@王海涛", "2026-12-05"
+    book.save(appeals / "appeals.xlsx")
+    second = spm("appeals", "review", appeals)
+    assert second.exit_code == 0, second.output
+    assert register(appeals)[1][8:] == ("部分接受", 168000, "@王海涛", "2026-12-05")
+    with (appeals / "adjustments.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row == {
+        "rep_id": "R013",
+        "kpi": "sales",
+        "value": "168000",
+        "reason": "appeal 2026-12-05: 退货重复冲销",
+        "approved_by": "'@王海涛",  # text that a spreadsheet would run is defused
+    }
+
+
+def test_an_edit_outside_the_fill_in_cells_is_refused_by_cell(appeals: Path) -> None:
+    fill(appeals / "R013.xlsx", {"C5": 999999, "H5": "是"})
+    result = spm("appeals", "review", appeals)
+    assert result.exit_code == 1
+    assert "R013.xlsx [申诉] C5: was changed from 161635.4 to 999999" in result.stderr
+    assert not (appeals / "appeals.xlsx").exists()  # nothing written until every file reads
+
+
+def test_a_formula_in_a_fill_in_cell_is_refused(appeals: Path) -> None:
+    fill(appeals / "R013.xlsx", {"H5": "是", "J5": '=HYPERLINK("http://x","y")'})
+    result = spm("appeals", "review", appeals)
+    assert result.exit_code == 1 and "[申诉] J5: holds a formula" in result.stderr
+
+
+def _with_part(source: Path, target: Path, name: str, data: bytes) -> None:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item, old.read(item))
+        new.writestr(name, data)
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "said"),
+    [
+        ("R013.xlsm", lambda src, dst: shutil.copy(src, dst), "is not an .xlsx workbook"),
+        ("macro.xlsx", lambda s, d: _with_part(s, d, "xl/vbaProject.bin", b"x"), "holds macros"),
+        (
+            "linked.xlsx",
+            lambda s, d: _with_part(s, d, "xl/externalLinks/externalLink1.xml", b"<x/>"),
+            "links to other workbooks",
+        ),
+        (
+            "bomb.xlsx",
+            lambda s, d: _with_part(s, d, "xl/big.bin", bytes(60 * 1024 * 1024)),
+            "inflates to 60 MB",
+        ),
+        (
+            "renamed.xlsx",
+            lambda s, d: d.write_text("rep_id,kpi\nR013,sales\n"),
+            "is not a valid .xlsx file",
+        ),
+    ],
+)
+def test_hostile_files_are_refused(appeals: Path, name: str, make: Any, said: str) -> None:
+    make(appeals / "R013.xlsx", appeals / name)
+    (appeals / "R013.xlsx").unlink()
+    result = spm("appeals", "review", appeals)
+    assert result.exit_code == 1
+    assert f"{name}: {said}" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_formula_in_the_register_is_refused(appeals: Path) -> None:
+    fill(appeals / "R013.xlsx", {"H5": "是", "I5": 170000})
+    assert spm("appeals", "review", appeals).exit_code == 0
+    book = openpyxl.load_workbook(appeals / "appeals.xlsx")
+    book.worksheets[0]["K2"] = "=cmd|' /C calc'!A0"
+    book.save(appeals / "appeals.xlsx")
+    result = spm("appeals", "review", appeals)
+    assert result.exit_code == 1 and "appeals.xlsx K2: holds a formula" in result.stderr
+
+
+def test_a_workbook_spm_did_not_send_is_refused(appeals: Path, tmp_path: Path) -> None:
+    record = json.loads((appeals / "sent" / "R013.json").read_text(encoding="utf-8"))
+    (appeals / "sent" / "R013.json").unlink()
+    result = spm("appeals", "review", appeals)
+    assert result.exit_code == 1 and "is not an appeal workbook spm sent" in result.stderr
+    assert record["rep_id"] == "R013"
