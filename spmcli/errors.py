@@ -19,6 +19,7 @@ class Problem:
     where: str
     message: str
     hint: str = ""
+    loc: tuple[str | int, ...] = ()  # the scheme key path it is about, if any
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}" if self.where else self.message

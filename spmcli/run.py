@@ -153,8 +153,8 @@ def prepare(
     """
     if lang is not None and lang not in LANGUAGES:
         raise UsageError(f"--lang '{lang}' is not one of {', '.join(LANGUAGES)}")
-    # The scheme's rule problems wait for the data's columns, so that a misspelt weight and
-    # a misspelt column are reported in one run.
+    # The scheme's problems (types and rules) wait for the data's columns, so that a
+    # misspelt method, key, weight and column are reported in one run.
     scheme_file, problems = read_scheme(find_scheme(scheme))
     if lang:
         scheme_file = dataclasses.replace(

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from spmcli import __version__
 from spmcli.cli.app import app
+from spmcli.scheme import default_scheme_text
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
 JULY = dt.date(2025, 7, 15)
@@ -158,6 +159,45 @@ def test_unknown_column_in_scheme_is_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "kpis[0].value: unknown column 'amout' in table sales" in result.stderr
     assert "did you mean 'amount'?" in result.stderr
+
+
+def test_four_scheme_typos_are_reported_in_one_run(tmp_path: Path) -> None:
+    """A misspelt method, key, weight and column: one run, file order, exit 2 (issue 9.3)."""
+    text = default_scheme_text()
+    typos = [
+        ("currency: CNY", "curency: CNY", "unknown key 'curency' — did you mean 'currency'?"),
+        (
+            "{method: linear, floor: 0.6",
+            "{method: linar, floor: 0.6",
+            "kpis[0].scoring.method: 'linar' is not one of linear, bands, rating"
+            " — did you mean 'linear'?",
+        ),
+        (
+            '"SUM(amount - cost) / SUM(amount)"',
+            '"SUM(amout - cost) / SUM(amount)"',
+            "kpis[1].value: unknown column 'amout' in table sales — did you mean 'amount'?",
+        ),
+        (
+            "weights: {sales: 30",
+            "weights: {salse: 30",
+            "roles.farmer.weights.salse: no KPI 'salse' — did you mean 'sales'?",
+        ),
+    ]
+    expected = []
+    for old, new, message in typos:
+        assert text.count(old) == 1
+        line = text[: text.index(old)].count("\n") + 1
+        text = text.replace(old, new)
+        expected.append((line, message))
+    scheme = tmp_path / "spm.yaml"
+    scheme.write_text(text, encoding="utf-8")
+    result = run("check", SAMPLE, "--scheme", scheme, "--lang", "en")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 4
+    for shown, (line, message) in zip(lines, expected, strict=True):
+        assert shown.startswith(f"error: {scheme}:{line}:")
+        assert shown.endswith(message)
 
 
 def messy_workbook(path: Path) -> Path:

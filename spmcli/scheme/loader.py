@@ -10,6 +10,7 @@ of ``spmcli.scheme.rules``; every problem is reported at once as
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -45,10 +46,11 @@ def load_scheme(path: Path | None) -> SchemeFile:
 
 
 def read_scheme(path: Path | None) -> tuple[SchemeFile, list[Problem]]:
-    """The scheme and the problems its cross-field rules find, so that a caller can add
-    the problems only the data shows (unknown columns) and report all of them at once.
+    """The scheme made of the parts that validate and every problem found in it, so that a
+    caller can add the problems only the data shows (unknown columns, checked on the parts
+    that validated) and report all of them at once.
 
-    Raises ``SchemeError`` when no typed scheme can be made at all (YAML or type errors).
+    Raises ``SchemeError`` when nothing can be read: a YAML syntax error, an unreadable file.
     """
     if path is None:
         builtin = default_scheme_text()
@@ -128,11 +130,18 @@ class _Reader:
         self.marks: dict[Loc, Mark] = {}
         self.key_marks: dict[Loc, Mark] = {}
         self.problems: list[Problem] = []
+        self.broken: list[Loc] = []  # where a value was unusable or left out
         self.count = 0
 
-    def problem(self, node: Node, loc: Loc, message: str, hint: str = "") -> None:
+    def problem(
+        self, node: Node, loc: Loc, message: str, hint: str = "", *, part: Loc | None = None
+    ) -> None:
+        """A problem at ``loc``; the value at ``part`` (default ``loc``) is unusable."""
         line, column = _mark(node)
-        self.problems.append(Problem(f"{self.path}:{line}:{column}", at_key(loc, message), hint))
+        self.problems.append(
+            Problem(f"{self.path}:{line}:{column}", at_key(loc, message), hint, loc)
+        )
+        self.broken.append(loc if part is None else part)
 
     def value(self, node: Node, loc: Loc) -> Any:
         self.count += 1
@@ -174,7 +183,10 @@ class _Reader:
             key = str(key_node.value)
             if key in explicit:
                 self.problem(
-                    key_node, loc, f"duplicate key '{key}', first given on line {explicit[key]}"
+                    key_node,
+                    loc,
+                    f"duplicate key '{key}', first given on line {explicit[key]}",
+                    part=(*loc, key),
                 )
                 continue
             explicit[key] = _mark(key_node)[0]
@@ -202,6 +214,10 @@ class _Reader:
         )
 
 
+# Only a YAML syntax error is reported alone: nothing after it can be read.
+_UNREADABLE_REST = "the rest of the scheme is checked once this is fixed"
+
+
 def _read_yaml(text: str, path: str) -> tuple[Any, _Reader]:
     loader = _SchemeLoader(text)
     try:
@@ -213,8 +229,10 @@ def _read_yaml(text: str, path: str) -> tuple[Any, _Reader]:
             problem = exc.problem or exc.context or "not valid YAML"
             if exc.problem and exc.context and not exc.context.startswith("while"):
                 problem = f"{exc.context}, {exc.problem}"  # e.g. a second document
-            hint = "indent with spaces, not tabs" if "'\\t'" in problem else ""
-            raise SchemeError([Problem(where, f"invalid YAML: {problem}", hint)]) from None
+            tabs = "indent with spaces, not tabs; " if "'\\t'" in problem else ""
+            raise SchemeError(
+                [Problem(where, f"invalid YAML: {problem}", tabs + _UNREADABLE_REST)]
+            ) from None
         except yaml.YAMLError as exc:
             raise SchemeError([Problem(path, f"invalid YAML: {exc}")]) from None
         except RecursionError:
@@ -237,8 +255,6 @@ def _read_yaml(text: str, path: str) -> tuple[Any, _Reader]:
 
 def _load_text(text: str, path: str, sha256: str) -> tuple[SchemeFile, list[Problem]]:
     data, reader = _read_yaml(text, path)
-    if reader.problems:
-        raise SchemeError(by_position(reader.problems))
     if not isinstance(data, dict):
         raise SchemeError(
             [
@@ -249,13 +265,90 @@ def _load_text(text: str, path: str, sha256: str) -> tuple[SchemeFile, list[Prob
                 )
             ]
         )
-    try:
-        scheme = Scheme.model_validate(data)
-    except pydantic.ValidationError as exc:
-        problems = _translate(exc.errors(), path, reader.marks, reader.key_marks)
-        raise SchemeError(by_position(problems)) from None
-    scheme_file = SchemeFile(scheme, path, sha256, reader.marks, reader.key_marks)
-    return scheme_file, by_position(rules.check_scheme(scheme_file))
+    scheme, problems, broken = _validated(data, reader, path)
+    scheme_file = SchemeFile(
+        scheme, path, sha256, reader.marks, reader.key_marks, frozenset(broken)
+    )
+    return scheme_file, by_position([*reader.problems, *problems, *rules.check_scheme(scheme_file)])
+
+
+# Placeholders for the parts a scheme cannot do without, when they do not validate.
+_REQUIRED: dict[str, Any] = {"kpis": [], "roles": {}, "default_role": ""}
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+_ATTEMPTS = 4  # a part set aside once can only fail again as a whole
+
+
+def _validated(
+    data: dict[str, Any], reader: _Reader, path: str
+) -> tuple[Scheme, list[Problem], set[Loc]]:
+    """The scheme made of the parts that validate, pydantic's problems, and the broken parts.
+
+    A broken value is left out (its default applies), or its whole part (a KPI, a role, a
+    pay rule ...) stands in as a placeholder, so that the cross-field rules and the column
+    checks still run on everything else and every scheme problem is reported in one run.
+    Values the YAML reader could not use are left out first and not reported again.
+    """
+    data = copy.deepcopy(data)
+    for loc in reader.broken:
+        _set_aside(data, loc, _part(loc))
+    broken = {_part(loc) for loc in reader.broken}
+    problems: list[Problem] | None = None
+    for _ in range(_ATTEMPTS):
+        try:
+            scheme = Scheme.model_validate(data)
+        except pydantic.ValidationError as exc:
+            errors = exc.errors()
+            if problems is None:
+                found = _translate(errors, path, reader.marks, reader.key_marks)
+                problems = [p for p in found if not _within(p.loc, reader.broken)]
+            for error in errors:
+                loc, rest, _ = _split_loc(error["loc"])
+                part = _part(loc)
+                broken.add(part)
+                if rest == ("[key]",) or len(loc) <= len(part):
+                    loc = part
+                elif error["type"] == "missing":
+                    loc = loc[:-1]  # a value too short or without its key: leave it all out
+                _set_aside(data, loc, part)
+        else:
+            return scheme, problems or [], broken
+    raise SchemeError(by_position(problems or []))
+
+
+def _within(loc: Loc, parts: Sequence[Loc]) -> bool:
+    return any(loc[: len(part)] == part for part in parts)
+
+
+def _part(loc: Loc) -> Loc:
+    """The part of the scheme a key path lies in: a KPI, a role, a source, a pay rule, or a
+    top-level key (all grades are one part: each is checked against its neighbours)."""
+    if len(loc) > 1 and loc[0] in ("kpis", "roles", "sources", "pay"):
+        return loc[:2]
+    return loc[:1]
+
+
+def _set_aside(data: dict[str, Any], loc: Loc, part: Loc) -> None:
+    """Leave out the value at ``loc``; a whole ``part`` becomes its placeholder."""
+    *parents, last = loc
+    holder: Any = data
+    for step in parents:
+        try:
+            holder = holder[step]
+        except (KeyError, IndexError, TypeError):
+            return  # already set aside with its parent
+    if loc == part and loc[0] == "kpis" and isinstance(holder, list) and isinstance(last, int):
+        # keeps the index of the KPIs after it, and its id for the references to it
+        given = holder[last].get("id") if isinstance(holder[last], dict) else None
+        valid = isinstance(given, str) and _IDENTIFIER.fullmatch(given)
+        holder[last] = {"id": given if valid else f"kpi{last}"}
+    elif loc == part and len(loc) == 2 and loc[0] == "roles" and _IDENTIFIER.fullmatch(str(last)):
+        holder[last] = {"weights": {}}  # keeps the role for default_role
+    elif len(loc) == 1 and last in _REQUIRED:
+        holder[last] = copy.deepcopy(_REQUIRED[str(last)])
+    elif isinstance(holder, dict):
+        holder.pop(last, None)
+    elif isinstance(holder, list) and isinstance(last, int) and last < len(holder):
+        del holder[last]
 
 
 def by_position(problems: list[Problem]) -> list[Problem]:
@@ -387,10 +480,11 @@ def _translate(
         where = where_in(path, marks, key_marks, loc, key=is_key)
         message, hint = _explain(error, loc, is_key)
         parent = loc[:-1] if is_key or error["type"] == "missing" else loc
-        problems.append(Problem(where, at_key(parent, message), hint))
+        problems.append(Problem(where, at_key(parent, message), hint, loc))
     for loc, branch_errors in unions.items():
         message, hint = _explain_union(branch_errors)
-        problems.append(Problem(where_in(path, marks, key_marks, loc), at_key(loc, message), hint))
+        where = where_in(path, marks, key_marks, loc)
+        problems.append(Problem(where, at_key(loc, message), hint, loc))
     return list(dict.fromkeys(problems))  # an empty pair is missing both its values
 
 

@@ -33,6 +33,9 @@ class SchemeFile:
     sha256: str  # of the file's bytes, or of the built-in scheme's text
     marks: Mapping[Loc, Mark]
     key_marks: Mapping[Loc, Mark] = field(default_factory=dict)
+    # Parts that did not validate and stand in as defaults or placeholders (see the loader):
+    # checks of what lies inside them would report their defaults, not the user's scheme.
+    broken: frozenset[Loc] = frozenset()
 
     def where(self, loc: Sequence[str | int], *, key: bool = False) -> str:
         """``file:line:col`` of ``loc`` (its key if ``key``), or of its nearest known ancestor."""
@@ -42,7 +45,11 @@ class SchemeFile:
         self, loc: Sequence[str | int], message: str, hint: str = "", *, key: bool = False
     ) -> Problem:
         """A problem at ``loc`` whose message starts with its key path."""
-        return Problem(self.where(loc, key=key), at_key(loc, message), hint)
+        return Problem(self.where(loc, key=key), at_key(loc, message), hint, tuple(loc))
+
+    def sound(self, problems: Sequence[Problem]) -> list[Problem]:
+        """The problems that lie outside every broken part."""
+        return [p for p in problems if not any(p.loc[: len(b)] == b for b in self.broken)]
 
 
 def where_in(

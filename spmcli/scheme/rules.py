@@ -679,8 +679,8 @@ RULES: tuple[Rule, ...] = (
 
 
 def check_scheme(sf: SchemeFile) -> list[Problem]:
-    """Every problem every rule finds."""
-    return [problem for rule in RULES for problem in rule(sf)]
+    """Every problem every rule finds outside the parts that did not validate."""
+    return sf.sound([problem for rule in RULES for problem in rule(sf)])
 
 
 def check_columns(sf: SchemeFile, columns: Mapping[str, Collection[str]]) -> list[Problem]:
@@ -722,7 +722,7 @@ def check_columns(sf: SchemeFile, columns: Mapping[str, Collection[str]]) -> lis
                     or "give an amount, or add the column to reps",
                 )
             )
-    return problems
+    return sf.sound(problems)
 
 
 def check_types(sf: SchemeFile, tables: Mapping[str, pl.DataFrame]) -> list[Problem]:
@@ -757,4 +757,4 @@ def check_types(sf: SchemeFile, tables: Mapping[str, pl.DataFrame]) -> list[Prob
                         "SUM and AVG need number columns; compare text with text ('OTC')",
                     )
                 )
-    return problems
+    return sf.sound(problems)
