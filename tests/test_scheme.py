@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from spmcli.errors import SchemeError, UsageError
+from spmcli.messages import msg
 from spmcli.scheme import check_columns, default_scheme_text, load_scheme
 from spmcli.scheme.loader import DEFAULT_SCHEME_PATH, read_scheme
 from spmcli.scheme.marks import SchemeFile
@@ -753,8 +754,10 @@ def test_check_columns_suggests_the_closest_column(workdir: Path) -> None:
         " — did you mean 'amount'?"
     ]
     assert found[0].where == "scheme.yaml:23:12"
-    assert found[0].message == "kpis[1].value: unknown column 'amout' in table sales"
-    assert found[0].hint == "did you mean 'amount'?"
+    assert f"{found[0].key}: {found[0].message}" == (
+        "kpis[1].value: unknown column 'amout' in table sales"
+    )
+    assert str(found[0].hint) == "did you mean 'amount'?"
 
 
 def test_check_columns_lists_the_columns_when_nothing_is_close(workdir: Path) -> None:
@@ -773,11 +776,11 @@ def test_check_columns_leaves_missing_tables_alone() -> None:
 def test_check_columns_on_the_default_scheme() -> None:
     loaded = load_scheme(None)
     found = check_columns(loaded, {"activities": ["date", "rep_id", "kind"]})
-    assert [p.message for p in found] == [
+    assert [f"{p.key}: {p.message}" for p in found] == [
         "kpis[9].where: unknown column 'type' in table activities",
         "kpis[10].where: unknown column 'type' in table activities",
     ]
-    assert {p.hint for p in found} == {"columns of activities: date, rep_id, kind"}
+    assert {str(p.hint) for p in found} == {"columns of activities: date, rep_id, kind"}
     lines = default_scheme_text().splitlines()
     expected = [
         n for n, line in enumerate(lines, 1) if "{id: trainings" in line or "{id: academic" in line
@@ -834,7 +837,11 @@ def test_is_aggregate(sql: str, aggregate: bool) -> None:
 
 def test_scheme_file_problem_starts_with_the_key_path() -> None:
     loaded: SchemeFile = load_scheme(FIXTURE)
-    problem = loaded.problem(("kpis", 4, "scoring", "bands", 1), "too low", "raise it")
+    problem = loaded.problem(
+        ("kpis", 4, "scoring", "bands", 1),
+        msg("plain", text="too low"),
+        msg("plain", text="raise it"),
+    )
     assert str(problem) == f"{FIXTURE}:42:11: kpis[4].scoring.bands[1]: too low — raise it"
 
 

@@ -79,8 +79,9 @@ def evaluate(
 
       spm evaluate q3.xlsx --what-if sales=1.1
     """
-    with user_errors(debug), Steps(quiet or json_out) as steps:
+    with user_errors(debug, lang) as language, Steps(quiet or json_out) as steps:
         prepared = prepare(inputs, scheme, lang, period, steps=steps)
+        language.known = prepared.scheme.locale
         words = prepared.scheme.locale
         target = out_dir or Path("spm-out") / prepared.period.label
         scaling = parse_what_if(what_if or [])

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from spmcli.messages import Msg
 from spmcli.scheme.periods import Period
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ STATUSES = (
 )
 
 
-Param = str | int | Decimal | tuple[str, ...]
+Param = str | int | Decimal | tuple[str, ...] | Msg
 
 
 @dataclass(frozen=True)
@@ -131,4 +132,4 @@ class DataIssue:
     row: int
     column: str
     value: str
-    reason: str
+    reason: Msg

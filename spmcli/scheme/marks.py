@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from spmcli.errors import Problem
+from spmcli.messages import Msg
 from spmcli.scheme.model import Scheme
 
 Loc = tuple[str | int, ...]
@@ -42,10 +43,10 @@ class SchemeFile:
         return where_in(self.path, self.marks, self.key_marks, tuple(loc), key=key)
 
     def problem(
-        self, loc: Sequence[str | int], message: str, hint: str = "", *, key: bool = False
+        self, loc: Sequence[str | int], message: Msg, hint: Msg | None = None, *, key: bool = False
     ) -> Problem:
         """A problem at ``loc`` whose message starts with its key path."""
-        return Problem(self.where(loc, key=key), at_key(loc, message), hint, tuple(loc))
+        return Problem(self.where(loc, key=key), message, hint, key_path(loc), tuple(loc))
 
     def sound(self, problems: Sequence[Problem]) -> list[Problem]:
         """The problems that lie outside every broken part."""
@@ -68,7 +69,3 @@ def where_in(
             line, column = marks[loc[:end]]
             return f"{path}:{line}:{column}"
     return path
-
-
-def at_key(loc: Sequence[str | int], message: str) -> str:
-    return f"{key_path(loc)}: {message}" if loc else message
