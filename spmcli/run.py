@@ -40,6 +40,7 @@ from spmcli.errors import (
     did_you_mean,
 )
 from spmcli.io.read import Inputs, read_inputs
+from spmcli.messages import LANGUAGES, msg
 from spmcli.scheme.loader import by_position, read_scheme
 from spmcli.scheme.marks import SchemeFile
 from spmcli.scheme.model import Scheme, Tiering
@@ -47,7 +48,6 @@ from spmcli.scheme.periods import Period
 from spmcli.scheme.rules import check_columns, check_types
 
 LOCAL_SCHEME = Path("spm.yaml")
-LANGUAGES = ("zh", "en")
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Prepared:
     def warnings(self) -> tuple[RunWarning, ...]:
         """What reading found that the outputs list: skipped rows and notes on the inputs."""
         return (
-            *(RunWarning.of("skipped_row", problem=str(p)) for p in self.unreadable),
+            *(RunWarning.of("skipped_row", problem=p.message) for p in self.unreadable),
             *(RunWarning.of("input", note=note) for note in self.inputs.notes),
         )
 
@@ -152,14 +152,34 @@ def prepare(
     with single rows are collected in the result instead.
     """
     if lang is not None and lang not in LANGUAGES:
-        raise UsageError(f"--lang '{lang}' is not one of {', '.join(LANGUAGES)}")
-    # The scheme's rule problems wait for the data's columns, so that a misspelt weight and
-    # a misspelt column are reported in one run.
-    scheme_file, problems = read_scheme(find_scheme(scheme))
+        raise UsageError(msg("option.lang", value=lang, choices=LANGUAGES))
+    try:
+        # The scheme's problems (types and rules) wait for the data's columns, so that a
+        # misspelt method, key, weight and column are reported in one run.
+        scheme_file, problems = read_scheme(find_scheme(scheme))
+    except SpmError as error:
+        error.lang = lang or error.lang
+        raise
     if lang:
         scheme_file = dataclasses.replace(
             scheme_file, scheme=scheme_file.scheme.model_copy(update={"locale": lang})
         )
+    locale = scheme_file.scheme.locale  # the run's language from here on
+    try:
+        return _prepared(scheme_file, problems, inputs, period, check_kpi_columns, on_step)
+    except SpmError as error:
+        error.lang = locale
+        raise
+
+
+def _prepared(
+    scheme_file: SchemeFile,
+    problems: list[Problem],
+    inputs: Sequence[Path | str],
+    period: str | None,
+    check_kpi_columns: bool,
+    on_step: Callable[[str, str], None] | None,
+) -> Prepared:
     step = on_step or (lambda _step, _locale: None)
     step("reading", scheme_file.scheme.locale)
     try:
@@ -200,7 +220,7 @@ def find_scheme(path: Path | str | None) -> Path | None:
     """The scheme asked for, else spm.yaml in the working directory, else None (built-in)."""
     if path is not None:
         if not Path(path).is_file():
-            raise UsageError(f"scheme file '{path}' does not exist or is not a file")
+            raise UsageError(msg("scheme.not_found", path=path))
         return Path(path)
     return LOCAL_SCHEME if LOCAL_SCHEME.is_file() else None
 
@@ -230,8 +250,8 @@ def _period(scheme: Scheme, data: Inputs, asked: str | None) -> Period:
             [
                 Problem(
                     where,
-                    "the sales table has no dated lines, so the period cannot be chosen",
-                    "give it with --period (e.g. --period 2025-Q3) or period: in the scheme",
+                    msg("period.no_dates"),
+                    msg("period.give"),
                 )
             ]
         )
@@ -244,11 +264,15 @@ def _checked_scaling(what_if: Mapping[str, float], scheme: Scheme) -> dict[str, 
     problems = []
     for kpi_id, factor in what_if.items():
         if kpi_id not in kpi_ids:
-            hint = did_you_mean(kpi_id, kpi_ids) or f"KPIs: {', '.join(kpi_ids)}"
-            problems.append(Problem("--what-if", f"'{kpi_id}' is not a KPI of the scheme", hint))
+            hint = did_you_mean(kpi_id, kpi_ids) or msg("rule.kpis_are", ids=tuple(kpi_ids))
+            problems.append(Problem("--what-if", msg("option.not_kpi", id=kpi_id), hint))
         elif not factor >= 0:
             problems.append(
-                Problem("--what-if", f"'{factor}' is not a factor", "write e.g. sales=1.1")
+                Problem(
+                    "--what-if",
+                    msg("option.not_factor", value=factor),
+                    msg("option.factor_example"),
+                )
             )
     if problems:
         raise UsageError(problems)

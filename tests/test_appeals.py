@@ -112,7 +112,7 @@ def test_a_claim_goes_to_the_register_and_an_accepted_one_to_the_adjustments(app
 
 def test_an_edit_outside_the_fill_in_cells_is_refused_by_cell(appeals: Path) -> None:
     fill(appeals / "R013.xlsx", {"C5": 999999, "H5": "是"})
-    result = spm("appeals", "review", appeals)
+    result = spm("appeals", "review", appeals, "--lang", "en")
     assert result.exit_code == 1
     assert "R013.xlsx [申诉] C5: was changed from 161635.4 to 999999" in result.stderr
     assert not (appeals / "appeals.xlsx").exists()  # nothing written until every file reads
@@ -120,7 +120,7 @@ def test_an_edit_outside_the_fill_in_cells_is_refused_by_cell(appeals: Path) -> 
 
 def test_a_formula_in_a_fill_in_cell_is_refused(appeals: Path) -> None:
     fill(appeals / "R013.xlsx", {"H5": "是", "J5": '=HYPERLINK("http://x","y")'})
-    result = spm("appeals", "review", appeals)
+    result = spm("appeals", "review", appeals, "--lang", "en")
     assert result.exit_code == 1 and "[申诉] J5: holds a formula" in result.stderr
 
 
@@ -156,7 +156,7 @@ def _with_part(source: Path, target: Path, name: str, data: bytes) -> None:
 def test_hostile_files_are_refused(appeals: Path, name: str, make: Any, said: str) -> None:
     make(appeals / "R013.xlsx", appeals / name)
     (appeals / "R013.xlsx").unlink()
-    result = spm("appeals", "review", appeals)
+    result = spm("appeals", "review", appeals, "--lang", "en")
     assert result.exit_code == 1
     assert f"{name}: {said}" in result.stderr
     assert "Traceback" not in result.output
@@ -164,17 +164,17 @@ def test_hostile_files_are_refused(appeals: Path, name: str, make: Any, said: st
 
 def test_a_formula_in_the_register_is_refused(appeals: Path) -> None:
     fill(appeals / "R013.xlsx", {"H5": "是", "I5": 170000})
-    assert spm("appeals", "review", appeals).exit_code == 0
+    assert spm("appeals", "review", appeals, "--lang", "en").exit_code == 0
     book = openpyxl.load_workbook(appeals / "appeals.xlsx")
     book.worksheets[0]["K2"] = "=cmd|' /C calc'!A0"
     book.save(appeals / "appeals.xlsx")
-    result = spm("appeals", "review", appeals)
+    result = spm("appeals", "review", appeals, "--lang", "en")
     assert result.exit_code == 1 and "appeals.xlsx K2: holds a formula" in result.stderr
 
 
 def test_a_workbook_spm_did_not_send_is_refused(appeals: Path, tmp_path: Path) -> None:
     record = json.loads((appeals / "sent" / "R013.json").read_text(encoding="utf-8"))
     (appeals / "sent" / "R013.json").unlink()
-    result = spm("appeals", "review", appeals)
+    result = spm("appeals", "review", appeals, "--lang", "en")
     assert result.exit_code == 1 and "is not an appeal workbook spm sent" in result.stderr
     assert record["rep_id"] == "R013"

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from spmcli import __version__
 from spmcli.cli.app import app
+from spmcli.scheme import default_scheme_text
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
 JULY = dt.date(2025, 7, 15)
@@ -97,7 +98,7 @@ def test_json_is_byte_identical_and_matches_stdout(
 
 def test_refuses_to_overwrite_its_own_outputs(sample_run: tuple[Path, Any], tmp_path: Path) -> None:
     work, _ = sample_run
-    result = run("evaluate", work / "q3.xlsx", "--out", work / "out")
+    result = run("evaluate", work / "q3.xlsx", "--out", work / "out", "--lang", "en")
     assert result.exit_code == 2
     assert f"'{work / 'out' / 'summary.xlsx'}' already exists — use --force" in result.stderr
     # Other commands' files in the shared folder do not block it.
@@ -136,7 +137,7 @@ def test_scheme_typo_is_exit_2_with_position_and_suggestion(tmp_path: Path) -> N
         "roles:\n  r: {weights: {sales: 1}}\ndefault_role: r\n",
         encoding="utf-8",
     )
-    result = run("evaluate", SAMPLE, "--scheme", scheme, "--out", tmp_path / "out")
+    result = run("evaluate", SAMPLE, "--scheme", scheme, "--out", tmp_path / "out", "--lang", "en")
     assert result.exit_code == 2
     assert (
         f"{scheme}:5:23: kpis[0].scoring.method: 'linar' is not one of linear, bands, rating"
@@ -154,10 +155,49 @@ def test_unknown_column_in_scheme_is_exit_2(tmp_path: Path) -> None:
         "default_role: r\n",
         encoding="utf-8",
     )
-    result = run("check", SAMPLE, "--scheme", scheme)
+    result = run("check", SAMPLE, "--scheme", scheme, "--lang", "en")
     assert result.exit_code == 2
     assert "kpis[0].value: unknown column 'amout' in table sales" in result.stderr
     assert "did you mean 'amount'?" in result.stderr
+
+
+def test_four_scheme_typos_are_reported_in_one_run(tmp_path: Path) -> None:
+    """A misspelt method, key, weight and column: one run, file order, exit 2 (issue 9.3)."""
+    text = default_scheme_text()
+    typos = [
+        ("currency: CNY", "curency: CNY", "unknown key 'curency' — did you mean 'currency'?"),
+        (
+            "{method: linear, floor: 0.6",
+            "{method: linar, floor: 0.6",
+            "kpis[0].scoring.method: 'linar' is not one of linear, bands, rating"
+            " — did you mean 'linear'?",
+        ),
+        (
+            '"SUM(amount - cost) / SUM(amount)"',
+            '"SUM(amout - cost) / SUM(amount)"',
+            "kpis[1].value: unknown column 'amout' in table sales — did you mean 'amount'?",
+        ),
+        (
+            "weights: {sales: 30",
+            "weights: {salse: 30",
+            "roles.farmer.weights.salse: no KPI 'salse' — did you mean 'sales'?",
+        ),
+    ]
+    expected = []
+    for old, new, message in typos:
+        assert text.count(old) == 1
+        line = text[: text.index(old)].count("\n") + 1
+        text = text.replace(old, new)
+        expected.append((line, message))
+    scheme = tmp_path / "spm.yaml"
+    scheme.write_text(text, encoding="utf-8")
+    result = run("check", SAMPLE, "--scheme", scheme, "--lang", "en")
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 4
+    for shown, (line, message) in zip(lines, expected, strict=True):
+        assert shown.startswith(f"error: {scheme}:{line}:")
+        assert shown.endswith(message)
 
 
 def messy_workbook(path: Path) -> Path:
@@ -190,15 +230,18 @@ def test_bad_row_stops_with_file_sheet_row_column_value(tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text(SIMPLE_SCHEME, encoding="utf-8")
     result = run("evaluate", book, "--scheme", tmp_path / "s.yaml", "--out", tmp_path / "out")
     assert result.exit_code == 1
-    assert f"{book} [销售明细] row 4, column '金额': 'abc'" in result.stderr
+    # a Chinese run says where in Chinese too
+    assert f"文件 {book} [销售明细] 第 4 行，列 '金额'：'abc' 不是金额" in result.stderr
     assert "--skip-invalid" in result.stderr
     assert "Traceback" not in result.output
     # the closing line in the run's language (the scheme's locale, zh by default)
     closing = result.stderr.strip().splitlines()[-1]
     assert closing.startswith("数据中有 ") and "全部列在" in closing
     assert closing.endswith("请改正，或加 --skip-invalid 跳过这些行重新运行。")
-    errors = openpyxl.load_workbook(tmp_path / "out" / "errors.xlsx")["errors"]
+    errors = openpyxl.load_workbook(tmp_path / "out" / "errors.xlsx")["错误"]
+    assert [c.value for c in errors[1]] == ["文件", "工作表", "行", "列", "值", "原因"]
     assert [c.value for c in errors[2]][:5] == [str(book), "销售明细", 4, "金额", "abc"]
+    assert errors[2][5].value.startswith("不是金额")
     assert not (tmp_path / "out" / "evaluation.json").exists()
 
 
@@ -214,6 +257,8 @@ def test_skip_invalid_goes_on_and_reconciles(tmp_path: Path) -> None:
         tmp_path / "out",
         "--skip-invalid",
         "--json",
+        "--lang",
+        "en",
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -242,12 +287,13 @@ def test_missing_input_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_bad_period_and_lang_are_usage_errors(tmp_path: Path) -> None:
-    result = run("evaluate", SAMPLE, "--period", "2025-Q5", "--out", tmp_path / "o")
+    result = run("evaluate", SAMPLE, "--period", "2025-Q5", "--out", tmp_path / "o", "--lang", "en")
     assert result.exit_code == 2
     assert "period: '2025-Q5' is not a period label" in result.stderr
     result = run("evaluate", SAMPLE, "--lang", "fr", "--out", tmp_path / "o")
     assert result.exit_code == 2
-    assert "--lang 'fr' is not one of zh, en" in result.stderr
+    # before the language is known, problems are worded in zh, the product's language
+    assert "错误：--lang 'fr' 不是 zh、en 之一" in result.stderr
 
 
 def test_what_if_compares_and_writes_nothing(tmp_path: Path) -> None:
@@ -274,7 +320,7 @@ def test_what_if_json_pays_more_for_more_sales(tmp_path: Path) -> None:
 
 
 def test_what_if_names_an_unknown_kpi() -> None:
-    result = run("evaluate", SAMPLE, "--what-if", "sale=1.1")
+    result = run("evaluate", SAMPLE, "--what-if", "sale=1.1", "--lang", "en")
     assert result.exit_code == 2
     assert "--what-if: 'sale' is not a KPI of the scheme — did you mean 'sales'?" in result.stderr
 
@@ -300,7 +346,9 @@ def test_expression_on_the_wrong_column_type_is_a_scheme_error(
         "roles:\n  r: {weights: {s: 1}}\ndefault_role: r\n",
         encoding="utf-8",
     )
-    result = run("evaluate", tmp_path / "in", "--scheme", scheme, "--out", tmp_path / "out")
+    result = run(
+        "evaluate", tmp_path / "in", "--scheme", scheme, "--out", tmp_path / "out", "--lang", "en"
+    )
     assert result.exit_code == 2
     key = "where" if where else "value"
     assert f"kpis[0].{key}: cannot be computed on the column types of table sales" in result.stderr

@@ -149,7 +149,7 @@ def test_exit_code_says_whether_anything_differs(runs: tuple[Path, Path]) -> Non
 
 
 def test_a_folder_without_a_run_is_a_usage_error(tmp_path: Path, runs: tuple[Path, Path]) -> None:
-    result = spm_diff(runs[0], tmp_path / "nowhere")
+    result = spm_diff(runs[0], tmp_path / "nowhere", "--lang", "en")
     assert result.exit_code == 2
     assert "holds no run of spm evaluate (run.json is missing)" in result.stderr
     assert "Traceback" not in result.output

@@ -73,7 +73,17 @@ def test_a_scheme_typo_reads_the_same_in_the_library_and_on_the_command_line(
     assert re.match(r".*spm\.yaml:\d+:\d+: kpis\[0\]\.value: unknown column 'discount'", library[0])
 
     result = CliRunner().invoke(
-        app, ["evaluate", str(SAMPLE), "--scheme", str(scheme), "--out", str(tmp_path / "o")]
+        app,
+        [
+            "evaluate",
+            str(SAMPLE),
+            "--scheme",
+            str(scheme),
+            "--out",
+            str(tmp_path / "o"),
+            "--lang",
+            "en",
+        ],
     )
     assert result.exit_code == 2
     assert result.stderr.replace("\n", "") == f"error: {library[0]}"
@@ -170,7 +180,17 @@ def test_a_misspelt_weight_and_a_misspelt_column_are_reported_in_one_run(tmp_pat
     scheme = tmp_path / "spm.yaml"
     scheme.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(
-        app, ["evaluate", str(SAMPLE), "--scheme", str(scheme), "--out", str(tmp_path / "o")]
+        app,
+        [
+            "evaluate",
+            str(SAMPLE),
+            "--scheme",
+            str(scheme),
+            "--out",
+            str(tmp_path / "o"),
+            "--lang",
+            "en",
+        ],
     )
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]

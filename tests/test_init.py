@@ -41,7 +41,7 @@ def test_init_into_an_empty_folder(tmp_path: Path) -> None:
 
 def test_init_refuses_a_non_empty_folder_without_force(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
-    result = run("init", tmp_path)
+    result = run("init", tmp_path, "--lang", "en")
     assert result.exit_code == 2
     assert "is not empty — use --force" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
@@ -54,7 +54,7 @@ def test_init_refuses_a_non_empty_folder_without_force(tmp_path: Path) -> None:
 
 def test_init_refuses_a_file(tmp_path: Path) -> None:
     (tmp_path / "x").write_text("", encoding="utf-8")
-    result = run("init", tmp_path / "x")
+    result = run("init", tmp_path / "x", "--lang", "en")
     assert result.exit_code == 2 and "is a file" in result.stderr
 
 

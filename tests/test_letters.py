@@ -340,14 +340,14 @@ def test_a_user_template_gets_the_same_context(hostile: Path) -> None:
 def test_a_broken_template_names_template_line_and_what_is_undefined(hostile: Path) -> None:
     result = user_template(hostile, "broken.md", "# {{ rep.name }}\n\nHello {{ rep.nmae }}\n")
     assert result.exit_code == 2
-    assert "broken.md, line 3" in result.stderr
-    assert "nmae" in result.stderr and "undefined" in result.stderr
+    assert "broken.md，第 3 行" in result.stderr
+    assert "nmae" in result.stderr and "未定义" in result.stderr
     assert "Traceback" not in result.output
     assert not (hostile / "md" / "letters").exists()  # stopped before any letter
 
     result = user_template(hostile, "syntax.html", "<p>{% if rep.name %}open</p>\n")
     assert result.exit_code == 2
-    assert "syntax.html, line 1: syntax error" in result.stderr
+    assert "syntax.html，第 1 行：语法错误" in result.stderr
 
 
 def test_a_broken_word_template_names_the_paragraph(hostile: Path) -> None:
@@ -357,19 +357,19 @@ def test_a_broken_word_template_names_the_paragraph(hostile: Path) -> None:
     document.save(str(path))
     result, _ = letters_of(hostile, "docx", "--template", str(path))
     assert result.exit_code == 2
-    assert "broken.docx, paragraph 'Dear {{ rep.nmae }},'" in result.stderr
+    assert "broken.docx，段落 'Dear {{ rep.nmae }},'" in result.stderr
     assert "nmae" in result.stderr
 
 
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("{{ ''.__class__.__mro__ }}", "not allowed in a template"),
-        ("{{ rep.__class__.__subclasses__() }}", "not allowed in a template"),
-        ("{{ kpis.pop() }}", "not allowed in a template"),
-        ("{% include '/etc/passwd' %}", "templates cannot read other files"),
-        ("{% import '../spm.yaml' as x %}", "templates cannot read other files"),
-        ("{% extends 'letter.zh.md' %}", "templates cannot read other files"),
+        ("{{ ''.__class__.__mro__ }}", "模板中不允许"),
+        ("{{ rep.__class__.__subclasses__() }}", "模板中不允许"),
+        ("{{ kpis.pop() }}", "模板中不允许"),
+        ("{% include '/etc/passwd' %}", "模板不能读取其他文件"),
+        ("{% import '../spm.yaml' as x %}", "模板不能读取其他文件"),
+        ("{% extends 'letter.zh.md' %}", "模板不能读取其他文件"),
     ],
 )
 def test_templates_cannot_reach_files_or_python_internals(
@@ -377,7 +377,7 @@ def test_templates_cannot_reach_files_or_python_internals(
 ) -> None:
     result = user_template(hostile, "evil.md", f"x\n{text}\n")
     assert result.exit_code == 2, result.output
-    assert "evil.md, line 2" in result.stderr and says in result.stderr
+    assert "evil.md，第 2 行" in result.stderr and says in result.stderr
     assert "root:" not in result.output and "Traceback" not in result.output
 
 
@@ -385,7 +385,7 @@ def test_a_template_format_mismatch_is_a_usage_error(hostile: Path) -> None:
     (hostile / "mine.html").write_text("x", encoding="utf-8")
     result, _ = letters_of(hostile, "md", "--template", str(hostile / "mine.html"))
     assert result.exit_code == 2
-    assert "looks like html, but --format is md" in result.stderr
+    assert "看起来是 html，但 --format 是 md" in result.stderr
 
 
 # ------------------------------------------------------------------- options and PDFs
@@ -399,7 +399,7 @@ def test_rep_option_limits_and_checks_the_reps(hostile: Path) -> None:
     assert [p.name for p in folder.iterdir()] == ["CON_Con.md"]
     result, _ = letters_of(hostile, "html", "--rep", "R11")
     assert result.exit_code == 2
-    assert "'R11' is not on the roster — did you mean 'R1'?" in result.stderr
+    assert "'R11' 不在代表名单上 — 是不是 'R1'？" in result.stderr
 
 
 def test_reps_not_due_get_no_letter(tmp_path: Path) -> None:
@@ -416,7 +416,7 @@ def test_reps_not_due_get_no_letter(tmp_path: Path) -> None:
         "--out", tmp_path / "out2",
     )  # fmt: skip
     assert result.exit_code == 2
-    assert "'R001' is not due in 2025-07" in result.stderr
+    assert "'R001' 在 2025-07 不需考核" in result.stderr
 
 
 def test_pdf_without_libreoffice_says_how_to_install_it(
@@ -425,11 +425,11 @@ def test_pdf_without_libreoffice_says_how_to_install_it(
     monkeypatch.setattr("spmcli.letters.pdf.find_soffice", lambda: None)
     result, folder = letters_of(hostile, "docx", "--pdf")
     assert result.exit_code == 2
-    assert "needs LibreOffice (soffice), which is not installed" in result.stderr
-    assert "install" in result.stderr.split("installed")[1]
+    assert "需要 LibreOffice（soffice），但没有安装" in result.stderr
+    assert "安装" in result.stderr.split("没有安装")[1]
     assert not folder.exists()
     result, _ = letters_of(hostile, "md", "--pdf")
-    assert result.exit_code == 2 and "add --format html or docx" in result.stderr
+    assert result.exit_code == 2 and "加上 --format html 或 docx" in result.stderr
 
 
 @pytest.mark.skipif(

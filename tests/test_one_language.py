@@ -106,3 +106,65 @@ def test_an_english_run_writes_no_chinese_but_the_data(run: Path) -> None:
         if has_chinese_of_its_own(line, data):
             leftovers.append((name, "", number, line))
     assert leftovers == []
+
+
+# --- problems: every error a user can meet, in the run's language -------------------------
+
+BAD_SCHEME = (
+    "kpis:\n  - {id: sales, value: SUM(amount), target: 100, scoring: {method: linar}}\n"
+    "roles:\n  r: {weights: {salse: 1}}\ndefault_role: r\n"
+)
+
+
+def problem_runs(tmp_path: Path, lang: str) -> list[str]:
+    """The stderr of a run that meets a reader error, one that meets scheme errors, and one
+    that meets an option error, each with ``--lang``."""
+    book = tmp_path / "bad.csv"
+    book.write_text(
+        "date,rep_id,customer_id,amount\n2025-07-01,R1,C1,abc\n2025-07-02,R1,C1,5\n",
+        encoding="utf-8",
+    )
+    scheme = tmp_path / "bad.yaml"
+    scheme.write_text(BAD_SCHEME, encoding="utf-8")
+    runs = [
+        ["evaluate", str(book), "--out", str(tmp_path / lang / "1")],
+        ["evaluate", str(SAMPLE), "--scheme", str(scheme), "--out", str(tmp_path / lang / "2")],
+        ["evaluate", str(SAMPLE), "--what-if", "sale=x", "--out", str(tmp_path / lang / "3")],
+        ["tier-customers", str(SAMPLE), "--by", "revenu", "--out", str(tmp_path / lang / "4")],
+    ]
+    stderr = []
+    for args in runs:
+        result = CliRunner().invoke(app, [*args, "--lang", lang])
+        assert result.exit_code in (1, 2), result.stderr
+        stderr.append(result.stderr)
+    return stderr
+
+
+def test_a_chinese_run_words_its_problems_in_chinese(tmp_path: Path) -> None:
+    for stderr in problem_runs(tmp_path, "zh"):
+        assert stderr.startswith("错误：")
+        # paths, ids, SQL and the names of options and keys are no sentences
+        words = re.sub(r"/\S+|'[^']*'|--[a-z-]+|\b[a-z_]+\[\d+\]\S*", "", stderr)
+        assert not ENGLISH_SENTENCE.search(words), stderr
+    reader, scheme, _, _ = problem_runs(tmp_path, "zh")
+    assert "第 2 行，列 'amount'：'abc' 不是金额" in reader
+    assert "'linar' 不是 linear、bands、rating 之一 — 是不是 'linear'？" in scheme
+    assert "没有指标 'salse' — 是不是 'sales'？" in scheme
+
+
+def test_an_english_run_words_its_problems_in_english(tmp_path: Path) -> None:
+    for stderr in problem_runs(tmp_path, "en"):
+        assert stderr.startswith("error: ")
+        assert not CHINESE.search(stderr), stderr
+
+
+def test_a_broken_scheme_is_worded_in_its_own_locale(tmp_path: Path) -> None:
+    scheme = tmp_path / "s.yaml"
+    scheme.write_text("locale: en\n" + BAD_SCHEME, encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(SAMPLE), "--scheme", str(scheme)])
+    assert result.exit_code == 2 and result.stderr.startswith("error: ")
+    syntax = tmp_path / "y.yaml"
+    syntax.write_text("locale: en\nkpis: [\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(SAMPLE), "--scheme", str(syntax)])
+    assert result.exit_code == 2 and "invalid YAML" in result.stderr
+    assert "the rest of the scheme is checked once this is fixed" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
@@ -16,6 +17,11 @@ from spmcli.io.read import Inputs, read_inputs
 from spmcli.scheme.model import Source
 
 Cell = str | int | float | dt.date | None
+
+
+def english(problems: list[RowProblem]) -> list[RowProblem]:
+    """The problems with their reasons worded in English, to compare with the texts."""
+    return [dataclasses.replace(p, reason=p.reason.text("en")) for p in problems]  # type: ignore[arg-type]
 
 
 def workbook(path: Path, sheets: dict[str, Sequence[Sequence[Cell]]]) -> Path:
@@ -125,7 +131,9 @@ def test_chinese_sheets_and_headers(tmp_path: Path) -> None:
     ]
     assert inputs.problems == []
     assert inputs.skipped_rows == 0
-    assert inputs.notes == [f"{path}: sheet 'Sheet3' matches no table and was ignored"]
+    assert [str(note) for note in inputs.notes] == [
+        f"{path}: sheet 'Sheet3' matches no table and was ignored"
+    ]
     assert [f.path for f in inputs.files] == [str(path)]
     assert len(inputs.files[0].sha256) == 64
 
@@ -202,7 +210,7 @@ def test_title_rows_above_the_header(tmp_path: Path) -> None:
     )
     inputs = read_inputs([path])
     assert inputs.tables["sales"].frame["_row"].to_list() == [4]
-    assert inputs.notes == [
+    assert [str(note) for note in inputs.notes] == [
         f"{path} [销售]: the header is on row 3; the rows above it were ignored"
     ]
 
@@ -223,7 +231,7 @@ def test_bad_cells_are_row_problems_with_file_sheet_row_header_value(tmp_path: P
     )
     inputs = read_inputs([path])
     file = str(path)
-    assert inputs.problems == [
+    assert english(inputs.problems) == [
         RowProblem(
             file,
             "销售",
@@ -286,7 +294,7 @@ def test_duplicate_ids_are_problems_on_the_later_row(tmp_path: Path) -> None:
         },
     )
     inputs = read_inputs([path])
-    assert [(p.sheet, p.row, p.column, p.value, p.reason) for p in inputs.problems] == [
+    assert [(p.sheet, p.row, p.column, p.value, p.reason) for p in english(inputs.problems)] == [
         (
             "reps",
             4,
@@ -358,7 +366,7 @@ def test_adjustment_rows_need_points_or_kpi_and_value(tmp_path: Path) -> None:
         },
     )
     inputs = read_inputs([path])
-    assert [(p.row, p.column, p.reason) for p in inputs.problems] == [
+    assert [(p.row, p.column, p.reason) for p in english(inputs.problems)] == [
         (4, "points", "is empty; an adjustment needs points, or a kpi and a value")
     ]
     assert inputs.tables["adjustments"].frame["_row"].to_list() == [2, 3]
@@ -514,7 +522,7 @@ def test_folder_of_csv_and_parquet(tmp_path: Path) -> None:
         ("R001", "华东", Decimal("20000.5"), 2),
         ("R002", "华北", Decimal("10000"), 3),
     ]
-    assert inputs.notes == [
+    assert [str(note) for note in inputs.notes] == [
         f"{folder / 'old.csv'}: file name 'old' matches no table and was ignored"
     ]
     assert [f.path for f in inputs.files] == [
@@ -545,7 +553,9 @@ def test_single_csv_with_any_name_is_the_sales_table(tmp_path: Path) -> None:
     path.write_text(SALES_CSV)
     inputs = read_inputs([path])
     assert inputs.tables["sales"].frame.height == 2
-    assert inputs.notes == [f"{path}: the only table given, read as the sales table"]
+    assert [str(note) for note in inputs.notes] == [
+        f"{path}: the only table given, read as the sales table"
+    ]
 
 
 def test_several_files_given(tmp_path: Path) -> None:
@@ -571,7 +581,9 @@ def test_csv_ragged_lines_semicolons_and_multiline_cells(tmp_path: Path) -> None
         ("R1", "two\nlines", 2),
         ("R2", None, 3),
     ]
-    assert [(p.row, p.column, p.value) for p in inputs.problems] == [(4, "amount", "1.234,5")]
+    assert [(p.row, p.column, p.value) for p in english(inputs.problems)] == [
+        (4, "amount", "1.234,5")
+    ]
 
 
 def test_sources_file_for_a_table(tmp_path: Path) -> None:

@@ -14,8 +14,9 @@ import polars as pl
 import pytest
 
 from spmcli.errors import SchemeError, UsageError
+from spmcli.messages import msg
 from spmcli.scheme import check_columns, default_scheme_text, load_scheme
-from spmcli.scheme.loader import DEFAULT_SCHEME_PATH
+from spmcli.scheme.loader import DEFAULT_SCHEME_PATH, read_scheme
 from spmcli.scheme.marks import SchemeFile
 from spmcli.scheme.periods import parse_period
 from spmcli.scheme.rules import is_aggregate
@@ -147,14 +148,17 @@ def test_unsafe_tag_is_an_error_and_never_runs(workdir: Path) -> None:
 
 def test_yaml_syntax_error_has_its_position(workdir: Path) -> None:
     path = broken("    value: COUNT(*)", "    value: [COUNT(*)")
-    assert problems(path) == ["scheme.yaml:33:11: invalid YAML: expected ',' or ']', but got ':'"]
+    assert problems(path) == [
+        "scheme.yaml:33:11: invalid YAML: expected ',' or ']', but got ':'"
+        " — the rest of the scheme is checked once this is fixed"
+    ]
 
 
 def test_tab_indentation(workdir: Path) -> None:
     path = broken("    label: Sales", "\tlabel: Sales")
     assert problems(path) == [
         "scheme.yaml:14:1: invalid YAML: found character '\\t' that cannot start any token"
-        " — indent with spaces, not tabs"
+        " — indent with spaces, not tabs; the rest of the scheme is checked once this is fixed"
     ]
 
 
@@ -174,7 +178,7 @@ def test_tab_indentation(workdir: Path) -> None:
         (
             "name: a\n---\nname: b\n",
             "scheme.yaml:2:1: invalid YAML: expected a single document in the stream, "
-            "but found another document",
+            "but found another document — the rest of the scheme is checked once this is fixed",
         ),
         (
             "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
@@ -653,6 +657,90 @@ def test_rule_problems_are_reported_together_in_file_order(workdir: Path) -> Non
     ]
 
 
+def test_type_and_rule_problems_are_reported_together(workdir: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    text = text.replace("      method: linear", "      method: linar")
+    text = text.replace("      visits: 30", "      visit: 30")
+    text = text.replace("    value: SUM(amount - cost) / SUM(amount)", "    value: amount")
+    text = text.replace("locale: en", "lokale: en")
+    assert problems(write(text)) == [
+        "scheme.yaml:5:1: unknown key 'lokale' — did you mean 'locale'?",
+        "scheme.yaml:19:15: kpis[0].scoring.method: 'linar' is not one of linear, bands, rating"
+        " — did you mean 'linear'?",
+        "scheme.yaml:23:12: kpis[1].value: not an aggregate: it gives a value per row, not one"
+        " per rep — wrap it in SUM(...), COUNT(...), AVG(...), MIN(...) or MAX(...)",
+        "scheme.yaml:59:7: roles.hunter.weights.visit: no KPI 'visit' — did you mean 'visits'?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # without its target the KPI would also "need a target"
+        (
+            "    target: 0.35",
+            "    traget: 0.35",
+            "scheme.yaml:24:5: kpis[1]: unknown key 'traget' — did you mean 'target'?",
+        ),
+        # without its method the KPI would score linear, and on: value would be "not used"
+        (
+            "      method: bands",
+            "      method: band",
+            "scheme.yaml:38:15:"
+            " kpis[4].scoring.method: 'band' is not one of linear, bands, rating"
+            " — did you mean 'bands'?",
+        ),
+        # a KPI whose kind does not validate keeps its id: the weights naming it are fine
+        (
+            "  - id: teamwork\n    kind: rating",
+            "  - id: teamwork\n    kind: ratng",
+            "scheme.yaml:48:11: kpis[6].kind: 'ratng' is not one of aggregate, growth,"
+            " new_customers, repurchase_rate, rating, coverage — did you mean 'rating'?",
+        ),
+        # a role whose weights do not validate keeps its id for default_role
+        (
+            "      satisfaction: 25",
+            "      satisfaction: lots",
+            "scheme.yaml:64:21: roles.farmer.weights.satisfaction: expected a number, got 'lots'",
+        ),
+    ],
+    ids=["unknown-key", "bad-method", "bad-kind", "bad-weight"],
+)
+def test_checks_that_depend_on_a_broken_part_are_skipped(
+    workdir: Path, old: str, new: str, expected: str
+) -> None:
+    assert problems(broken(old, new)) == [expected]
+
+
+def test_yaml_value_problems_are_not_reported_again_by_the_model(workdir: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8").replace("  - id: margin", "  - id: !!int m")
+    text = text.replace("      visits: 30", "      visit: 30")
+    assert problems(write(text)) == [
+        "scheme.yaml:22:9: kpis[1].id: 'm' is not a valid !!int value",
+        "scheme.yaml:59:7: roles.hunter.weights.visit: no KPI 'visit' — did you mean 'visits'?",
+    ]
+
+
+def test_columns_are_checked_on_the_parts_that_validate(workdir: Path) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
+    text = text.replace("      method: linear", "      method: linar")
+    text = text.replace(
+        "    value: SUM(amount - cost) / SUM(amount)", "    value: SUM(amout - cost) / SUM(amount)"
+    )
+    text = text.replace(
+        "    value: AVG(score)\n    scoring:\n      method: bands",
+        "    value: AVG(scor)\n    scoring:\n      method: band",
+    )
+    scheme_file, found = read_scheme(write(text))
+    columns = check_columns(scheme_file, {"sales": SALES, "satisfaction": ["score"]})
+    # kpis[4] did not validate: its column is checked once its method is fixed
+    assert [str(p) for p in columns] == [
+        "scheme.yaml:23:12: kpis[1].value: unknown column 'amout' in table sales"
+        " — did you mean 'amount'?"
+    ]
+    assert [p.where for p in found] == ["scheme.yaml:19:15", "scheme.yaml:38:15"]
+
+
 # --- columns, once the data is read -----------------------------------------------------------
 
 SALES = ["date", "rep_id", "customer_id", "amount", "category", "cost"]
@@ -673,8 +761,10 @@ def test_check_columns_suggests_the_closest_column(workdir: Path) -> None:
         " — did you mean 'amount'?"
     ]
     assert found[0].where == "scheme.yaml:23:12"
-    assert found[0].message == "kpis[1].value: unknown column 'amout' in table sales"
-    assert found[0].hint == "did you mean 'amount'?"
+    assert f"{found[0].key}: {found[0].message}" == (
+        "kpis[1].value: unknown column 'amout' in table sales"
+    )
+    assert str(found[0].hint) == "did you mean 'amount'?"
 
 
 def test_check_columns_lists_the_columns_when_nothing_is_close(workdir: Path) -> None:
@@ -693,11 +783,11 @@ def test_check_columns_leaves_missing_tables_alone() -> None:
 def test_check_columns_on_the_default_scheme() -> None:
     loaded = load_scheme(None)
     found = check_columns(loaded, {"activities": ["date", "rep_id", "kind"]})
-    assert [p.message for p in found] == [
+    assert [f"{p.key}: {p.message}" for p in found] == [
         "kpis[9].where: unknown column 'type' in table activities",
         "kpis[10].where: unknown column 'type' in table activities",
     ]
-    assert {p.hint for p in found} == {"columns of activities: date, rep_id, kind"}
+    assert {str(p.hint) for p in found} == {"columns of activities: date, rep_id, kind"}
     lines = default_scheme_text().splitlines()
     expected = [
         n for n, line in enumerate(lines, 1) if "{id: trainings" in line or "{id: academic" in line
@@ -754,7 +844,11 @@ def test_is_aggregate(sql: str, aggregate: bool) -> None:
 
 def test_scheme_file_problem_starts_with_the_key_path() -> None:
     loaded: SchemeFile = load_scheme(FIXTURE)
-    problem = loaded.problem(("kpis", 4, "scoring", "bands", 1), "too low", "raise it")
+    problem = loaded.problem(
+        ("kpis", 4, "scoring", "bands", 1),
+        msg("plain", text="too low"),
+        msg("plain", text="raise it"),
+    )
     assert str(problem) == f"{FIXTURE}:42:11: kpis[4].scoring.bands[1]: too low — raise it"
 
 

@@ -23,6 +23,11 @@ def run(*args: str | Path) -> Any:
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
+def run_en(*args: str | Path) -> Any:
+    """A run in English, for the tests that read its messages."""
+    return run(*args, "--lang", "en")
+
+
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
     """One run on the shipped sample with the built-in scheme, shared by the tests below."""
@@ -186,9 +191,9 @@ def test_sample_console_summary(tmp_path: Path) -> None:
 def test_options_and_an_earlier_evaluation_in_the_same_folder(tmp_path: Path) -> None:
     shutil.copy(SAMPLE, tmp_path / "q3.xlsx")
     out = tmp_path / "close"
-    assert run("evaluate", tmp_path / "q3.xlsx", "--out", out, "--quiet").exit_code == 0
+    assert run_en("evaluate", tmp_path / "q3.xlsx", "--out", out, "--quiet").exit_code == 0
     args = ("tier-customers", tmp_path / "q3.xlsx", "--out", out, "--json", "--quiet")
-    result = run(*args, "--by", "gross_margin", "--window", "12m", "--per", "team")
+    result = run_en(*args, "--by", "gross_margin", "--window", "12m", "--per", "team")
     assert result.exit_code == 0, result.output  # evaluate's outputs may share the folder
     summary = json.loads(result.stdout)["summary"]
     assert (summary["by"], summary["per"], summary["window"]["label"]) == (
@@ -198,10 +203,10 @@ def test_options_and_an_earlier_evaluation_in_the_same_folder(tmp_path: Path) ->
     )
     assert [g["group"] for g in summary["groups"]] == ["华东一组", "华东二组", "华北组", "华南组"]
     assert any(w["code"] == "visits_start_late" for w in summary["warnings"])
-    again = run(*args)
+    again = run_en(*args)
     assert again.exit_code == 2
     assert "tiers.xlsx' already exists — use --force" in again.stderr
-    percent = run(*args, "--force", "--thresholds", "80%,95%")
+    percent = run_en(*args, "--force", "--thresholds", "80%,95%")
     assert percent.exit_code == 0
     assert json.loads(percent.stdout)["summary"]["thresholds"] == [0.8, 0.95]
 
@@ -318,7 +323,7 @@ def test_csv_folder_with_chinese_headers(csv_folder: Path, tmp_path: Path) -> No
     ],
 )
 def test_usage_errors_exit_2(csv_folder: Path, option: tuple[str, str], expected: str) -> None:
-    result = run("tier-customers", csv_folder, *option)
+    result = run_en("tier-customers", csv_folder, *option)
     assert result.exit_code == 2
     assert result.stderr.strip() == expected
     assert result.stdout == ""
@@ -326,7 +331,7 @@ def test_usage_errors_exit_2(csv_folder: Path, option: tuple[str, str], expected
 
 def test_gross_margin_without_cost_is_a_data_error(csv_folder: Path) -> None:
     write_csv(csv_folder, "销售.csv", "日期,代表编号,客户编号,金额\n2025-07-01,R1,H1,10\n")
-    result = run("tier-customers", csv_folder, "--by", "gross_margin")
+    result = run_en("tier-customers", csv_folder, "--by", "gross_margin")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         f"error: {csv_folder / '销售.csv'}: the sales table has no 'cost' column, which --by "
@@ -341,11 +346,11 @@ def test_a_bad_row_stops_the_run_unless_skipped(csv_folder: Path, tmp_path: Path
         path.read_text(encoding="utf-8-sig") + "2025-07-02,R1,H1,第一医院,abc,1\n", "utf-8"
     )
     out = tmp_path / "out"
-    result = run("tier-customers", csv_folder, "--out", out)
+    result = run_en("tier-customers", csv_folder, "--out", out)
     assert result.exit_code == 1
     assert f"{path} row 9, column '金额': 'abc'" in result.stderr
     assert (out / "errors.xlsx").is_file() and not (out / "tiers.xlsx").exists()
-    skipped = run("tier-customers", csv_folder, "--out", out, "--skip-invalid", "--json")
+    skipped = run_en("tier-customers", csv_folder, "--out", out, "--skip-invalid", "--json")
     assert skipped.exit_code == 0
     warnings = json.loads(skipped.stdout)["summary"]["warnings"]
     assert warnings[0]["code"] == "skipped_row" and "row 9" in warnings[0]["message"]

@@ -631,7 +631,7 @@ def test_a_coverage_kpi_loads_and_checks_its_visit_filter(tmp_path: Path) -> Non
     kpi = loaded.scheme.kpi("visits")
     assert (kpi.tiers, kpi.display_unit) == (["A", "B"], "percent")
     problems = check_columns(loaded, {"visits": ["date", "rep_id", "customer_id", "chanel"]})
-    assert [p.message for p in problems] == [
+    assert [f"{p.key}: {p.message}" for p in problems] == [
         "kpis[3].where: unknown column 'channel' in table visits"
     ]
-    assert problems[0].hint == "did you mean 'chanel'?"
+    assert str(problems[0].hint) == "did you mean 'chanel'?"

@@ -19,8 +19,15 @@ def cells(*texts: str | None) -> pl.Series:
     return pl.select(values.clean(pl.lit(raw))).to_series()
 
 
+def worded(code: str | None, table: str = "sales", date_format: str | None = None) -> str | None:
+    """An error code as the reader words it in English."""
+    if code is None:
+        return None
+    return values.reason(code, table=table, column="cell", date_format=date_format).text("en")
+
+
 def one(parsed: values.Parsed) -> tuple[object, str | None]:
-    return parsed.value[0], parsed.error[0]
+    return parsed.value[0], worded(parsed.error[0])
 
 
 # --- money -------------------------------------------------------------------------
@@ -242,7 +249,7 @@ def test_date_errors(text: str, reason: str) -> None:
 
 
 def test_date_reason_names_the_table() -> None:
-    _, error = one(values.parse_date(cells("x"), table="visits"))
+    error = worded(values.parse_date(cells("x")).error[0], table="visits")
     assert error == (
         "is not a date; write it as 2025-07-01 or set date_format in the scheme's sources.visits"
     )
@@ -254,7 +261,7 @@ def test_date_format_reads_day_first_and_still_reads_excel_cells() -> None:
         date_format="%d/%m/%Y",
     )
     assert parsed.value.to_list() == [dt.date(2025, 4, 3), JULY_1, dt.date(2024, 12, 31), None]
-    assert parsed.error[3] == (
+    assert worded(parsed.error[3], date_format="%d/%m/%Y") == (
         "does not match date_format '%d/%m/%Y' (sources.sales) nor a form like 2025-07-01"
     )
 

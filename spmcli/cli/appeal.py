@@ -43,8 +43,10 @@ from spmcli.io.appeals import (
     write_register,
 )
 from spmcli.io.files import unique_file_stems
+from spmcli.messages import msg
 from spmcli.report.appeal import appeal_form
 from spmcli.report.explain import explain
+from spmcli.report.labels import label
 
 RepsOpt = Annotated[
     list[str],
@@ -83,8 +85,9 @@ def appeal(
 
       spm appeal q3.xlsx --rep R013 --rep R021 --out close/q3
     """
-    with user_errors(debug):
+    with user_errors(debug, lang) as language:
         prepared = prepare(inputs, scheme, lang, period)
+        language.known = prepared.scheme.locale
         stop_on_problems(prepared, skip_invalid, None)
         ev = prepared.evaluate(skip_invalid=skip_invalid).evaluation
         wanted = sorted(wanted_reps(ev, rep))
@@ -93,7 +96,7 @@ def appeal(
         paths = [target / f"{stems[r]}.xlsx" for r in wanted]
         existing = [p for p in paths if p.exists()]
         if existing and not force:
-            raise UsageError(f"'{existing[0]}' already exists — use --force to replace it")
+            raise UsageError(msg("appeal.exists", path=existing[0]))
         words = ev.scheme.locale
         places = origins(prepared)
         for rep_id, path in zip(wanted, paths, strict=True):
@@ -105,7 +108,11 @@ def appeal(
             err.print(escape(str(path)))
 
 
-appeals_app = typer.Typer(help="Work with returned appeal workbooks.", no_args_is_help=True)
+appeals_app = typer.Typer(
+    help="Work with returned appeal workbooks.\n\nExamples:\n\n  spm appeals review "
+    "spm-out/2025-Q3/appeals",
+    no_args_is_help=True,
+)
 
 
 @appeals_app.command()
@@ -127,10 +134,11 @@ def review(
 
       spm appeals review spm-out/2025-Q3/appeals
     """
-    with user_errors(debug):
+    with user_errors(debug, lang):
         if not folder.is_dir():
-            raise UsageError([Problem(str(folder), "is not a folder of returned appeals")])
+            raise UsageError([Problem(str(folder), msg("appeal.not_folder"))])
         records = sent or folder / SENT
+        words = lang or _language(records)
         claims: list[Claim] = []
         problems: list[Problem] = []
         returned = sorted(p for p in folder.iterdir() if _returned(p))
@@ -139,27 +147,28 @@ def review(
             claims += found
             problems += refused
         if problems:  # the register stays as it was until every returned file can be read
-            report_problems(problems)
-            err.print(escape(f"{len(problems)} problem(s); nothing was written"))
+            report_problems(problems, words)
+            err.print(escape(label("console.appeals_refused", words).format(count=len(problems))))
             raise typer.Exit(1)
-        words = lang or _language(records)
         decisions, unreadable = read_decisions(folder / REGISTER)
         if unreadable:
-            report_problems(unreadable)
+            report_problems(unreadable, words)
             raise typer.Exit(1)
         write_register(folder / REGISTER, claims, decisions, words)
         rows, undecided = accepted_rows(claims, decisions)
         problems += undecided
         write_adjustments(folder / ADJUSTMENTS, rows)
     if problems:
-        report_problems(problems)
+        report_problems(problems, words)
     if not quiet:
-        err.print(
-            escape(
-                f"{len(returned)} workbook(s), {len(claims)} claim(s), {len(rows)} accepted: "
-                f"{folder / REGISTER}, {folder / ADJUSTMENTS}"
-            )
+        done = label("console.appeals_reviewed", words).format(
+            files=len(returned),
+            claims=len(claims),
+            accepted=len(rows),
+            register=folder / REGISTER,
+            adjustments=folder / ADJUSTMENTS,
         )
+        err.print(escape(done))
     raise typer.Exit(1 if problems else 0)
 
 

@@ -40,14 +40,17 @@ def check(
 
       spm check exports/ --scheme spm.yaml
     """
-    with user_errors(debug):
+    with user_errors(debug, lang):
         prepared = prepare(inputs, scheme, lang, period)
         problems = prepared.problems
+        words = prepared.scheme.locale
         if problems:
             for note in prepared.inputs.notes:
-                err.print(f"[yellow]note:[/yellow] {escape(note)}")
-            report_problems(problems)
-            err.print(f"{len(problems)} problem(s) found.")
+                err.print(
+                    f"[yellow]{label('console.note', words)}[/yellow]{escape(note.text(words))}"
+                )
+            report_problems(problems, words)
+            err.print(label("console.problems_found", words).format(count=len(problems)))
             raise typer.Exit(1)
         # The same warnings evaluate gives: the evaluation runs, nothing is written.
         ev = prepared.evaluate().evaluation

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +27,7 @@ from spmcli import run
 from spmcli.engine.result import Evaluation, RunWarning
 from spmcli.errors import Problem, RowProblem, SpmError, UsageError, did_you_mean
 from spmcli.io.errors_file import write_errors
+from spmcli.messages import DEFAULT_LANGUAGE, LANGUAGES, msg
 from spmcli.report.labels import label
 from spmcli.report.wording import warning_summary
 from spmcli.run import Prepared
@@ -91,24 +93,39 @@ DebugOpt = Annotated[
 ]
 
 
+@dataclass
+class Language:
+    """The run's language as far as it is known: ``--lang``, then the scheme's ``locale``
+    once the scheme is read; problems raised before either is known are worded in zh."""
+
+    known: str | None
+
+    @property
+    def chosen(self) -> str:
+        return self.known or DEFAULT_LANGUAGE
+
+
 @contextmanager
-def user_errors(debug: bool = False) -> Iterator[None]:
-    """Print an SpmError's problems on stderr and exit with its status; no traceback."""
+def user_errors(debug: bool = False, lang: str | None = None) -> Iterator[Language]:
+    """Print an SpmError's problems on stderr in the run's language and exit with its
+    status; no traceback. A command sets the language it yields once the scheme is read."""
+    language = Language(lang if lang in LANGUAGES else None)
     try:
-        yield
+        yield language
     except SpmError as error:
         if debug:
             raise
-        report_problems(error.problems)
+        report_problems(error.problems, error.lang or language.chosen)
         raise typer.Exit(error.exit_code) from None
 
 
-def report_problems(problems: Sequence[Problem | RowProblem]) -> None:
+def report_problems(problems: Sequence[Problem | RowProblem], lang: str) -> None:
     shown = problems[:SHOWN_PROBLEMS]
     for problem in shown:
-        err.print(f"[red]error:[/red] {escape(str(problem))}")
+        err.print(f"[red]{label('console.error', lang)}[/red]{escape(problem.text(lang))}")
     if len(problems) > len(shown):
-        err.print(f"… and {len(problems) - len(shown)} more (all are in the errors file)")
+        more = len(problems) - len(shown)
+        err.print(escape(label("console.more_problems", lang).format(count=more)))
 
 
 SHOWN_WARNINGS = 10
@@ -148,7 +165,13 @@ def parse_what_if(items: Sequence[str]) -> dict[str, float]:
             )
         except ValueError:
             raise UsageError(
-                [Problem("--what-if", f"'{text}' is not a factor", "write e.g. sales=1.1 or 110%")]
+                [
+                    Problem(
+                        "--what-if",
+                        msg("option.not_factor", value=text),
+                        msg("option.factor_forms"),
+                    )
+                ]
             ) from None
     return scaling
 
@@ -225,16 +248,13 @@ def prepare_out_dir(
     letters, so only a command's own outputs count. The errors file of an earlier run
     that stopped is removed, unless this run wrote it (``keep``)."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"output folder '{out_dir}' is a file")
+        raise UsageError(msg("option.out_is_file", path=out_dir))
     stale = out_dir / ERRORS_FILE
     if keep != ERRORS_FILE and stale.is_file():
         stale.unlink()
     existing = [name for name in outputs if (out_dir / name).exists()]
     if existing and not force:
-        raise UsageError(
-            f"'{out_dir / existing[0]}' already exists — use --force to replace it, "
-            "or --out to choose another folder"
-        )
+        raise UsageError(msg("option.exists", path=out_dir / existing[0]))
     out_dir.mkdir(parents=True, exist_ok=True)
 
 
@@ -247,13 +267,13 @@ def stop_on_problems(
     problems = prepared.problems if references else prepared.unreadable
     if not problems:
         return
+    lang = prepared.scheme.locale
     if errors_path is not None:
         errors_path.parent.mkdir(parents=True, exist_ok=True)
-        write_errors(problems, errors_path)
+        write_errors(problems, errors_path, lang)
     if not prepared.stops(skip_invalid, references=references):
         return
-    report_problems(problems)
-    lang = prepared.scheme.locale
+    report_problems(problems, lang)
     text = label("console.data_problems", lang).format(count=len(problems))
     if errors_path:
         text += label("console.all_in", lang).format(file=errors_path)
@@ -275,15 +295,14 @@ def wanted_reps(ev: Evaluation, asked: list[str]) -> set[str]:
     problems = []
     for rep_id in asked:
         if rep_id not in due:
-            hint = did_you_mean(rep_id, due) or "see the reps table"
-            problems.append(Problem("--rep", f"'{rep_id}' is not on the roster", hint))
+            hint = did_you_mean(rep_id, due) or msg("option.see_reps")
+            problems.append(Problem("--rep", msg("option.not_on_roster", id=rep_id), hint))
         elif not due[rep_id]:
             problems.append(
                 Problem(
                     "--rep",
-                    f"'{rep_id}' is not due in {ev.period.label}: their role is evaluated "
-                    "on a longer cycle, so there is nothing to review",
-                    "choose a period of the role's cycle with --period",
+                    msg("option.not_due", id=rep_id, period=ev.period.label),
+                    msg("option.choose_period"),
                 )
             )
     if problems:

@@ -17,6 +17,7 @@ from spmcli.cli.common import DebugOpt, JsonOpt, LangOpt, out, user_errors
 from spmcli.errors import Problem, UsageError
 from spmcli.io.json_result import dumps
 from spmcli.io.manifest import MANIFEST, StoredRun, read_run
+from spmcli.messages import msg
 from spmcli.report.diff import Change, RowChange, RunDiff, RunView, compare_runs
 from spmcli.report.figures import show
 
@@ -92,7 +93,7 @@ def diff(
 
       spm diff before/ after/ --exit-code
     """
-    with user_errors(debug):
+    with user_errors(debug, lang):
         a, b = _view(before), _view(after)
         found = compare_runs(a, b)
     if json_out:
@@ -111,14 +112,13 @@ def _view(folder: Path) -> RunView:
             [
                 Problem(
                     str(folder),
-                    f"holds no run of spm evaluate ({Path(str(missing)).name} is missing)",
-                    f"give an output folder of spm evaluate; runs before {MANIFEST} existed "
-                    "must be evaluated again",
+                    msg("run.no_run", file=Path(str(missing)).name),
+                    msg("run.give_run", manifest=MANIFEST),
                 )
             ]
         ) from None
     except ValueError as broken:
-        raise UsageError([Problem(str(folder), f"cannot be read: {broken}")]) from None
+        raise UsageError([Problem(str(folder), msg("run.unreadable", reason=broken))]) from None
     return RunView(
         label=str(folder),
         evaluation=run.evaluation,

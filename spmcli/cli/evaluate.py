@@ -44,6 +44,7 @@ from spmcli.io.json_result import evaluation_json
 from spmcli.io.manifest import MANIFEST, SOURCES, RunRecord, write_manifest, write_sources
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
+from spmcli.messages import msg
 from spmcli.report.labels import label
 from spmcli.report.records import warning_records
 from spmcli.report.wording import nobody_scored, verdict
@@ -110,8 +111,9 @@ def evaluate(
 
       spm evaluate q3.xlsx --reopen --reason "returns booked late"
     """
-    with user_errors(debug), Steps(quiet or json_out) as steps:
+    with user_errors(debug, lang) as language, Steps(quiet or json_out) as steps:
         prepared = prepare(inputs, scheme, lang, period, steps=steps)
+        language.known = prepared.scheme.locale
         words = prepared.scheme.locale
         target = out_dir or Path("spm-out") / prepared.period.label
         scaling = parse_what_if(what_if or [])
@@ -188,16 +190,15 @@ def _check_close(target: Path, reopen: bool, reason: str | None) -> None:
             [
                 Problem(
                     str(target),
-                    f"holds a final close (finalized {mark.get('at')} by {mark.get('by')})",
-                    'to change it, run again with --reopen --reason "why"; the final run is '
-                    "kept under history/",
+                    msg("close.final", at=mark.get("at"), by=mark.get("by")),
+                    msg("close.how_to_reopen"),
                 )
             ]
         )
     if reopen and mark is None:
-        raise UsageError([Problem("--reopen", f"'{target}' holds no final close to reopen")])
+        raise UsageError([Problem("--reopen", msg("close.not_final", folder=target))])
     if reopen and not (reason or "").strip():
-        raise UsageError([Problem("--reopen", "needs --reason: say why the close is reopened")])
+        raise UsageError([Problem("--reopen", msg("close.needs_reason"))])
 
 
 def _run_record(

@@ -28,6 +28,7 @@ from spmcli.cli.common import (
 )
 from spmcli.errors import Problem, UsageError, did_you_mean
 from spmcli.io.json_result import dumps
+from spmcli.messages import msg
 from spmcli.report.explain import SHOWN_ROWS, Explanation, SourceRows, more_rows, rows_line
 from spmcli.report.explain import explain as explain_rep
 from spmcli.report.figures import figure, rate_text, show
@@ -69,15 +70,16 @@ def explain(
 
       spm explain q3.xlsx --rep R013 --json > R013.json
     """
-    with user_errors(debug):
+    with user_errors(debug, lang) as language:
         prepared = prepare(inputs, scheme, lang, period)
+        language.known = prepared.scheme.locale
         stop_on_problems(prepared, skip_invalid, None)
         ev = prepared.evaluate(skip_invalid=skip_invalid).evaluation
         wanted_reps(ev, [rep])
         if kpi is not None and kpi not in {k.id for k in ev.scheme.kpis}:
             ids = [k.id for k in ev.scheme.kpis]
-            hint = did_you_mean(kpi, ids) or f"one of {', '.join(ids)}"
-            raise UsageError([Problem("--kpi", f"'{kpi}' is not a KPI of the scheme", hint)])
+            hint = did_you_mean(kpi, ids) or msg("option.one_of", choices=tuple(ids))
+            raise UsageError([Problem("--kpi", msg("option.not_a_kpi", id=kpi), hint)])
         told = explain_rep(ev, rep, origins(prepared), kpi=kpi, rows=rows)
     if json_out:
         sys.stdout.write(dumps(dataclasses.asdict(told)) + "\n")

@@ -10,10 +10,12 @@ from typing import Annotated
 
 import typer
 
-from spmcli.cli.common import DebugOpt, ForceOpt, err, escape, out, user_errors
+from spmcli.cli.common import DebugOpt, ForceOpt, LangOpt, err, escape, out, user_errors
 from spmcli.errors import UsageError
 from spmcli.io.files import atomic_path, write_text_atomic
 from spmcli.letters.render import templates_root
+from spmcli.messages import DEFAULT_LANGUAGE, LANGUAGES, msg
+from spmcli.report.labels import label
 from spmcli.scheme.loader import default_scheme_text
 
 SCHEME_FILE = "spm.yaml"
@@ -24,7 +26,9 @@ DirArg = Annotated[
 ]
 
 
-def init(directory: DirArg, force: ForceOpt = False, debug: DebugOpt = False) -> None:
+def init(
+    directory: DirArg, force: ForceOpt = False, lang: LangOpt = None, debug: DebugOpt = False
+) -> None:
     """Create a starter folder: spm.yaml (the default scheme, commented), templates/ (the
     letter templates) and q3.xlsx (the sample quarter), then print what to run next.
 
@@ -34,31 +38,24 @@ def init(directory: DirArg, force: ForceOpt = False, debug: DebugOpt = False) ->
 
       spm init . --force
     """
-    with user_errors(debug):
+    with user_errors(debug, lang):
         written = write_starter(directory, force)
+    words = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     for path in written:
-        err.print(f"wrote {escape(str(path))}")
-    out.print(
-        "\nNext, try:\n\n"
-        f"  cd {escape(str(directory))}\n"
-        f"  spm check {SAMPLE_FILE}\n"
-        f"  spm evaluate {SAMPLE_FILE}\n"
-        f"  spm letters {SAMPLE_FILE} --format html\n\n"
-        f"Edit {SCHEME_FILE} to your company's rules (spm uses ./{SCHEME_FILE} when it is "
-        "there) and the templates in templates/ (used when present)."
+        err.print(escape(label("console.wrote_file", words).format(path=path)))
+    next_steps = label("console.init_next", words).format(
+        folder=directory, sample=SAMPLE_FILE, scheme=SCHEME_FILE
     )
+    out.print(escape(next_steps))
     raise typer.Exit(0)
 
 
 def write_starter(directory: Path, force: bool) -> list[Path]:
     """Write the starter files; a non-empty folder needs ``force`` (its other files stay)."""
     if directory.exists() and not directory.is_dir():
-        raise UsageError(f"'{directory}' is a file, not a folder")
+        raise UsageError(msg("option.init_file", path=directory))
     if directory.is_dir() and any(directory.iterdir()) and not force:
-        raise UsageError(
-            f"folder '{directory}' is not empty — use --force to write the starter files "
-            "into it (files of the same names are replaced), or choose another folder"
-        )
+        raise UsageError(msg("option.init_not_empty", path=directory))
     directory.mkdir(parents=True, exist_ok=True)
     written = [directory / SCHEME_FILE]
     write_text_atomic(written[0], default_scheme_text())

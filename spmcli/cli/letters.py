@@ -49,6 +49,7 @@ from spmcli.letters.render import (
     shipped_template,
     user_template,
 )
+from spmcli.messages import msg
 from spmcli.report.labels import label
 from spmcli.report.wording import listing
 from spmcli.scheme.model import Scheme
@@ -115,23 +116,23 @@ def letters(
 
       spm letters q3.xlsx --template my_letter.docx --pdf --out review/q3
     """
-    with user_errors(debug), Steps(quiet or json_out) as steps:
+    with user_errors(debug, lang) as language, Steps(quiet or json_out) as steps:
         if fmt is not None and fmt not in FORMATS:
             raise UsageError(
                 [
                     Problem(
                         "--format",
-                        f"'{fmt}' is not one of {', '.join(FORMATS)}",
+                        msg("option.not_one_of", value=fmt, choices=FORMATS),
                         did_you_mean(fmt, FORMATS),
                     )
                 ]
             )
         prepared = prepare(inputs, scheme, lang, period, steps=steps)
-        words = prepared.scheme.locale
+        words = language.known = prepared.scheme.locale
         chosen = _template(template, fmt, words)
         if pdf and chosen.format == "md":
             raise UsageError(
-                [Problem("--pdf", "converts html or docx letters", "add --format html or docx")]
+                [Problem("--pdf", msg("option.pdf_formats"), msg("option.add_format"))]
             )
         soffice = require_soffice() if pdf else None  # before any work: say what is missing
 
@@ -204,7 +205,7 @@ def _previous(scheme: Scheme, frames: Mapping[str, pl.DataFrame], when: Period) 
     try:
         return Previous(before.label, evaluate(scheme, frames, before))
     except (DataError, UsageError) as error:  # e.g. an unmapped rating in that period
-        return Previous(before.label, None, "failed", str(error.problems[0]))
+        return Previous(before.label, None, "failed", error.problems[0].text(scheme.locale))
 
 
 def _summary(

@@ -36,6 +36,7 @@ from spmcli.errors import DataError, Problem, UsageError, did_you_mean
 from spmcli.io.read import Inputs
 from spmcli.io.tiers_json import tiers_json
 from spmcli.io.tiers_workbook import TIERS_FILE, write_tiers_workbook
+from spmcli.messages import msg
 from spmcli.report.labels import label
 from spmcli.scheme.model import Scheme, Tiering
 
@@ -88,9 +89,10 @@ def tier_customers(
 
       spm tier-customers exports/ --thresholds 0.7,0.9 --json > tiers.json
     """
-    with user_errors(debug), Steps(quiet or json_out) as steps:
+    with user_errors(debug, lang) as language, Steps(quiet or json_out) as steps:
         # Tiering reads no KPI or pay column, so the data is not checked against them.
         prepared = prepare(inputs, scheme, lang, period, check_kpi_columns=False, steps=steps)
+        language.known = prepared.scheme.locale
         settings = tiering_settings(prepared.scheme, by, thresholds, window, per)
         target = out_dir or Path("spm-out") / prepared.period.label
         stop_on_problems(prepared, skip_invalid, target / ERRORS_FILE, references=False)
@@ -135,7 +137,7 @@ def tiering_settings(
                 [
                     Problem(
                         option,
-                        f"'{value}' is not one of {', '.join(choices)}",
+                        msg("option.not_one_of", value=value, choices=tuple(choices)),
                         did_you_mean(value, choices),
                     )
                 ]
@@ -148,21 +150,22 @@ def tiering_settings(
 
 def _thresholds(text: str) -> tuple[float, float]:
     """``0.8,0.95`` or ``80%,95%`` → (0.8, 0.95), two shares with 0 < first < second ≤ 1."""
-    hint = "write two cumulative shares, e.g. --thresholds 0.8,0.95 (or 80%,95%)"
+    hint = msg("option.thresholds_example")
     parts = [part.strip() for part in text.split(",")]
     values: list[Decimal] = []
     for part in parts:
         try:
             number = Decimal(part.removesuffix("%"))
         except InvalidOperation:
-            raise UsageError([Problem("--thresholds", f"'{part}' is not a number", hint)]) from None
+            problem = Problem("--thresholds", msg("option.not_number", value=part), hint)
+            raise UsageError([problem]) from None
         values.append(number / 100 if part.endswith("%") else number)
     if len(values) != 2 or not 0 < values[0] < values[1] <= 1:
         raise UsageError(
             [
                 Problem(
                     "--thresholds",
-                    f"'{text}' is not two shares with 0 < first < second ≤ 1",
+                    msg("option.thresholds", value=text),
                     hint,
                 )
             ]
@@ -179,10 +182,8 @@ def _check_cost(settings: Tiering, data: Inputs) -> None:
             [
                 Problem(
                     where,
-                    "the sales table has no 'cost' column, which --by gross_margin needs; "
-                    f"headers seen: {', '.join(sales.headers.values())}",
-                    "add the cost column (成本), map it in sources.sales.columns, "
-                    "or tier by revenue",
+                    msg("read.no_cost", headers=tuple(sales.headers.values())),
+                    msg("read.add_cost"),
                 )
             ]
         )

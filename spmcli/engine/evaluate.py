@@ -32,6 +32,7 @@ from spmcli.engine.targets import (
     targets_in_period,
 )
 from spmcli.errors import DataError, Problem
+from spmcli.messages import msg
 from spmcli.scheme.model import Kpi, Scheme
 from spmcli.scheme.periods import Period
 
@@ -151,7 +152,15 @@ def score_period(
 def issue_problem(issue: DataIssue) -> Problem:
     """A DataIssue as a Problem when no file or sheet is known (library use)."""
     return Problem(
-        f"{issue.table} row {issue.row}, column '{issue.column}'", f"{issue.value!r} {issue.reason}"
+        "",
+        msg(
+            "where.table_row",
+            table=issue.table,
+            row=issue.row,
+            column=issue.column,
+            value=repr(issue.value),
+            reason=issue.reason,
+        ),
     )
 
 
@@ -382,10 +391,9 @@ def _policy_and_warnings(scheme: Scheme, kpis: pl.DataFrame) -> list[RunWarning]
             raise DataError(
                 [
                     Problem(
-                        f"rep {rep_id}",
-                        f"KPI {kpi} has no target",
-                        "add it to the targets table, or set "
-                        "missing_target: renormalize in the scheme",
+                        "",
+                        msg("ref.no_target", rep_id=rep_id, kpi=kpi),
+                        msg("ref.add_target"),
                     )
                     for rep_id, kpi in lacking.select("rep_id", "kpi").iter_rows()
                 ]

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from spmcli.errors import UsageError
+from spmcli.errors import Problem, UsageError
+from spmcli.messages import msg
 from spmcli.scheme.model import Scheme
 from spmcli.scheme.periods import Period, parse_period, period_containing, period_starting
 
@@ -26,7 +27,7 @@ def period_of(scheme: Scheme, sales: pl.DataFrame, period: Period | str | None) 
         return period
     when = resolve_period(period or scheme.period, scheme.cycle, sales)
     if when is None:
-        raise UsageError("the sales table has no dated lines: name the period to evaluate")
+        raise UsageError([Problem("", msg("period.no_dates"), msg("period.give"))])
     return when
 
 

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from spmcli.messages import Msg
 from spmcli.scheme.periods import Period
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ STATUSES = (
 )
 
 
-Param = str | int | Decimal | tuple[str, ...]
+Param = str | int | Decimal | tuple[str, ...] | Msg
 
 
 @dataclass(frozen=True)
@@ -136,4 +137,4 @@ class DataIssue:
     row: int
     column: str
     value: str
-    reason: str
+    reason: Msg

@@ -8,6 +8,7 @@ import polars as pl
 
 from spmcli.engine.actuals import period_key
 from spmcli.engine.result import DataIssue
+from spmcli.messages import Msg, msg
 from spmcli.scheme.model import Kpi, Scheme
 from spmcli.scheme.periods import Period
 
@@ -66,13 +67,13 @@ def check_references(
     issues: list[DataIssue] = []
     roster_ids = tables["reps"]["rep_id"] if "reps" in tables else None
     lookup = kpi_lookup(scheme)
-    known_kpis = ", ".join(k.id for k in scheme.kpis)
+    known_kpis = tuple(k.id for k in scheme.kpis)
 
     targets = tables.get("targets")
     if targets is not None:
         rows = targets_in_period(scheme, targets, period)
         unknown = targets.join(rows.filter(pl.col("kpi").is_null()).select("_row"), on="_row")
-        issues += _issues(unknown, "targets", "kpi", f"is not a KPI of the scheme ({known_kpis})")
+        issues += _issues(unknown, "targets", "kpi", msg("ref.not_kpi", kpis=known_kpis))
         dupes = rows.filter(
             pl.col("kpi").is_not_null() & pl.struct("rep_id", "kpi").is_duplicated()
         )
@@ -81,14 +82,14 @@ def check_references(
             dupes,
             "targets",
             "rep_id",
-            f"has a second target for the same KPI in {period.label}; keep one row",
+            msg("ref.second_target", period=period.label),
         )
 
     adjustments = tables.get("adjustments")
     if adjustments is not None:
         if roster_ids is not None:
             stray = adjustments.filter(~pl.col("rep_id").is_in(roster_ids.implode()))
-            issues += _issues(stray, "adjustments", "rep_id", "is not on the reps roster")
+            issues += _issues(stray, "adjustments", "rep_id", msg("ref.not_on_roster"))
         if "kpi" in adjustments.columns:
             named = adjustments.filter(pl.col("kpi").is_not_null())
             resolved = named.with_columns(
@@ -98,18 +99,16 @@ def check_references(
                 resolved.filter(pl.col("_kpi").is_null()),
                 "adjustments",
                 "kpi",
-                f"is not a KPI of the scheme ({known_kpis})",
+                msg("ref.not_kpi", kpis=known_kpis),
             )
             if "value" not in adjustments.columns:
-                issues += _issues(
-                    named, "adjustments", "kpi", "names a KPI but the table has no value column"
-                )
+                issues += _issues(named, "adjustments", "kpi", msg("ref.no_value_column"))
             else:
                 issues += _issues(
                     named.filter(pl.col("value").is_null()),
                     "adjustments",
                     "kpi",
-                    "names a KPI but its value is empty; give the corrected actual",
+                    msg("ref.empty_value"),
                 )
                 again = resolved.filter(
                     pl.col("_kpi").is_not_null()
@@ -119,7 +118,7 @@ def check_references(
                     again,
                     "adjustments",
                     "kpi",
-                    "adjusts the same rep's KPI a second time; keep one row",
+                    msg("ref.adjusted_twice"),
                 )
 
     ratings = tables.get("ratings")
@@ -133,12 +132,12 @@ def check_references(
                 unmapped,
                 "ratings",
                 "rating",
-                f"is not on the scale of KPI {kpi.id} ({', '.join(kpi.scale)})",
+                msg("ref.not_on_scale", kpi=kpi.id, scale=tuple(kpi.scale)),
             )
     return issues
 
 
-def _issues(rows: pl.DataFrame, table: str, column: str, reason: str) -> list[DataIssue]:
+def _issues(rows: pl.DataFrame, table: str, column: str, reason: Msg) -> list[DataIssue]:
     return [
         DataIssue(table, row, column, "" if value is None else str(value), reason)
         for row, value in rows.select("_row", column).iter_rows()

@@ -27,6 +27,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from spmcli.errors import Problem
 from spmcli.io.excel import SheetWriter, Styles, atomic_workbook
 from spmcli.io.files import safe_file_stem, write_text_atomic
+from spmcli.messages import Msg, msg
 from spmcli.report.appeal import APPEAL_COLUMNS, FILL_IN, HEADER_ROW, AppealForm, Cell, Sheet
 
 SENT = "sent"
@@ -139,43 +140,43 @@ def read_returned(path: Path, sent_folder: Path) -> tuple[list[Claim], list[Prob
     shown = str(path)
     refused = _refuse_container(path)
     if refused:
-        return [], [Problem(shown, refused, "ask the rep for the workbook spm wrote, filled in")]
+        return [], [Problem(shown, refused, msg("appeal.ask_again"))]
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as error:  # any unreadable workbook is refused alike
-        return [], [Problem(shown, f"cannot be read as a workbook ({type(error).__name__})")]
+        return [], [Problem(shown, msg("appeal.unreadable", error=type(error).__name__))]
     try:
         meta = _sheet_cells(book, META_SHEET)
         rep_id = str(meta["B2"].value) if "B2" in meta else ""
         record_path = sent_folder / f"{safe_file_stem(rep_id)}.json" if rep_id else None
         if record_path is None or not record_path.is_file():
-            return [], [Problem(shown, "is not an appeal workbook spm sent (no matching record)",
-                                f"its record belongs in {sent_folder}")]  # fmt: skip
+            missing = msg("appeal.not_sent")
+            return [], [Problem(shown, missing, msg("appeal.record_in", folder=sent_folder))]
         record = json.loads(record_path.read_text(encoding="utf-8"))
         if record.get("rep_id") != rep_id:
-            return [], [Problem(shown, f"names rep {rep_id!r}, whose record says otherwise")]
+            return [], [Problem(shown, msg("appeal.other_rep", rep=rep_id))]
         return _claims(book, record, path, shown)
     finally:
         book.close()
 
 
-def _refuse_container(path: Path) -> str:
-    """Why the file is refused before it is opened, or ''."""
+def _refuse_container(path: Path) -> Msg | None:
+    """Why the file is refused before it is opened, or None."""
     if path.suffix.lower() != ".xlsx":
-        return "is not an .xlsx workbook (macro-enabled and other formats are refused)"
+        return msg("appeal.not_xlsx")
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             inflated = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError):
-        return "is not a valid .xlsx file (damaged, or another format renamed)"
+        return msg("appeal.not_zip")
     if inflated > MAX_INFLATED:
-        return f"inflates to {inflated // (1024 * 1024)} MB, which no appeal workbook does"
+        return msg("appeal.inflates", mb=inflated // (1024 * 1024))
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        return "holds macros"
+        return msg("appeal.macros")
     if any(name.startswith("xl/externalLinks/") for name in names):
-        return "links to other workbooks (external links)"
-    return ""
+        return msg("appeal.links")
+    return None
 
 
 def _sheet_cells(book: Any, name: str) -> dict[str, Any]:
@@ -204,7 +205,7 @@ def _claims(
         cells = _sheet_cells(book, sheet)
         found[sheet] = cells
         if sheet not in book.sheetnames:
-            problems.append(Problem(shown, f"sheet '{sheet}' was removed"))
+            problems.append(Problem(shown, msg("appeal.sheet_removed", sheet=sheet)))
             continue
         for ref in sorted(set(given) | set(cells), key=_ref_order):
             if sheet == appeal_sheet and ref in fill:
@@ -214,14 +215,11 @@ def _claims(
                 problems.append(
                     Problem(
                         f"{shown} [{sheet}] {ref}",
-                        f"was changed from {given.get(ref)!r} to "
-                        f"{value!r}; only the fill-in cells may be edited",
+                        msg("appeal.changed", before=repr(given.get(ref)), after=repr(value)),
                     )
                 )
     extra = set(book.sheetnames) - set(record["cells"])
-    problems += [
-        Problem(shown, f"has a sheet spm did not write: '{name}'") for name in sorted(extra)
-    ]
+    problems += [Problem(shown, msg("appeal.extra_sheet", sheet=name)) for name in sorted(extra)]
     if problems:
         return [], problems
     cells = found[appeal_sheet]
@@ -243,7 +241,7 @@ def _claims(
                 problems.append(
                     Problem(
                         f"{shown} [{appeal_sheet}] {cell.coordinate}",
-                        "holds a formula; type the value itself",
+                        msg("appeal.formula"),
                     )
                 )
         disputed = at("disputed")
@@ -254,7 +252,7 @@ def _claims(
             problems.append(
                 Problem(
                     f"{shown} [{appeal_sheet}] {disputed.coordinate}",
-                    f"{disputed.value!r} is neither yes nor no",
+                    msg("appeal.not_yes_no", value=repr(disputed.value)),
                 )
             )
             continue
@@ -303,7 +301,7 @@ def _decimal(cell: Any) -> Decimal | Problem | None:
     try:
         return Decimal(str(value).replace(",", "").strip())
     except InvalidOperation:
-        return Problem(cell.coordinate, f"{value!r} is not a number; give the claimed actual")
+        return Problem(cell.coordinate, msg("appeal.not_number", value=repr(value)))
 
 
 def _text(cell: Any) -> str:
@@ -371,10 +369,7 @@ def read_decisions(path: Path) -> tuple[dict[tuple[str, str], Decision], list[Pr
             continue
         formulas = [c.coordinate for c in row if c.data_type == "f"]
         if formulas:
-            problems += [
-                Problem(f"{path} {ref}", "holds a formula; type the value itself")
-                for ref in formulas
-            ]
+            problems += [Problem(f"{path} {ref}", msg("appeal.formula")) for ref in formulas]
             continue
         value, decided = row[9].value, row[11].value
         decisions[(str(row[0].value), str(row[1].value))] = Decision(
@@ -443,14 +438,10 @@ def accepted_rows(
         value = decided.value if decided.decision == "partial" else decided.value or claim.claimed
         where = f"{REGISTER}: {claim.rep_id} {claim.kpi}"
         if not decided.reviewer:
-            problems.append(
-                Problem(where, "is accepted without a reviewer", "fill in the Reviewer column")
-            )
+            problems.append(Problem(where, msg("appeal.no_reviewer"), msg("appeal.fill_reviewer")))
             continue
         if value is None:
-            problems.append(
-                Problem(where, "is accepted without a value", "fill in the accepted value")
-            )
+            problems.append(Problem(where, msg("appeal.no_value"), msg("appeal.fill_value")))
             continue
         when = decided.decided or date.today().isoformat()
         rows.append(

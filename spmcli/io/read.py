@@ -29,6 +29,7 @@ import polars as pl
 from spmcli.encodings import decode_text
 from spmcli.errors import DataError, Problem, RowProblem, UsageError, did_you_mean
 from spmcli.io import values
+from spmcli.messages import Msg, msg
 from spmcli.scheme.columns import (
     COLUMN_ALIASES,
     KNOWN_COLUMNS,
@@ -86,7 +87,7 @@ class Inputs:
     files: list[InputFile]
     problems: list[RowProblem]  # every invalid row/cell, in file/sheet/row order
     skipped_rows: int  # rows removed from frames because of problems
-    notes: list[str]  # e.g. "q3.xlsx: sheet 'Sheet3' matches no table and was ignored"
+    notes: list[Msg]  # e.g. "q3.xlsx: sheet 'Sheet3' matches no table and was ignored"
 
 
 # ---------------------------------------------------------------------------------
@@ -137,11 +138,11 @@ def _workbook_sheets(path: Path, shown: str, opened: _Opened) -> list[_Place]:
     try:
         reader = opened.workbook(path)
     except fastexcel.FastExcelError as error:
-        hint = _first_line(error)
+        hint = msg("plain", text=_first_line(error))
         if path.suffix.lower() == ".xls":
             # Many systems export HTML or text under an .xls name.
-            hint += "; if it is really a web page or text file, open it and save it as .xlsx"
-        raise DataError([Problem(shown, "cannot be read as a workbook", hint)]) from None
+            hint = msg("read.xls_html", reason=_first_line(error))
+        raise DataError([Problem(shown, msg("read.not_workbook"), hint)]) from None
     return [_Place(shown, path, sheet, "sheet") for sheet in reader.sheet_names]
 
 
@@ -149,15 +150,15 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def _discover(paths: Sequence[Path], opened: _Opened) -> tuple[list[_Place], list[str]]:
+def _discover(paths: Sequence[Path], opened: _Opened) -> tuple[list[_Place], list[Msg]]:
     """Every sheet and table file the inputs hold, in the order given."""
     places: list[_Place] = []
-    notes: list[str] = []
+    notes: list[Msg] = []
     for path in paths:
         shown = str(path)
         if not path.exists():
             # A path that is not there is a mistake on the command line (exit 2), not in data.
-            raise UsageError([Problem(shown, "no such file or folder", "check the path")])
+            raise UsageError([Problem(shown, msg("read.no_such_path"), msg("read.check_path"))])
         if path.is_dir():
             children = sorted(
                 child
@@ -170,13 +171,10 @@ def _discover(paths: Sequence[Path], opened: _Opened) -> tuple[list[_Place], lis
                     kind: Literal["csv", "parquet"] = "csv" if suffix == ".csv" else "parquet"
                     places.append(_Place(str(path / child.name), child, "", kind))
                 elif suffix in WORKBOOK_SUFFIXES:
-                    notes.append(
-                        f"{path / child.name}: a workbook inside a folder is not read; "
-                        "give the workbook itself as an input"
-                    )
+                    notes.append(msg("note.workbook_in_folder", file=str(path / child.name)))
             if not any(place.path.parent == path for place in places):
                 raise DataError(
-                    [Problem(shown, "the folder holds no .csv or .parquet files", _ACCEPTED_FILES)]
+                    [Problem(shown, msg("read.folder_empty"), msg("read.accepted_files"))]
                 )
             continue
         suffix = path.suffix.lower()
@@ -188,17 +186,13 @@ def _discover(paths: Sequence[Path], opened: _Opened) -> tuple[list[_Place], lis
             raise DataError(
                 [
                     Problem(
-                        shown, f"is not a file spm reads ({suffix or 'no suffix'})", _ACCEPTED_FILES
+                        shown,
+                        msg("read.not_readable_kind", suffix=suffix or msg("read.no_suffix")),
+                        msg("read.accepted_files"),
                     )
                 ]
             )
     return places, notes
-
-
-_ACCEPTED_FILES = (
-    "give a workbook (.xlsx, .xls), a .csv or .parquet file named after its table, "
-    "or a folder of them"
-)
 
 
 # ---------------------------------------------------------------------------------
@@ -233,8 +227,7 @@ def _source_places(
                 [
                     Problem(
                         f"sources.{table}.file",
-                        f"'{source.file}' is not among the inputs ({', '.join(seen)}) "
-                        "nor next to them",
+                        msg("read.source_file", file=source.file, seen=tuple(seen)),
                         did_you_mean(source.file, [Path(p.file).name for p in places]),
                     )
                 ]
@@ -248,8 +241,11 @@ def _source_places(
                 [
                     Problem(
                         f"sources.{table}.sheet",
-                        f"no sheet named '{source.sheet}' (sheets: "
-                        f"{', '.join(repr(n) for n in names) or 'none'})",
+                        msg(
+                            "read.no_sheet",
+                            sheet=source.sheet,
+                            sheets=tuple(repr(n) for n in names) or msg("none"),
+                        ),
                         did_you_mean(source.sheet, names),
                     )
                 ]
@@ -278,7 +274,7 @@ def _assign(
     places: list[_Place],
     sources: Mapping[str, Source],
     paths: Sequence[Path],
-    notes: list[str],
+    notes: list[Msg],
     opened: _Opened,
 ) -> dict[str, _Place]:
     assigned: dict[str, _Place] = {}
@@ -298,12 +294,16 @@ def _assign(
             continue
         matched = _TABLE_BY_ALIAS.get(normalize(place.name))
         if matched is None:
-            what = f"sheet '{place.sheet}'" if place.sheet else f"file name '{place.name}'"
-            notes.append(f"{place.file}: {what} matches no table and was ignored")
+            code = "note.sheet_ignored" if place.sheet else "note.file_ignored"
+            notes.append(msg(code, file=place.file, name=place.name, sheet=place.sheet))
         elif matched in assigned:
             notes.append(
-                f"{place.label}: looks like the {matched} table, but sources.{matched} "
-                f"points at {assigned[matched].label}; ignored"
+                msg(
+                    "note.source_elsewhere",
+                    place=place.label,
+                    table=matched,
+                    chosen=assigned[matched].label,
+                )
             )
         else:
             by_table.setdefault(matched, []).append(place)
@@ -315,34 +315,32 @@ def _assign(
         # A lone sheet or file that names no table is the sales lines: the usual
         # CRM export ('export.csv', a workbook with just 'Sheet1').
         assigned["sales"] = places[0]
-        notes[:] = [note for note in notes if not note.startswith(places[0].file + ":")]
-        notes.append(f"{places[0].label}: the only table given, read as the sales table")
+        notes[:] = [note for note in notes if dict(note.params).get("file") != places[0].file]
+        notes.append(msg("note.only_table", place=places[0].label))
     if "sales" not in assigned:
         raise DataError([_no_sales(places)])
     return assigned
 
 
 def _ambiguous(table: str, found: list[_Place], setting: str) -> Problem:
-    listed = " and ".join(place.label for place in found)
+    listed: str | Msg = found[0].label
+    for place in found[1:]:
+        listed = msg("read.and", first=listed, second=place.label)
     return Problem(
         "",
-        f"{listed} could each be the {table} table",
-        f"rename or remove all but one, or choose one with {setting} in the scheme",
+        msg("read.ambiguous", places=listed, table=table),
+        msg("read.ambiguous_fix", setting=setting),
     )
 
 
 def _no_sales(places: list[_Place]) -> Problem:
-    seen = ", ".join(place.label for place in places) or "nothing"
+    seen = tuple(place.label for place in places) or msg("nothing")
     accepted = ", ".join(dict.fromkeys(("sales", *TABLE_ALIASES["sales"])))
     hint = next(
         (h for h in (did_you_mean(place.name, TABLE_ALIASES["sales"]) for place in places) if h),
-        "",
+        None,
     )
-    message = (
-        f"no sales table found; seen: {seen}. Name the sales sheet or file one of: "
-        f"{accepted} — or point sources.sales.sheet (or .file) in the scheme at it"
-    )
-    return Problem("", message, hint)
+    return Problem("", msg("read.no_sales", seen=seen, accepted=accepted), hint)
 
 
 # ---------------------------------------------------------------------------------
@@ -375,7 +373,8 @@ def _load(place: _Place, opened: _Opened) -> _Grid:
             )
             frame = sheet.to_polars()
         except fastexcel.FastExcelError as error:
-            raise DataError([Problem(place.label, "cannot be read", _first_line(error))]) from None
+            hint = msg("plain", text=_first_line(error))
+            raise DataError([Problem(place.label, msg("read.cannot_read"), hint)]) from None
         labels = [_excel_letters(column.absolute_index) for column in sheet.selected_columns]
         return _Grid(_text_grid(frame), labels, header_fixed=False)
     if place.kind == "csv":
@@ -385,7 +384,7 @@ def _load(place: _Place, opened: _Opened) -> _Grid:
         frame = pl.read_parquet(io.BytesIO(opened.data(place.path)))
     except (pl.exceptions.PolarsError, OSError) as error:
         raise DataError(
-            [Problem(place.label, "cannot be read as Parquet", _first_line(error))]
+            [Problem(place.label, msg("read.not_parquet"), msg("plain", text=_first_line(error)))]
         ) from None
     header = pl.DataFrame([pl.Series([name], dtype=pl.String) for name in frame.columns])
     header.columns = frame.columns
@@ -431,9 +430,7 @@ def _read_csv(place: _Place, data: bytes) -> pl.DataFrame:
         pass  # not UTF-8, or a line with more fields than the first: the careful way
     text = decode_text(data)
     if text is None:
-        raise DataError(
-            [Problem(place.file, "is neither UTF-8 nor GB18030 text", "save it as CSV UTF-8")]
-        )
+        raise DataError([Problem(place.file, msg("read.not_csv_text"), msg("read.save_csv_utf8"))])
     # Room for the widest line (often just a trailing separator); columns that stay
     # empty are dropped with the other blank columns.
     counts = pl.Series(text.splitlines(), dtype=pl.String).str.count_matches(
@@ -451,7 +448,7 @@ def _read_csv(place: _Place, data: bytes) -> pl.DataFrame:
         )
     except pl.exceptions.PolarsError as error:
         raise DataError(
-            [Problem(place.file, "cannot be read as CSV", _first_line(error))]
+            [Problem(place.file, msg("read.not_csv"), msg("plain", text=_first_line(error)))]
         ) from None
 
 
@@ -522,7 +519,7 @@ class _Columns:
 
 
 def _map_columns(
-    table: str, place: _Place, headers: dict[str, str], source: Source | None, notes: list[str]
+    table: str, place: _Place, headers: dict[str, str], source: Source | None, notes: list[Msg]
 ) -> _Columns:
     """Name every column: explicit ``sources`` mapping, then aliases, then the header itself."""
     names: dict[str, str] = {}
@@ -537,8 +534,12 @@ def _map_columns(
                 problems.append(
                     Problem(
                         f"sources.{table}.columns.{column}",
-                        f"no header '{header}' in {place.label}; headers seen: "
-                        + ", ".join(headers.values()),
+                        msg(
+                            "read.no_header",
+                            header=header,
+                            place=place.label,
+                            headers=tuple(headers.values()),
+                        ),
                         did_you_mean(header, list(headers.values())),
                     )
                 )
@@ -562,8 +563,14 @@ def _map_columns(
             for other in matches[1:]:
                 chosen = headers[matches[0]]
                 notes.append(
-                    f"{place.label}: both '{chosen}' and '{headers[other]}' could be "
-                    f"{column}; used '{chosen}' (set sources.{table}.columns to choose)"
+                    msg(
+                        "note.two_headers",
+                        place=place.label,
+                        chosen=chosen,
+                        other=headers[other],
+                        column=column,
+                        table=table,
+                    )
                 )
     used = set(names.values())
     for cell, header in headers.items():
@@ -587,9 +594,8 @@ def _check_required(table: str, place: _Place, columns: _Columns) -> None:
         problems.append(
             Problem(
                 place.label,
-                "the adjustments table needs a 'points' column or both 'kpi' and 'value'; "
-                "headers seen: " + ", ".join(columns.headers.values()),
-                "accepted for points: " + ", ".join(_aliases("points")),
+                msg("read.adjustments_columns", headers=tuple(columns.headers.values())),
+                msg("read.accepted_points", accepted=tuple(_aliases("points"))),
             )
         )
     if problems:
@@ -600,22 +606,22 @@ def _missing_column(table: str, place: _Place, column: str, columns: _Columns) -
     accepted = _aliases(column)
     known = set(REQUIRED_COLUMNS[table]) | set(KNOWN_COLUMNS[table])
     loose = [header for name, header in columns.headers.items() if name not in known]
-    hint = ""
+    before: str | Msg = ""
     for header in loose:
         suggestion = did_you_mean(header, accepted)
         if suggestion:
-            hint = f"header '{header}': {suggestion} "
+            before = msg("read.header_hint", header=header, suggestion=suggestion)
             break
-    hint += (
-        f"rename the header, or map it in the scheme: "
-        f"sources: {{{table}: {{columns: {{{column}: <your header>}}}}}}"
-    )
     return Problem(
         place.label,
-        f"the {table} table has no '{column}' column; headers seen: "
-        f"{', '.join(columns.headers.values()) or 'none'}; accepted for {column}: "
-        f"{', '.join(accepted)}",
-        hint,
+        msg(
+            "read.missing_column",
+            table=table,
+            column=column,
+            headers=tuple(columns.headers.values()) or msg("none"),
+            accepted=tuple(accepted),
+        ),
+        msg("read.rename_header", before=before, table=table, column=column),
     )
 
 
@@ -628,7 +634,7 @@ def _parse(column: pl.Series, table: str, source: Source | None) -> values.Parse
     name = column.name
     if name in DATE_COLUMNS:
         date_format = source.date_format if source is not None else None
-        return values.parse_date(column, date_format=date_format, table=table)
+        return values.parse_date(column, date_format=date_format)
     if name in MONEY_COLUMNS:
         return values.parse_money(column)
     if name in NUMBER_COLUMNS:
@@ -641,21 +647,19 @@ def _parse(column: pl.Series, table: str, source: Source | None) -> values.Parse
 
 
 def _read_table(
-    table: str, place: _Place, grid: _Grid, source: Source | None, notes: list[str]
+    table: str, place: _Place, grid: _Grid, source: Source | None, notes: list[Msg]
 ) -> tuple[Table, list[RowProblem], int] | None:
     """One table from its grid: header found, columns named and typed, bad rows out."""
     header_row = _find_header_row(table, grid, source)
     frame = grid.frame
     if header_row == 0:
         if table == "sales":
-            raise DataError([Problem(place.label, "the sales table is empty (no header row)")])
-        notes.append(f"{place.label}: empty, so there is no {table} table")
+            raise DataError([Problem(place.label, msg("read.sales_empty"))])
+        notes.append(msg("note.empty_table", place=place.label, table=table))
         return None
     above = frame.filter(pl.col(ROW) < header_row).drop(ROW)
     if above.height and above.select(pl.any_horizontal(pl.all().is_not_null()).any()).item():
-        notes.append(
-            f"{place.label}: the header is on row {header_row}; the rows above it were ignored"
-        )
+        notes.append(msg("note.header_below", place=place.label, row=header_row))
     cells = [c for c in frame.columns if c != ROW]
     header_values = frame.filter(pl.col(ROW) == header_row).select(cells)
     raw_headers = header_values.row(0) if header_values.height else (None,) * len(cells)
@@ -688,10 +692,9 @@ def _read_table(
     rules: list[pl.Expr] = []
     for name in names:
         if name in required:
-            empty = f"is empty (or a formula error such as #N/A); every {table} row needs {name}"
             rules.append(
                 pl.when(pl.col(name).is_null())
-                .then(pl.lit(empty))
+                .then(pl.lit("cell.empty"))
                 .otherwise(pl.col(f"__error_{name}"))
                 .alias(f"__error_{name}")
             )
@@ -702,14 +705,15 @@ def _read_table(
         value = pl.col(f"__value_{key}")
         rules.append(
             pl.when(value.is_not_null() & ~value.is_first_distinct())
-            .then(pl.lit(f"repeats a {key} already listed above; each {key} must appear once"))
+            .then(pl.lit("cell.repeated_key"))
             .otherwise(pl.col(f"__error_{key}"))
             .alias(f"__error_{key}")
         )
     for rule in rules:  # one at a time: several may refine the same column's error
         typed = typed.with_columns(rule)
     bad = pl.any_horizontal(pl.col(f"__error_{name}").is_not_null() for name in names)
-    problems = _row_problems(typed.filter(bad), place, names, columns.headers)
+    date_format = source.date_format if source is not None else None
+    problems = _row_problems(typed.filter(bad), table, place, names, columns.headers, date_format)
     good = typed.filter(~bad)
     out = good.select(*(pl.col(f"__value_{name}").alias(name) for name in names), ROW)
     return (
@@ -730,15 +734,21 @@ def _adjustment_rule(names: list[str]) -> pl.Expr:
     target = "points" if "points" in names else "kpi"
     return (
         pl.when(~has_points & ~has_kpi & pl.col(f"__error_{target}").is_null())
-        .then(pl.lit("is empty; an adjustment needs points, or a kpi and a value"))
+        .then(pl.lit("cell.adjustment_empty"))
         .otherwise(pl.col(f"__error_{target}"))
         .alias(f"__error_{target}")
     )
 
 
 def _row_problems(
-    bad: pl.DataFrame, place: _Place, names: list[str], headers: dict[str, str]
+    bad: pl.DataFrame,
+    table: str,
+    place: _Place,
+    names: list[str],
+    headers: dict[str, str],
+    date_format: str | None,
 ) -> list[RowProblem]:
+    """The bad cells, each with the reason its error code gives."""
     if bad.height == 0:
         return []
     long = pl.concat(
@@ -751,8 +761,15 @@ def _row_problems(
         for position, name in enumerate(names)
     ).sort([ROW, "position"])
     return [
-        RowProblem(place.file, place.sheet, row, headers[names[position]], value, reason)
-        for row, position, value, reason in long.iter_rows()
+        RowProblem(
+            place.file,
+            place.sheet,
+            row,
+            headers[names[position]],
+            value,
+            values.reason(code, table=table, column=names[position], date_format=date_format),
+        )
+        for row, position, value, code in long.iter_rows()
     ]
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from spmcli.messages import Msg, msg
+
 MONEY = pl.Decimal(38, 6)
 """Amounts are exact decimals with 6 places (SPEC §4 Money), never binary floats."""
 
@@ -28,7 +30,20 @@ EXCEL_DIGITS = 15
 MIN_YEAR, MAX_YEAR = 1900, 2199
 """Dates outside these years are typing errors (0225-07-01), not sales."""
 
-EXCEL_ERROR_REASON = "is a spreadsheet error value; fix the formula in the source file"
+EXCEL_ERROR_REASON = "cell.excel_error"
+"""Errors are message codes (``spmcli.messages``), worded by ``reason`` in the run's language."""
+
+
+def reason(code: str, *, table: str, column: str, date_format: str | None = None) -> Msg:
+    """Why a cell of ``column`` in ``table`` cannot be used, from its error code."""
+    return msg(
+        code,
+        table=table,
+        column=column,
+        date_format=date_format or "",
+        min_year=MIN_YEAR,
+        max_year=MAX_YEAR,
+    )
 
 
 @dataclass(frozen=True)
@@ -232,10 +247,10 @@ def _parse_money_full(text: pl.Series) -> Parsed:
         pl.when(_excel_error(pl.col("t")))
         .then(pl.lit(EXCEL_ERROR_REASON))
         .when(pl.col("number").is_not_null() & pl.col("percent"))
-        .then(pl.lit("is a percentage, not an amount; write the amount itself, e.g. 1234.56"))
+        .then(pl.lit("cell.percent_amount"))
         .when(pl.col("number").is_not_null())
-        .then(pl.lit("is too large for an amount"))
-        .otherwise(pl.lit("is not an amount; write it like 1234.56, 1,234.56 or ¥1,234.56"))
+        .then(pl.lit("cell.amount_too_large"))
+        .otherwise(pl.lit("cell.not_amount"))
     )
     out = numbers.with_columns(value.alias("value")).with_columns(
         pl.when(pl.col("value").is_null()).then(reason).alias("error")
@@ -261,15 +276,15 @@ def _parse_number_full(text: pl.Series, *, percent: bool) -> Parsed:
         # rounding to the 15 digits a spreadsheet shows gives back 0.95.
         hundredth = (as_float / 100).round_sig_figs(EXCEL_DIGITS)
         value = pl.when(pl.col("percent")).then(hundredth).otherwise(as_float)
-        hint = "is not a number; write it like 1234.5 or 12%"
+        hint = "cell.not_number_percent"
     else:
         value = pl.when(~pl.col("percent")).then(as_float)
-        hint = "is not a number; write it like 1234.5"
+        hint = "cell.not_number"
     reason = (
         pl.when(_excel_error(pl.col("t")))
         .then(pl.lit(EXCEL_ERROR_REASON))
         .when(pl.col("number").is_not_null() & pl.col("percent"))
-        .then(pl.lit("is a percentage; write the number itself, e.g. 12 rather than 12%"))
+        .then(pl.lit("cell.percent_number"))
         .otherwise(pl.lit(hint))
     )
     out = numbers.with_columns(pl.when(value.is_finite()).then(value).alias("value"))
@@ -378,7 +393,7 @@ def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     return text.str.to_date("%Y-%m-%d", strict=False)
 
 
-def parse_date(text: pl.Series, *, date_format: str | None = None, table: str = "sales") -> Parsed:
+def parse_date(text: pl.Series, *, date_format: str | None = None) -> Parsed:
     """A Date from any unambiguous form an export uses, or from ``date_format``.
 
     Accepted: Excel date and date-time cells, Excel serial numbers (45839), ISO
@@ -398,10 +413,10 @@ def parse_date(text: pl.Series, *, date_format: str | None = None, table: str = 
         tiers = [
             lambda t: _in_range(t.str.strptime(pl.Datetime("us"), given, strict=False).dt.date())
         ]
-    return _tiered(text, tiers, lambda rest: _parse_date_full(rest, date_format, table), pl.Date())
+    return _tiered(text, tiers, lambda rest: _parse_date_full(rest, date_format), pl.Date())
 
 
-def _parse_date_full(text: pl.Series, date_format: str | None, table: str) -> Parsed:
+def _parse_date_full(text: pl.Series, date_format: str | None) -> Parsed:
     stages: list[list[pl.Expr]] = [
         [_ymd(*_date_fields(pattern)).alias(f"p{i}") for i, pattern in enumerate(_PATTERNS)]
     ]
@@ -415,21 +430,11 @@ def _parse_date_full(text: pl.Series, date_format: str | None, table: str) -> Pa
         candidates.insert(0, given.dt.date())
     stages.append([pl.coalesce(candidates).alias("parsed")])
     stages.append([_in_range(pl.col("parsed")).alias("value")])
-    where = f"sources.{table}"
-    if date_format:
-        unknown = f"does not match date_format '{date_format}' ({where}) nor a form like 2025-07-01"
-        ambiguous = unknown
-    else:
-        unknown = (
-            f"is not a date; write it as 2025-07-01 or set date_format in the scheme's {where}"
-        )
-        ambiguous = (
-            "is ambiguous (day/month or month/day?); write it as 2025-07-01 or set "
-            f"date_format in the scheme's {where}, e.g. '%d/%m/%Y'"
-        )
+    unknown = "cell.date_format" if date_format else "cell.not_date"
+    ambiguous = "cell.date_format" if date_format else "cell.ambiguous_date"
     reason = (
         pl.when(pl.col("parsed").is_not_null())
-        .then(pl.lit(f"is outside the years {MIN_YEAR}–{MAX_YEAR}; check the value"))
+        .then(pl.lit("cell.date_range"))
         .when(_excel_error(pl.col("t")))
         .then(pl.lit(EXCEL_ERROR_REASON))
         .when(pl.col("t").str.contains(_AMBIGUOUS))

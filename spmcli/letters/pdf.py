@@ -19,6 +19,7 @@ from pathlib import Path
 
 from spmcli.errors import Problem, UsageError
 from spmcli.io.files import atomic_path
+from spmcli.messages import Msg, msg
 
 CANDIDATES = (
     "/Applications/LibreOffice.app/Contents/MacOS/soffice",
@@ -38,16 +39,13 @@ def find_soffice() -> str | None:
     return next((c for c in CANDIDATES if Path(c).is_file()), None)
 
 
-def install_hint() -> str:
+def install_hint() -> Msg:
     """How to install LibreOffice on this system."""
     if sys.platform == "darwin":
-        return "install it with 'brew install --cask libreoffice' or from libreoffice.org"
+        return msg("pdf.install_mac")
     if sys.platform.startswith("win"):
-        return "install it from libreoffice.org"
-    return (
-        "install it with your package manager, e.g. 'sudo apt install libreoffice-writer' "
-        "or 'sudo dnf install libreoffice-writer'"
-    )
+        return msg("pdf.install_windows")
+    return msg("pdf.install_linux")
 
 
 def require_soffice() -> str:
@@ -58,8 +56,8 @@ def require_soffice() -> str:
             [
                 Problem(
                     "--pdf",
-                    "needs LibreOffice (soffice), which is not installed",
-                    f"{install_hint()}; or leave out --pdf",
+                    msg("option.no_soffice"),
+                    msg("option.install_soffice", how=install_hint()),
                 )
             ]
         )
@@ -99,17 +97,15 @@ def convert_to_pdf(soffice: str, files: Sequence[Path]) -> list[Path]:
                     check=False,
                 )
             except subprocess.TimeoutExpired:
-                raise UsageError(
-                    [Problem("--pdf", "LibreOffice did not finish converting the letters in time")]
-                ) from None
+                raise UsageError([Problem("--pdf", msg("option.soffice_timeout"))]) from None
             if done.returncode != 0:
                 detail = (done.stderr or done.stdout).strip().splitlines()
                 raise UsageError(
                     [
                         Problem(
                             "--pdf",
-                            f"LibreOffice failed (exit {done.returncode})",
-                            detail[-1] if detail else "",
+                            msg("option.soffice_failed", status=done.returncode),
+                            msg("plain", text=detail[-1]) if detail else None,
                         )
                     ]
                 )
@@ -126,6 +122,6 @@ def convert_to_pdf(soffice: str, files: Sequence[Path]) -> list[Path]:
                 missing.append(file.name)
         if missing:
             raise UsageError(
-                [Problem("--pdf", f"LibreOffice made no PDF of {', '.join(missing[:5])}")]
+                [Problem("--pdf", msg("option.soffice_no_pdf", files=tuple(missing[:5])))]
             )
         return made

@@ -38,6 +38,7 @@ from markupsafe import Markup
 from spmcli.errors import Problem, UsageError
 from spmcli.io.files import atomic_path, unique_file_stems
 from spmcli.letters.contexts import LetterContext
+from spmcli.messages import Msg, msg
 
 FORMATS = ("md", "html", "docx")
 SUFFIXES = {"md": ".md", "html": ".html", "docx": ".docx"}
@@ -50,7 +51,7 @@ FORMAT_OF_SUFFIX = {
 }
 PARALLEL_FROM = 60  # Word letters (about 50 a second per process) use several processes
 CHUNK = 20  # letters per task of a process, so that the progress bar moves
-README_HINT = "the README's 'spm letters' section lists every template variable"
+README_HINT = msg("template.variables")
 
 
 @dataclass(frozen=True)
@@ -90,21 +91,31 @@ def user_template(path: Path, fmt: str | None) -> LetterTemplate:
                 [
                     Problem(
                         "--template",
-                        f"cannot tell the format of '{path}' from its suffix",
-                        "name it .md, .html or .docx, or give --format",
+                        msg("option.template_format", path=path),
+                        msg("option.template_suffix"),
                     )
                 ]
             )
         fmt = guessed
     elif guessed is not None and guessed != fmt:
         raise UsageError(
-            [Problem("--template", f"'{path}' looks like {guessed}, but --format is {fmt}")]
+            [
+                Problem(
+                    "--template",
+                    msg("option.template_mismatch", path=path, guessed=guessed, fmt=fmt),
+                )
+            ]
         )
     try:
         source = path.read_bytes()
     except OSError as exc:
         raise UsageError(
-            [Problem("--template", f"cannot read '{path}': {exc.strerror or exc}")]
+            [
+                Problem(
+                    "--template",
+                    msg("option.template_unreadable", path=path, reason=exc.strerror or str(exc)),
+                )
+            ]
         ) from None
     return LetterTemplate(str(path), fmt, source)
 
@@ -181,7 +192,18 @@ class Renderer:
                 text = template.source.decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise UsageError(
-                    [Problem(f"template {template.name}", "is not UTF-8 text", "save it as UTF-8")]
+                    [
+                        Problem(
+                            "",
+                            msg(
+                                "template.at",
+                                name=template.name,
+                                place="",
+                                what=msg("option.template_not_text"),
+                            ),
+                            msg("scheme.save_utf8"),
+                        )
+                    ]
                 ) from None
             try:
                 code = self.env.compile(text, name=template.name, filename=template.name)
@@ -249,28 +271,30 @@ def _template_line(exc: BaseException, name: str) -> int | None:
 
 def template_problem(template: LetterTemplate, exc: Exception) -> UsageError:
     """A template error as a usage error: template, line (or Word paragraph), what."""
-    where = f"template {template.name}"
+    place: str | Msg = ""
     notes = getattr(exc, "__notes__", [])
     if template.format == "docx":
         paragraph = notes[-1] if notes else ""
         if paragraph:
-            where += f", paragraph '{paragraph[:80]}'"
+            place = msg("template.paragraph", paragraph=paragraph[:80])
     else:
         line = getattr(exc, "lineno", None) or _template_line(exc, template.name)
         if line:
-            where += f", line {line}"
+            place = msg("template.line", line=line)
+    hint: Msg | None
     if isinstance(exc, SecurityError) or "unsafe" in str(exc):
-        message, hint = f"not allowed in a template: {exc}", "templates see only the letter data"
+        what, hint = msg("template.not_allowed", reason=str(exc)), msg("template.data_only")
     elif isinstance(exc, TemplateNotFound):
-        message = f"tries to include or import '{exc.name}'"
-        hint = "templates cannot read other files; put everything in one template"
+        what, hint = msg("template.include", name=exc.name), msg("template.one_file")
     elif isinstance(exc, UndefinedError):
-        message, hint = f"{exc} (undefined)", README_HINT
+        what, hint = msg("template.undefined", reason=str(exc)), README_HINT
     elif isinstance(exc, TemplateSyntaxError):
-        message, hint = f"syntax error: {exc.message}", ""
+        what, hint = msg("template.syntax", reason=exc.message), None
     else:
-        message, hint = f"{type(exc).__name__}: {exc}", README_HINT
-    return UsageError([Problem(where, message, hint)])
+        what, hint = msg("plain", text=f"{type(exc).__name__}: {exc}"), README_HINT
+    return UsageError(
+        [Problem("", msg("template.at", name=template.name, place=place, what=what), hint)]
+    )
 
 
 # --------------------------------------------------------------------------------- files

@@ -35,6 +35,30 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     ),
     "console.wrote": ("已写出 {files}", "wrote {files}"),
     "console.data_problems": ("数据中有 {count} 个问题", "{count} problem(s) in the data"),
+    "console.error": ("错误：", "error: "),
+    "errors.sheet": ("错误", "errors"),
+    "errors.file": ("文件", "file"),
+    "errors.sheet_name": ("工作表", "sheet"),
+    "errors.row": ("行", "row"),
+    "errors.column": ("列", "column"),
+    "errors.value": ("值", "value"),
+    "errors.reason": ("原因", "reason"),
+    "console.note": ("注意：", "note: "),
+    "console.more_problems": (
+        "……另有 {count} 个（全部列在错误文件中）",
+        "… and {count} more (all are in the errors file)",
+    ),
+    "console.problems_found": ("发现 {count} 个问题。", "{count} problem(s) found."),
+    "console.wrote_file": ("已写入 {path}", "wrote {path}"),
+    "console.init_next": (
+        "\n接下来可以试试：\n\n  cd {folder}\n  spm check {sample}\n  spm evaluate {sample}\n"
+        "  spm letters {sample} --format html\n\n"
+        "按公司的规则修改 {scheme}（文件夹中有 ./{scheme} 时 spm 会使用它），"
+        "并修改 templates/ 中的模板（存在时会被使用）。",
+        "\nNext, try:\n\n  cd {folder}\n  spm check {sample}\n  spm evaluate {sample}\n"
+        "  spm letters {sample} --format html\n\nEdit {scheme} to your company's rules (spm uses "
+        "./{scheme} when it is there) and the templates in templates/ (used when present).",
+    ),
     "console.all_in": ("，全部列在 {file}", "; all are listed in {file}"),
     "console.end": ("。", "."),
     "console.fix_or_skip": (
@@ -57,6 +81,14 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "console.wrote_letters": (
         "已写出 {count} 份 {format} 面谈函{pdfs}到 {folder}（模板：{template}）",
         "wrote {count} {format} letter(s){pdfs} to {folder} (template: {template})",
+    ),
+    "console.appeals_reviewed": (
+        "{files} 份申诉表，{claims} 项申诉，{accepted} 项已接受：{register}、{adjustments}",
+        "{files} workbook(s), {claims} claim(s), {accepted} accepted: {register}, {adjustments}",
+    ),
+    "console.appeals_refused": (
+        "{count} 个问题；没有写出任何文件",
+        "{count} problem(s); nothing was written",
     ),
     "console.check_ok": (
         "检查通过：方案 {scheme}；期间 {period}；{tables}",

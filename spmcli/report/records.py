@@ -57,6 +57,7 @@ from typing import Any
 import polars as pl
 
 from spmcli.engine.result import Evaluation, RunWarning
+from spmcli.messages import Msg
 from spmcli.report.figures import exact_figure, figure, kpi_unit
 from spmcli.report.grades import grade_distribution
 from spmcli.report.wording import kpi_notes, word
@@ -178,6 +179,8 @@ def _param(value: object) -> object:
     """A warning's parameter as JSON holds it: lists for lists, money to the cent."""
     if isinstance(value, tuple):
         return list(value)
+    if isinstance(value, Msg):  # a problem's text: its code and parameters
+        return {"code": value.code, **{key: _param(v) for key, v in value.params}}
     return figure(value, "money") if isinstance(value, Decimal) else value
 
 

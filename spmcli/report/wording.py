@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from spmcli.engine.result import Evaluation, Param, RunWarning
+from spmcli.messages import Msg
 from spmcli.report.figures import figure, money_text
 from spmcli.report.labels import LOCALES, label
 from spmcli.scheme.loader import DEFAULT_SCHEME_PATH
@@ -375,6 +376,8 @@ def _fill(texts: tuple[str, str], params: Mapping[str, Param], lang: str) -> str
 def _shown(key: str, value: Param, params: Mapping[str, Param], lang: str) -> str:
     if isinstance(value, Decimal):
         return money_text(figure(value, "money"))
+    if isinstance(value, Msg):
+        return value.text(lang)
     if isinstance(value, tuple):
         return _listed(key, value, params, lang)
     if isinstance(value, str) and key in ("on", "by", "split", "per", "kind") and value in WORDS:

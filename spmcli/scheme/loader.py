@@ -10,6 +10,7 @@ of ``spmcli.scheme.rules``; every problem is reported at once as
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -27,8 +28,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from spmcli.encodings import decode_text
 from spmcli.errors import Problem, SchemeError, did_you_mean
+from spmcli.messages import Msg, joined, msg
 from spmcli.scheme import rules
-from spmcli.scheme.marks import Loc, Mark, SchemeFile, at_key, where_in
+from spmcli.scheme.marks import Loc, Mark, SchemeFile, key_path, where_in
 from spmcli.scheme.model import Scheme
 
 DEFAULT_SCHEME_PATH = "<built-in default scheme>"
@@ -46,10 +48,11 @@ def load_scheme(path: Path | None) -> SchemeFile:
 
 
 def read_scheme(path: Path | None) -> tuple[SchemeFile, list[Problem]]:
-    """The scheme and the problems its cross-field rules find, so that a caller can add
-    the problems only the data shows (unknown columns) and report all of them at once.
+    """The scheme made of the parts that validate and every problem found in it, so that a
+    caller can add the problems only the data shows (unknown columns, checked on the parts
+    that validated) and report all of them at once.
 
-    Raises ``SchemeError`` when no typed scheme can be made at all (YAML or type errors).
+    Raises ``SchemeError`` when nothing can be read: a YAML syntax error, an unreadable file.
     """
     if path is None:
         builtin = default_scheme_text()
@@ -59,12 +62,12 @@ def read_scheme(path: Path | None) -> tuple[SchemeFile, list[Problem]]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise SchemeError([Problem(str(path), f"cannot read the scheme: {exc.strerror}")]) from None
+        problem = Problem(str(path), msg("scheme.cannot_read", reason=exc.strerror))
+        raise SchemeError([problem]) from None
     text = decode_text(raw)
     if text is None:
-        raise SchemeError(
-            [Problem(str(path), "the scheme is not UTF-8 or GB18030 text", "save it as UTF-8")]
-        )
+        problem = Problem(str(path), msg("scheme.not_text"), msg("scheme.save_utf8"))
+        raise SchemeError([problem])
     return _with_text(_load_text(text, str(path), _sha256(raw)), text)
 
 
@@ -137,11 +140,23 @@ class _Reader:
         self.marks: dict[Loc, Mark] = {}
         self.key_marks: dict[Loc, Mark] = {}
         self.problems: list[Problem] = []
+        self.broken: list[Loc] = []  # where a value was unusable or left out
         self.count = 0
 
-    def problem(self, node: Node, loc: Loc, message: str, hint: str = "") -> None:
+    def problem(
+        self,
+        node: Node,
+        loc: Loc,
+        message: Msg,
+        hint: Msg | None = None,
+        *,
+        part: Loc | None = None,
+    ) -> None:
+        """A problem at ``loc``; the value at ``part`` (default ``loc``) is unusable."""
         line, column = _mark(node)
-        self.problems.append(Problem(f"{self.path}:{line}:{column}", at_key(loc, message), hint))
+        where = f"{self.path}:{line}:{column}"
+        self.problems.append(Problem(where, message, hint, key_path(loc), loc))
+        self.broken.append(loc if part is None else part)
 
     def value(self, node: Node, loc: Loc) -> Any:
         self.count += 1
@@ -161,7 +176,7 @@ class _Reader:
             return self.loader.construct_object(node)
         except (ValueError, yaml.YAMLError):
             tag = _short_tag(node.tag)
-            self.problem(node, loc, f"'{node.value}' is not a valid {tag} value")
+            self.problem(node, loc, msg("scheme.bad_scalar", value=node.value, tag=tag))
             return None
 
     def mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
@@ -177,13 +192,16 @@ class _Reader:
             if key_node.tag == _MERGE_TAG:
                 continue
             if not isinstance(key_node, ScalarNode):
-                self.problem(key_node, loc, "a key must be a plain name, not a list or mapping")
+                self.problem(key_node, loc, msg("scheme.key_not_name"))
                 continue
             # The key as written: `on`, `no` or `2025` are names here, not booleans or numbers.
             key = str(key_node.value)
             if key in explicit:
                 self.problem(
-                    key_node, loc, f"duplicate key '{key}', first given on line {explicit[key]}"
+                    key_node,
+                    loc,
+                    msg("scheme.duplicate_key", key=key, line=explicit[key]),
+                    part=(*loc, key),
                 )
                 continue
             explicit[key] = _mark(key_node)[0]
@@ -197,7 +215,7 @@ class _Reader:
         result: dict[str, Any] = {}
         for source in reversed(sources):  # earlier sources win, as YAML says
             if not isinstance(source, MappingNode):
-                self.problem(source, loc, "'<<' must merge a mapping or a list of mappings")
+                self.problem(source, loc, msg("scheme.bad_merge"))
                 continue
             result.update(self.mapping(source, loc))
         return result
@@ -206,9 +224,13 @@ class _Reader:
         self.problem(
             node,
             loc,
-            f"unsupported YAML tag '{_short_tag(node.tag)}'",
-            "a scheme holds only plain text, numbers, lists and mappings; remove the tag",
+            msg("scheme.unsupported_tag", tag=_short_tag(node.tag)),
+            msg("scheme.remove_tag"),
         )
+
+
+# A top-level ``locale:`` line, to word a YAML syntax error in the scheme's language.
+_LOCALE_LINE = re.compile(r"^locale:\s*['\"]?(zh|en)\b", re.MULTILINE)
 
 
 def _read_yaml(text: str, path: str) -> tuple[Any, _Reader]:
@@ -222,23 +244,30 @@ def _read_yaml(text: str, path: str) -> tuple[Any, _Reader]:
             problem = exc.problem or exc.context or "not valid YAML"
             if exc.problem and exc.context and not exc.context.startswith("while"):
                 problem = f"{exc.context}, {exc.problem}"  # e.g. a second document
-            hint = "indent with spaces, not tabs" if "'\\t'" in problem else ""
-            raise SchemeError([Problem(where, f"invalid YAML: {problem}", hint)]) from None
+            # Only a YAML syntax error is reported alone (nothing after it can be read).
+            hint = msg("scheme.rest_waits")
+            if "'\\t'" in problem:
+                hint = joined(msg("scheme.use_spaces"), hint)
+            found = _LOCALE_LINE.search(text)
+            raise SchemeError(
+                [Problem(where, msg("scheme.invalid_yaml", problem=problem), hint)],
+                found.group(1) if found else None,
+            ) from None
         except yaml.YAMLError as exc:
-            raise SchemeError([Problem(path, f"invalid YAML: {exc}")]) from None
+            raise SchemeError(
+                [Problem(path, msg("scheme.invalid_yaml", problem=str(exc)))]
+            ) from None
         except RecursionError:
-            raise SchemeError([Problem(path, "the scheme is nested too deeply")]) from None
+            raise SchemeError([Problem(path, msg("scheme.too_deep"))]) from None
         if root is None:
             raise SchemeError(
-                [Problem(path, "the scheme is empty", "start from the default: spm init DIR")]
+                [Problem(path, msg("scheme.empty"), msg("scheme.start_from_default"))]
             )
         reader = _Reader(loader, path)
         try:
             data = reader.value(root, ())
         except _TooLarge:
-            raise SchemeError(
-                [Problem(path, "the scheme is too large or nested too deeply (check its aliases)")]
-            ) from None
+            raise SchemeError([Problem(path, msg("scheme.too_large"))]) from None
         return data, reader
     finally:
         loader.dispose()
@@ -246,25 +275,99 @@ def _read_yaml(text: str, path: str) -> tuple[Any, _Reader]:
 
 def _load_text(text: str, path: str, sha256: str) -> tuple[SchemeFile, list[Problem]]:
     data, reader = _read_yaml(text, path)
-    if reader.problems:
-        raise SchemeError(by_position(reader.problems))
     if not isinstance(data, dict):
         raise SchemeError(
             [
                 Problem(
                     where_in(path, reader.marks, {}, ()),
-                    f"the scheme must be a mapping of keys (name, kpis, roles, ...), "
-                    f"got {_describe(data)}",
+                    msg("scheme.not_mapping", value=_describe(data)),
                 )
             ]
         )
-    try:
-        scheme = Scheme.model_validate(data)
-    except pydantic.ValidationError as exc:
-        problems = _translate(exc.errors(), path, reader.marks, reader.key_marks)
-        raise SchemeError(by_position(problems)) from None
-    scheme_file = SchemeFile(scheme, path, sha256, reader.marks, reader.key_marks)
-    return scheme_file, by_position(rules.check_scheme(scheme_file))
+    scheme, problems, broken = _validated(data, reader, path)
+    scheme_file = SchemeFile(
+        scheme, path, sha256, reader.marks, reader.key_marks, frozenset(broken)
+    )
+    return scheme_file, by_position([*reader.problems, *problems, *rules.check_scheme(scheme_file)])
+
+
+# Placeholders for the parts a scheme cannot do without, when they do not validate.
+_REQUIRED: dict[str, Any] = {"kpis": [], "roles": {}, "default_role": ""}
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+_ATTEMPTS = 4  # a part set aside once can only fail again as a whole
+
+
+def _validated(
+    data: dict[str, Any], reader: _Reader, path: str
+) -> tuple[Scheme, list[Problem], set[Loc]]:
+    """The scheme made of the parts that validate, pydantic's problems, and the broken parts.
+
+    A broken value is left out (its default applies), or its whole part (a KPI, a role, a
+    pay rule ...) stands in as a placeholder, so that the cross-field rules and the column
+    checks still run on everything else and every scheme problem is reported in one run.
+    Values the YAML reader could not use are left out first and not reported again.
+    """
+    data = copy.deepcopy(data)
+    for loc in reader.broken:
+        _set_aside(data, loc, _part(loc))
+    broken = {_part(loc) for loc in reader.broken}
+    problems: list[Problem] | None = None
+    for _ in range(_ATTEMPTS):
+        try:
+            scheme = Scheme.model_validate(data)
+        except pydantic.ValidationError as exc:
+            errors = exc.errors()
+            if problems is None:
+                found = _translate(errors, path, reader.marks, reader.key_marks)
+                problems = [p for p in found if not _within(p.loc, reader.broken)]
+            for error in errors:
+                loc, rest, _ = _split_loc(error["loc"])
+                part = _part(loc)
+                broken.add(part)
+                if rest == ("[key]",) or len(loc) <= len(part):
+                    loc = part
+                elif error["type"] == "missing":
+                    loc = loc[:-1]  # a value too short or without its key: leave it all out
+                _set_aside(data, loc, part)
+        else:
+            return scheme, problems or [], broken
+    raise SchemeError(by_position(problems or []))
+
+
+def _within(loc: Loc, parts: Sequence[Loc]) -> bool:
+    return any(loc[: len(part)] == part for part in parts)
+
+
+def _part(loc: Loc) -> Loc:
+    """The part of the scheme a key path lies in: a KPI, a role, a source, a pay rule, or a
+    top-level key (all grades are one part: each is checked against its neighbours)."""
+    if len(loc) > 1 and loc[0] in ("kpis", "roles", "sources", "pay"):
+        return loc[:2]
+    return loc[:1]
+
+
+def _set_aside(data: dict[str, Any], loc: Loc, part: Loc) -> None:
+    """Leave out the value at ``loc``; a whole ``part`` becomes its placeholder."""
+    *parents, last = loc
+    holder: Any = data
+    for step in parents:
+        try:
+            holder = holder[step]
+        except (KeyError, IndexError, TypeError):
+            return  # already set aside with its parent
+    if loc == part and loc[0] == "kpis" and isinstance(holder, list) and isinstance(last, int):
+        # keeps the index of the KPIs after it, and its id for the references to it
+        given = holder[last].get("id") if isinstance(holder[last], dict) else None
+        valid = isinstance(given, str) and _IDENTIFIER.fullmatch(given)
+        holder[last] = {"id": given if valid else f"kpi{last}"}
+    elif loc == part and len(loc) == 2 and loc[0] == "roles" and _IDENTIFIER.fullmatch(str(last)):
+        holder[last] = {"weights": {}}  # keeps the role for default_role
+    elif len(loc) == 1 and last in _REQUIRED:
+        holder[last] = copy.deepcopy(_REQUIRED[str(last)])
+    elif isinstance(holder, dict):
+        holder.pop(last, None)
+    elif isinstance(holder, list) and isinstance(last, int) and last < len(holder):
+        del holder[last]
 
 
 def by_position(problems: list[Problem]) -> list[Problem]:
@@ -282,34 +385,33 @@ def by_position(problems: list[Problem]) -> list[Problem]:
 # --- pydantic errors in spm's words -----------------------------------------------------------
 
 _EXPECTED = {
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "finite_number": "a finite number",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "string_type": "text",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "dict_type": "a mapping (key: value)",
-    "model_type": "a mapping (key: value)",
-    "model_attributes_type": "a mapping (key: value)",
-    "list_type": "a list",
-    "tuple_type": "a list",
+    "float_type": "expect.number",
+    "float_parsing": "expect.number",
+    "finite_number": "expect.finite",
+    "int_type": "expect.whole",
+    "int_parsing": "expect.whole",
+    "int_from_float": "expect.whole",
+    "string_type": "expect.text",
+    "bool_type": "expect.bool",
+    "bool_parsing": "expect.bool",
+    "dict_type": "expect.mapping",
+    "model_type": "expect.mapping",
+    "model_attributes_type": "expect.mapping",
+    "list_type": "expect.list",
+    "tuple_type": "expect.list",
 }
 _BOUNDS = {
-    "greater_than": ("gt", "greater than"),
-    "greater_than_equal": ("ge", "at least"),
-    "less_than": ("lt", "less than"),
-    "less_than_equal": ("le", "at most"),
+    "greater_than": "gt",
+    "greater_than_equal": "ge",
+    "less_than": "lt",
+    "less_than_equal": "le",
 }
-_ID_RULE = "an id is lowercase letters, digits and _, starting with a letter"
 
 
-def _describe(value: object) -> str:
+def _describe(value: object) -> str | Msg:
     """A user's value as the message shows it."""
     if value is None:
-        return "nothing"
+        return msg("nothing")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -320,7 +422,7 @@ def _describe(value: object) -> str:
         text = json.dumps(value, ensure_ascii=False, default=str)
         if len(text) <= 40:
             return text
-        return "a mapping" if isinstance(value, dict) else "a list"
+        return msg("value.mapping") if isinstance(value, dict) else msg("value.list")
     return type(value).__name__
 
 
@@ -396,15 +498,17 @@ def _translate(
         where = where_in(path, marks, key_marks, loc, key=is_key)
         message, hint = _explain(error, loc, is_key)
         parent = loc[:-1] if is_key or error["type"] == "missing" else loc
-        problems.append(Problem(where, at_key(parent, message), hint))
+        problems.append(Problem(where, message, hint, key_path(parent), loc))
     for loc, branch_errors in unions.items():
         message, hint = _explain_union(branch_errors)
-        problems.append(Problem(where_in(path, marks, key_marks, loc), at_key(loc, message), hint))
+        where = where_in(path, marks, key_marks, loc)
+        problems.append(Problem(where, message, hint, key_path(loc), loc))
     return list(dict.fromkeys(problems))  # an empty pair is missing both its values
 
 
-def _explain(error: Any, loc: Loc, is_key: bool) -> tuple[str, str]:
-    """(message, hint) for one pydantic error at key path ``loc``."""
+def _explain(error: Any, loc: Loc, is_key: bool) -> tuple[Msg, Msg | None]:
+    """(message, hint) for one pydantic error at key path ``loc``, in spm's words: no text
+    of pydantic's own reaches the user, whatever the run's language."""
     kind: str = error["type"]
     value = error["input"]
     ctx: dict[str, Any] = error.get("ctx") or {}
@@ -413,40 +517,47 @@ def _explain(error: Any, loc: Loc, is_key: bool) -> tuple[str, str]:
         model = _model_at(loc[:-1])
         known = list(model.model_fields) if model else []
         hint = did_you_mean(str(name), known) or (
-            f"known keys: {', '.join(known)}" if known else ""
+            msg("model.known_keys", keys=tuple(known)) if known else None
         )
-        return f"unknown key '{name}'", hint
+        return msg("model.unknown_key", key=name), hint
     if kind == "missing":
         if isinstance(name, int):  # a fixed-length list such as a band is too short
-            return f"expected {_arity(loc[:-1])} values, got {_describe(value)}", _pair_hint(loc)
-        return f"missing required key '{name}'", ""
+            arity = _arity(loc[:-1])
+            return msg("model.count", count=arity, value=_describe(value)), _pair_hint(loc)
+        return msg("model.missing_key", key=name), None
     if kind == "too_long":
-        return f"expected {ctx.get('max_length')} values, got {_describe(value)}", _pair_hint(loc)
+        most = ctx.get("max_length")
+        return msg("model.count", count=most, value=_describe(value)), _pair_hint(loc)
     if kind == "literal_error":
         choices = _choices(str(ctx.get("expected", "")))
-        message = f"{_describe(value)} is not one of {', '.join(choices)}"
-        return message, did_you_mean(value, choices) if isinstance(value, str) else ""
+        message = msg("model.not_one_of", value=_describe(value), choices=tuple(choices))
+        return message, did_you_mean(value, choices) if isinstance(value, str) else None
     if kind == "string_pattern_mismatch":
-        what = f"key '{value}'" if is_key else _describe(value)
+        code = "model.bad_id_key" if is_key else "model.bad_id"
+        shown = value if is_key else _describe(value)
         suggestion = re.sub(r"[^a-z0-9_]+", "_", str(value).strip().lower()).strip("_")
         hint = (
-            f"did you mean '{suggestion}'?"
+            msg("did_you_mean", name=suggestion)
             if re.fullmatch(r"[a-z][a-z0-9_]*", suggestion)
-            else _ID_RULE
+            else msg("model.id_rule")
         )
-        return f"{what} is not a valid id ({_ID_RULE})", hint
+        return msg(code, value=shown, rule=msg("model.id_rule")), hint
     if kind in _BOUNDS:
-        bound_key, words = _BOUNDS[kind]
-        return f"must be {words} {_describe(ctx.get(bound_key))}, got {_describe(value)}", ""
+        bound = _BOUNDS[kind]
+        limit = _describe(ctx.get(bound))
+        message = msg(
+            "model.bound", bound=msg(f"bound.{bound}"), limit=limit, value=_describe(value)
+        )
+        return message, None
     if kind in _EXPECTED:
-        return f"expected {_EXPECTED[kind]}, got {_describe(value)}", _pair_hint(loc)
-    message = str(error["msg"])
-    return message[:1].lower() + message[1:], ""
+        expected = msg(_EXPECTED[kind])
+        return msg("model.expected", expected=expected, value=_describe(value)), _pair_hint(loc)
+    return msg("model.invalid", value=_describe(value)), None
 
 
-def _explain_union(errors: Sequence[Any]) -> tuple[str, str]:
+def _explain_union(errors: Sequence[Any]) -> tuple[Msg, Msg | None]:
     """One message for a value that matched none of a union's branches."""
-    alternatives: list[str] = []
+    alternatives: list[str | Msg] = []
     choices: list[str] = []
     for error in errors:
         if error["type"] == "literal_error":
@@ -454,13 +565,16 @@ def _explain_union(errors: Sequence[Any]) -> tuple[str, str]:
             choices += found
             alternatives += [f"'{choice}'" for choice in found]
         elif error["type"] in _EXPECTED:
-            alternatives.append(_EXPECTED[error["type"]])
+            alternatives.append(msg(_EXPECTED[error["type"]]))
         else:
             alternatives.append(str(error["loc"][-1]))
     value = errors[0]["input"]
-    hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+    hint = did_you_mean(value, choices) if isinstance(value, str) else None
     unique = list(dict.fromkeys(alternatives))
-    return f"expected {' or '.join(unique)}, got {_describe(value)}", hint
+    either: str | Msg = unique[0]
+    for other in unique[1:]:
+        either = msg("model.or", first=either, second=other)
+    return msg("model.expected", expected=either, value=_describe(value)), hint
 
 
 def _arity(loc: Loc) -> int:
@@ -469,5 +583,5 @@ def _arity(loc: Loc) -> int:
     return len(typing.get_args(_unwrap(annotation)))
 
 
-def _pair_hint(loc: Loc) -> str:
-    return "each band is [threshold, score], e.g. [4.5, 90]" if "bands" in loc else ""
+def _pair_hint(loc: Loc) -> Msg | None:
+    return msg("model.band_pair") if "bands" in loc else None

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from spmcli.errors import Problem
+from spmcli.messages import Msg
 from spmcli.scheme.model import Scheme
 
 Loc = tuple[str | int, ...]
@@ -33,6 +34,9 @@ class SchemeFile:
     sha256: str  # of the file's bytes, or of the built-in scheme's text
     marks: Mapping[Loc, Mark]
     key_marks: Mapping[Loc, Mark] = field(default_factory=dict)
+    # Parts that did not validate and stand in as defaults or placeholders (see the loader):
+    # checks of what lies inside them would report their defaults, not the user's scheme.
+    broken: frozenset[Loc] = frozenset()
     text: str = ""  # the scheme as written, for the run record
 
     def where(self, loc: Sequence[str | int], *, key: bool = False) -> str:
@@ -40,10 +44,14 @@ class SchemeFile:
         return where_in(self.path, self.marks, self.key_marks, tuple(loc), key=key)
 
     def problem(
-        self, loc: Sequence[str | int], message: str, hint: str = "", *, key: bool = False
+        self, loc: Sequence[str | int], message: Msg, hint: Msg | None = None, *, key: bool = False
     ) -> Problem:
         """A problem at ``loc`` whose message starts with its key path."""
-        return Problem(self.where(loc, key=key), at_key(loc, message), hint)
+        return Problem(self.where(loc, key=key), message, hint, key_path(loc), tuple(loc))
+
+    def sound(self, problems: Sequence[Problem]) -> list[Problem]:
+        """The problems that lie outside every broken part."""
+        return [p for p in problems if not any(p.loc[: len(b)] == b for b in self.broken)]
 
 
 def where_in(
@@ -62,7 +70,3 @@ def where_in(
             line, column = marks[loc[:end]]
             return f"{path}:{line}:{column}"
     return path
-
-
-def at_key(loc: Sequence[str | int], message: str) -> str:
-    return f"{key_path(loc)}: {message}" if loc else message

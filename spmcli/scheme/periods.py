@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from spmcli.errors import Problem, UsageError
+from spmcli.messages import msg
 
 MONTHS_IN: dict[str, int] = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
-FORMS = "write 2025-07, 2025-Q3, 2025-H2 or 2025"
 _LABEL = re.compile(r"^(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])|[Hh]([12])))?$")
 
 
@@ -33,13 +33,21 @@ def parse_period(label: str) -> Period:
     """Turn a label such as ``2025-Q3`` into a Period; a bad label is a usage error."""
     match = _LABEL.match(label.strip())
     if not match:
-        raise UsageError([Problem("period", f"'{label}' is not a period label", FORMS)])
+        raise UsageError(
+            [Problem("period", msg("period.not_label", label=label), msg("period.forms"))]
+        )
     year = int(match.group(1))
     month, quarter, half = match.group(2), match.group(3), match.group(4)
     if month is not None:
         if not 1 <= int(month) <= 12:
             raise UsageError(
-                [Problem("period", f"'{label}' has no month {month}", "months are 01 to 12")]
+                [
+                    Problem(
+                        "period",
+                        msg("period.no_month", label=label, month=month),
+                        msg("period.months"),
+                    )
+                ]
             )
         return period_starting("month", year, int(month))
     if quarter is not None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from spmcli.errors import Problem, UsageError, did_you_mean
+from spmcli.messages import msg
 from spmcli.scheme.columns import KNOWN_COLUMNS, REQUIRED_COLUMNS, normalize
 from spmcli.scheme.model import Kpi
 from spmcli.scheme.periods import parse_period
@@ -95,8 +96,8 @@ def rule_kpis_present(sf: SchemeFile) -> list[Problem]:
     return [
         sf.problem(
             ("kpis",),
-            "the scheme has no KPIs",
-            "add one, e.g. {id: sales, value: SUM(amount), target: targets}",
+            msg("rule.no_kpis"),
+            msg("rule.add_kpi", example="{id: sales, value: SUM(amount), target: targets}"),
         )
     ]
 
@@ -109,8 +110,8 @@ def rule_kpi_ids_unique(sf: SchemeFile) -> list[Problem]:
             problems.append(
                 sf.problem(
                     ("kpis", index, "id"),
-                    f"'{kpi.id}' is already the id of kpis[{first[kpi.id]}]",
-                    "KPI ids must be unique",
+                    msg("rule.duplicate_kpi", id=kpi.id, index=first[kpi.id]),
+                    msg("rule.unique_ids"),
                 )
             )
         else:
@@ -156,40 +157,42 @@ def rule_kind_needs(sf: SchemeFile) -> list[Problem]:
             problems.append(
                 sf.problem(
                     loc,
-                    f"KPI '{kpi.id}' needs a value",
-                    "write an SQL aggregate, e.g. value: SUM(amount) or value: COUNT(*)",
+                    msg("rule.needs_value", id=kpi.id),
+                    msg("rule.value_example"),
                 )
             )
         if kpi.kind == "growth" and not kpi.of:
             problems.append(
                 sf.problem(
                     loc,
-                    f"growth KPI '{kpi.id}' needs of: the KPI whose growth it measures",
-                    "e.g. of: sales",
+                    msg("rule.growth_needs_of", id=kpi.id),
+                    msg("rule.example", example="of: sales"),
                 )
             )
         if kpi.kind == "rating" and not kpi.item:
             problems.append(
                 sf.problem(
                     loc,
-                    f"rating KPI '{kpi.id}' needs item: the rating item in the ratings table",
-                    "e.g. item: 团队协作",
+                    msg("rule.rating_needs_item", id=kpi.id),
+                    msg("rule.example", example="item: 团队协作"),
                 )
             )
         if kpi.kind == "rating" and not kpi.scale:
             problems.append(
                 sf.problem(
                     loc,
-                    f"rating KPI '{kpi.id}' needs a scale from each rating to a score",
-                    "e.g. scale: {优秀: 100, 良好: 85, 合格: 70, 不合格: 40}",
+                    msg("rule.rating_needs_scale", id=kpi.id),
+                    msg(
+                        "rule.example", example="scale: {优秀: 100, 良好: 85, 合格: 70, 不合格: 40}"
+                    ),
                 )
             )
         if "where_if_missing" in kpi.model_fields_set and not kpi.where:
             problems.append(
                 sf.problem(
                     (*loc, "where_if_missing"),
-                    "says what to do when a filter's column is missing, but there is no where",
-                    "remove it, or add the where filter it is for",
+                    msg("rule.where_if_missing_alone"),
+                    msg("rule.add_where"),
                     key=True,
                 )
             )
@@ -199,8 +202,8 @@ def rule_kind_needs(sf: SchemeFile) -> list[Problem]:
                 problems.append(
                     sf.problem(
                         (*loc, name),
-                        f"not used by a {_kind_name(kpi)} KPI",
-                        "remove it, or change the KPI's kind",
+                        msg("rule.not_used_by_kind", kind=_kind_name(kpi)),
+                        msg("rule.remove_or_kind"),
                         key=True,
                     )
                 )
@@ -219,32 +222,36 @@ def rule_of_references(sf: SchemeFile) -> list[Problem]:
             problems.append(
                 sf.problem(
                     loc,
-                    f"team KPI '{kpi.id}' needs of: the rep KPI it adds up over the team",
-                    "e.g. of: sales",
+                    msg("rule.team_needs_of", id=kpi.id),
+                    msg("rule.example", example="of: sales"),
                 )
             )
         if kpi.scope == "team" and kpi.kind != "aggregate":
             problems.append(
                 sf.problem(
                     (*loc, "scope"),
-                    f"a {kpi.kind} KPI cannot have scope team",
-                    "a team KPI has no kind of its own: it computes its of KPI over the team",
+                    msg("rule.no_team_scope", kind=kpi.kind),
+                    msg("rule.team_has_no_kind"),
                 )
             )
         if not kpi.of:
             continue
         if kpi.of not in by_id:
             problems.append(
-                sf.problem((*loc, "of"), f"no KPI '{kpi.of}'", did_you_mean(kpi.of, list(by_id)))
+                sf.problem(
+                    (*loc, "of"), msg("rule.no_kpi", id=kpi.of), did_you_mean(kpi.of, list(by_id))
+                )
             )
         elif kpi.of == kpi.id:
-            problems.append(sf.problem((*loc, "of"), "a KPI cannot refer to itself"))
+            problems.append(sf.problem((*loc, "of"), msg("rule.self_reference")))
         elif kpi.scope == "team" and by_id[kpi.of].scope == "team":
             problems.append(
                 sf.problem(
                     (*loc, "of"),
-                    f"'{kpi.of}' is a team KPI; of must name a rep KPI",
-                    f"e.g. of: {by_id[kpi.of].of}" if by_id[kpi.of].of else "",
+                    msg("rule.of_team", id=kpi.of),
+                    msg("rule.example", example=f"of: {by_id[kpi.of].of}")
+                    if by_id[kpi.of].of
+                    else None,
                 )
             )
         else:
@@ -258,7 +265,7 @@ def rule_of_references(sf: SchemeFile) -> list[Problem]:
                 problems.append(
                     sf.problem(
                         (*loc, "of"),
-                        f"KPIs refer to each other in a loop: {' → '.join([*chain, kpi.id])}",
+                        msg("rule.of_loop", chain=" → ".join([*chain, kpi.id])),
                     )
                 )
     return problems
@@ -275,7 +282,11 @@ def rule_expressions(sf: SchemeFile) -> list[Problem]:
                 expr = parse_expression(text)
             except ValueError as exc:
                 problems.append(
-                    sf.problem(loc, f"not a valid SQL expression ({exc})", f"e.g. {example}")
+                    sf.problem(
+                        loc,
+                        msg("rule.bad_sql", reason=str(exc)),
+                        msg("rule.example", example=example),
+                    )
                 )
                 continue
             aggregate = is_aggregate(expr)
@@ -283,16 +294,16 @@ def rule_expressions(sf: SchemeFile) -> list[Problem]:
                 problems.append(
                     sf.problem(
                         loc,
-                        "not an aggregate: it gives a value per row, not one per rep",
-                        "wrap it in SUM(...), COUNT(...), AVG(...), MIN(...) or MAX(...)",
+                        msg("rule.not_aggregate"),
+                        msg("rule.wrap_aggregate"),
                     )
                 )
             if name == "where" and aggregate is True:
                 problems.append(
                     sf.problem(
                         loc,
-                        "an aggregate cannot filter rows",
-                        f"compare the row's columns, e.g. {example}",
+                        msg("rule.aggregate_filter"),
+                        msg("rule.compare_columns", example=example),
                     )
                 )
     return problems
@@ -308,8 +319,8 @@ def rule_targets(sf: SchemeFile) -> list[Problem]:
             problems.append(
                 sf.problem(
                     (*loc, "target"),
-                    f"must be greater than 0, got {kpi.target:g}",
-                    "a target of 0 or less gives no achievement",
+                    msg("rule.target_positive", value=f"{kpi.target:g}"),
+                    msg("rule.no_achievement"),
                 )
             )
         if kpi.scope == "team":
@@ -317,8 +328,8 @@ def rule_targets(sf: SchemeFile) -> list[Problem]:
                 problems.append(
                     sf.problem(
                         (*loc, "target"),
-                        f"a team KPI's target is the sum of its members' targets of '{kpi.of}'",
-                        "remove it",
+                        msg("rule.team_target", of=kpi.of),
+                        msg("rule.remove"),
                         key=True,
                     )
                 )
@@ -332,18 +343,16 @@ def rule_targets(sf: SchemeFile) -> list[Problem]:
                 problems.append(
                     sf.problem(
                         (*loc, "of"),
-                        f"'{kpi.of}' has no target, so the team has none to reach",
-                        f"give '{kpi.of}' a target, or score '{kpi.id}' with "
-                        "method: bands, on: value",
+                        msg("rule.member_no_target", of=kpi.of),
+                        msg("rule.give_target", of=kpi.of, id=kpi.id),
                     )
                 )
         elif kpi.needs_target and kpi.target is None:
             problems.append(
                 sf.problem(
                     loc,
-                    f"KPI '{kpi.id}' needs a target: it is scored on achievement (actual / target)",
-                    "add target: targets (from the targets table) or a number, "
-                    "or score it with method: bands, on: value",
+                    msg("rule.needs_target", id=kpi.id),
+                    msg("rule.add_target"),
                 )
             )
     return problems
@@ -360,24 +369,24 @@ def rule_scoring(sf: SchemeFile) -> list[Problem]:
             problems.append(
                 sf.problem(
                     loc,
-                    "method bands needs bands: [[threshold, score], ...], highest first",
-                    "e.g. bands: [[1.0, 100], [0.8, 80], [0, 50]]",
+                    msg("rule.needs_bands"),
+                    msg("rule.example", example="bands: [[1.0, 100], [0.8, 80], [0, 50]]"),
                 )
             )
         if scoring.method == "rating" and kpi.kind != "rating":
             problems.append(
                 sf.problem(
                     (*loc, "method"),
-                    "method rating scores supervisor ratings and needs kind: rating",
-                    "use method: linear or bands, or make the KPI kind: rating",
+                    msg("rule.rating_method"),
+                    msg("rule.rating_method_fix"),
                 )
             )
         for name in sorted(scoring.model_fields_set - used_by[scoring.method] - {"method"}):
             problems.append(
                 sf.problem(
                     (*loc, name),
-                    f"not used by method {scoring.method}",
-                    "remove it, or change the method",
+                    msg("rule.not_used_by_method", method=scoring.method),
+                    msg("rule.remove_or_method"),
                     key=True,
                 )
             )
@@ -390,9 +399,12 @@ def rule_scoring(sf: SchemeFile) -> list[Problem]:
                 problems.append(
                     sf.problem(
                         (*loc, "bands", band),
-                        f"threshold {current[0]:g} is not below the previous band's "
-                        f"{previous[0]:g}",
-                        "list bands from the highest threshold down",
+                        msg(
+                            "rule.band_order",
+                            threshold=f"{current[0]:g}",
+                            previous=f"{previous[0]:g}",
+                        ),
+                        msg("rule.bands_high_first"),
                     )
                 )
     return problems
@@ -409,8 +421,10 @@ def rule_roles(sf: SchemeFile) -> list[Problem]:
             problems.append(
                 sf.problem(
                     (*loc, "weights"),
-                    "a role needs at least one weighted KPI",
-                    f"e.g. weights: {{{kpi_ids[0]}: 100}}" if kpi_ids else "",
+                    msg("rule.role_no_weights"),
+                    msg("rule.example", example=f"weights: {{{kpi_ids[0]}: 100}}")
+                    if kpi_ids
+                    else None,
                 )
             )
         for kpi_id, weight in role.weights.items():
@@ -418,8 +432,8 @@ def rule_roles(sf: SchemeFile) -> list[Problem]:
                 problems.append(
                     sf.problem(
                         (*loc, "weights", kpi_id),
-                        f"no KPI '{kpi_id}'",
-                        did_you_mean(kpi_id, kpi_ids) or f"KPIs: {', '.join(kpi_ids)}",
+                        msg("rule.no_kpi", id=kpi_id),
+                        did_you_mean(kpi_id, kpi_ids) or msg("rule.kpis_are", ids=tuple(kpi_ids)),
                         key=True,
                     )
                 )
@@ -427,8 +441,8 @@ def rule_roles(sf: SchemeFile) -> list[Problem]:
                 problems.append(
                     sf.problem(
                         (*loc, "weights", kpi_id),
-                        f"a weight must be greater than 0, got {weight:g}",
-                        "leave the KPI out of the weights to show it for information only",
+                        msg("rule.weight_positive", value=f"{weight:g}"),
+                        msg("rule.informational"),
                     )
                 )
         if role.label:
@@ -437,8 +451,8 @@ def rule_roles(sf: SchemeFile) -> list[Problem]:
                 problems.append(
                     sf.problem(
                         (*loc, "label"),
-                        f"'{role.label}' also names role '{other}'",
-                        "a rep's role is found by id or label, so each must be unique",
+                        msg("rule.label_taken", label=role.label, other=other),
+                        msg("rule.role_unique"),
                     )
                 )
     return problems
@@ -451,8 +465,8 @@ def rule_default_role(sf: SchemeFile) -> list[Problem]:
         return [
             sf.problem(
                 ("roles",),
-                "the scheme has no roles",
-                "add one, e.g. roles: {rep: {weights: {sales: 100}}}",
+                msg("rule.no_roles"),
+                msg("rule.add_kpi", example="roles: {rep: {weights: {sales: 100}}}"),
             )
         ]
     if sf.scheme.default_role in roles:
@@ -460,8 +474,9 @@ def rule_default_role(sf: SchemeFile) -> list[Problem]:
     return [
         sf.problem(
             ("default_role",),
-            f"no role '{sf.scheme.default_role}'",
-            did_you_mean(sf.scheme.default_role, roles) or f"roles: {', '.join(roles)}",
+            msg("rule.no_role", role=sf.scheme.default_role),
+            did_you_mean(sf.scheme.default_role, roles)
+            or msg("rule.roles_are", roles=tuple(roles)),
         )
     ]
 
@@ -474,24 +489,27 @@ def rule_grades(sf: SchemeFile) -> list[Problem]:
     for index, grade in enumerate(grades):
         if grade.grade in seen:
             problems.append(
-                sf.problem(("grades", index, "grade"), f"grade '{grade.grade}' is listed twice")
+                sf.problem(("grades", index, "grade"), msg("rule.grade_twice", grade=grade.grade))
             )
         seen.add(grade.grade)
         if index and not grade.min < grades[index - 1].min:
             problems.append(
                 sf.problem(
                     ("grades", index, "min"),
-                    f"{grade.min:g} is not below the previous grade's min "
-                    f"{grades[index - 1].min:g}",
-                    "list grades from the highest down",
+                    msg(
+                        "rule.grade_order",
+                        min=f"{grade.min:g}",
+                        previous=f"{grades[index - 1].min:g}",
+                    ),
+                    msg("rule.grades_high_first"),
                 )
             )
     if grades and grades[-1].min > 0:
         problems.append(
             sf.problem(
                 ("grades", len(grades) - 1, "min"),
-                f"a final score below {grades[-1].min:g} would get no grade",
-                "give the last grade min: 0",
+                msg("rule.no_grade_below", min=f"{grades[-1].min:g}"),
+                msg("rule.last_grade_zero"),
             )
         )
     return problems
@@ -521,10 +539,9 @@ def rule_sources(sf: SchemeFile) -> list[Problem]:
                 problems.append(
                     sf.problem(
                         ("sources", table, "columns", column),
-                        f"'{column}' is not a column of table {table}",
+                        msg("rule.not_a_column", column=column, table=table),
                         did_you_mean(column, known)
-                        or f"columns of {table}: {', '.join(known)}; "
-                        "other columns keep their own header",
+                        or msg("rule.columns_of", table=table, columns=tuple(known)),
                         key=True,
                     )
                 )
@@ -549,7 +566,7 @@ def rule_pay(sf: SchemeFile) -> list[Problem]:
         if kpi_id in by_id:
             return by_id[kpi_id]
         problems.append(
-            sf.problem(loc, f"no KPI '{kpi_id}'", did_you_mean(kpi_id, [*extra, *by_id]))
+            sf.problem(loc, msg("rule.no_kpi", id=kpi_id), did_you_mean(kpi_id, [*extra, *by_id]))
         )
         return None
 
@@ -562,8 +579,8 @@ def rule_pay(sf: SchemeFile) -> list[Problem]:
             problems.append(
                 sf.problem(
                     (*loc, "points"),
-                    "points must be in increasing order of x",
-                    f"got {', '.join(f'{x:g}' for x in xs)}",
+                    msg("rule.points_order"),
+                    msg("rule.got", values=tuple(f"{x:g}" for x in xs)),
                 )
             )
     if pay.commission is not None:
@@ -573,8 +590,8 @@ def rule_pay(sf: SchemeFile) -> list[Problem]:
             problems.append(
                 sf.problem(
                     (*loc, "kpi"),
-                    f"commission needs a rep KPI with a target; '{kpi.id}' has none",
-                    "tiers start at shares of the target",
+                    msg("rule.commission_kpi", id=kpi.id),
+                    msg("rule.tiers_at_shares"),
                 )
             )
         starts = [tier.start for tier in pay.commission.tiers]
@@ -582,8 +599,8 @@ def rule_pay(sf: SchemeFile) -> list[Problem]:
             problems.append(
                 sf.problem(
                     (*loc, "tiers"),
-                    "tiers must start at increasing achievements",
-                    f"got from: {', '.join(f'{s:g}' for s in starts)}",
+                    msg("rule.tiers_order"),
+                    msg("rule.got_from", values=tuple(f"{s:g}" for s in starts)),
                 )
             )
     if pay.team_pool is not None:
@@ -594,8 +611,10 @@ def rule_pay(sf: SchemeFile) -> list[Problem]:
             problems.append(
                 sf.problem(
                     loc,
-                    f"the team pool needs a team-scope KPI; '{kpi.id}' is a rep KPI",
-                    f"e.g. kpi: {team_kpis[0]}" if team_kpis else "add a KPI with scope: team",
+                    msg("rule.pool_kpi", id=kpi.id),
+                    msg("rule.example", example=f"kpi: {team_kpis[0]}")
+                    if team_kpis
+                    else msg("rule.add_team_kpi"),
                 )
             )
     return problems
@@ -610,19 +629,23 @@ def rule_coverage(sf: SchemeFile) -> list[Problem]:
         loc = ("kpis", index)
         if not kpi.tiers:
             problems.append(
-                sf.problem((*loc, "tiers"), "names no tier", "e.g. tiers: [A] or tiers: [A, B]")
+                sf.problem(
+                    (*loc, "tiers"),
+                    msg("rule.no_tier"),
+                    msg("rule.tiers_example"),
+                )
             )
         repeated = sorted({t for t in kpi.tiers if kpi.tiers.count(t) > 1})
         if repeated:
             problems.append(
-                sf.problem((*loc, "tiers"), f"tier {', '.join(repeated)} is listed twice")
+                sf.problem((*loc, "tiers"), msg("rule.tier_twice", tiers=tuple(repeated)))
             )
         if kpi.window == "ytd":
             problems.append(
                 sf.problem(
                     (*loc, "window"),
-                    "a coverage KPI checks the call plan of one period; window ytd is not one",
-                    "use period, prev or yoy (tiering.window: 12m looks at 12 months)",
+                    msg("rule.coverage_ytd"),
+                    msg("rule.coverage_windows"),
                 )
             )
     return problems
@@ -639,8 +662,8 @@ def rule_tiering(sf: SchemeFile) -> list[Problem]:
         problems.append(
             sf.problem(
                 ("tiering", "thresholds"),
-                f"{first:g}, {second:g} are not cumulative shares with 0 < first < second ≤ 1",
-                "e.g. thresholds: [0.8, 0.95]",
+                msg("rule.thresholds", first=f"{first:g}", second=f"{second:g}"),
+                msg("rule.example", example="thresholds: [0.8, 0.95]"),
             )
         )
     potential = tiering.potential
@@ -649,8 +672,8 @@ def rule_tiering(sf: SchemeFile) -> list[Problem]:
         problems.append(
             sf.problem(
                 ("tiering", "potential", given),
-                "give both high and medium, or neither (then potential is split into thirds)",
-                "e.g. potential: {high: 1000000, medium: 300000}",
+                msg("rule.potential_pair"),
+                msg("rule.example", example="potential: {high: 1000000, medium: 300000}"),
             )
         )
     elif (
@@ -661,8 +684,12 @@ def rule_tiering(sf: SchemeFile) -> list[Problem]:
         problems.append(
             sf.problem(
                 ("tiering", "potential", "medium"),
-                f"{potential.medium:,.15g} is not below high ({potential.high:,.15g})",
-                "high is where high potential starts, medium where medium starts",
+                msg(
+                    "rule.potential_order",
+                    medium=f"{potential.medium:,.15g}",
+                    high=f"{potential.high:,.15g}",
+                ),
+                msg("rule.potential_levels"),
             )
         )
     return problems
@@ -688,8 +715,8 @@ RULES: tuple[Rule, ...] = (
 
 
 def check_scheme(sf: SchemeFile) -> list[Problem]:
-    """Every problem every rule finds."""
-    return [problem for rule in RULES for problem in rule(sf)]
+    """Every problem every rule finds outside the parts that did not validate."""
+    return sf.sound([problem for rule in RULES for problem in rule(sf)])
 
 
 def check_columns(sf: SchemeFile, columns: Mapping[str, Collection[str]]) -> list[Problem]:
@@ -714,9 +741,9 @@ def check_columns(sf: SchemeFile, columns: Mapping[str, Collection[str]]) -> lis
                     problems.append(
                         sf.problem(
                             ("kpis", index, name),
-                            f"unknown column '{column}' in table {table}",
+                            msg("rule.unknown_column", column=column, table=table),
                             did_you_mean(column, present)
-                            or f"columns of {table}: {', '.join(present)}",
+                            or msg("rule.table_columns", table=table, columns=tuple(present)),
                         )
                     )
     bonus = sf.scheme.pay.bonus if sf.scheme.pay else None
@@ -726,12 +753,11 @@ def check_columns(sf: SchemeFile, columns: Mapping[str, Collection[str]]) -> lis
             problems.append(
                 sf.problem(
                     ("pay", "bonus", "base"),
-                    f"the bonus base '{bonus.base}' is not a column of the reps table",
-                    did_you_mean(bonus.base, present)
-                    or "give an amount, or add the column to reps",
+                    msg("rule.bonus_base", base=bonus.base),
+                    did_you_mean(bonus.base, present) or msg("rule.bonus_base_fix"),
                 )
             )
-    return problems
+    return sf.sound(problems)
 
 
 def check_types(sf: SchemeFile, tables: Mapping[str, pl.DataFrame]) -> list[Problem]:
@@ -762,8 +788,8 @@ def check_types(sf: SchemeFile, tables: Mapping[str, pl.DataFrame]) -> list[Prob
                 problems.append(
                     sf.problem(
                         ("kpis", index, name),
-                        f"cannot be computed on the column types of table {table}: {reason}",
-                        "SUM and AVG need number columns; compare text with text ('OTC')",
+                        msg("rule.column_types", table=table, reason=reason),
+                        msg("rule.types_fix"),
                     )
                 )
-    return problems
+    return sf.sound(problems)

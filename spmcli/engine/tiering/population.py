@@ -19,6 +19,7 @@ from spmcli.engine.result import RunWarning
 from spmcli.engine.tiering.pareto import MONEY
 from spmcli.engine.tiering.result import Span
 from spmcli.errors import DataError, Problem
+from spmcli.messages import msg
 from spmcli.scheme.model import Tiering
 from spmcli.scheme.periods import MONTHS_IN, Period
 
@@ -81,8 +82,8 @@ def check_measure(settings: Tiering, sales: pl.DataFrame) -> None:
             [
                 Problem(
                     "sales",
-                    "has no 'cost' column, which tiering by gross margin needs",
-                    "add the cost column (成本), or tier by revenue",
+                    msg("read.no_cost_tiering"),
+                    msg("read.add_cost_short"),
                 )
             ]
         )
