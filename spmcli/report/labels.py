@@ -499,6 +499,16 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "source.all_rows": ("筛选条件：无（全部行）", "Filter: none (all rows)"),
     "source.windows": ("时间窗口：{windows}", "Window: {windows}"),
     "source.used_by": ("用于：{kpis}", "Used by: {kpis}"),
+    "source.marks": (
+        "右侧每个指标一列，标出该指标用到的行及其时间窗口；按该列筛选即得该指标的全部明细行",
+        "One column per KPI on the right marks the rows it used, with their window; filter on "
+        "it to see exactly the rows behind that figure",
+    ),
+    "source.column": (
+        "「{column}」列 — {filter}，{windows}",
+        "Column “{column}” — {filter}, {windows}",
+    ),
+    "source.link": ("{sheet}（筛选「{column}」列）", "{sheet} (filter on “{column}”)"),
     "source.list_sep": ("、", ", "),
     # -- pay statement (SPEC §4 Pay): every figure as a calculator would redo it --
     "pay.title": ("薪酬明细 {period}", "Pay statement {period}"),
