@@ -167,9 +167,10 @@ def write_rep_workbooks(
     workers = max(1, min(workers, len(plans)))
     if workers == 1:
         for start in range(0, len(plans), CHUNK):
-            write_reps(context, plans[start : start + CHUNK], sources)
+            chunk = plans[start : start + CHUNK]
+            write_reps(context, chunk, _only_reps(sources, chunk))
             if advance:
-                advance(len(plans[start : start + CHUNK]))
+                advance(len(chunk))
         return [plan.path for plan in plans]
     # A few chunks per process: each worker gets only its reps' source rows, and the
     # progress moves as chunks finish.
