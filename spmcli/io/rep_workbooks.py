@@ -422,11 +422,11 @@ def _table_sheet(
         header = sep.join(k.title for k in members)
         marks[column] = (header, members)
         window = pl.col(WINDOW_COLUMN) if WINDOW_COLUMN in frame.columns else pl.lit("period")
-        marked = (
-            frame.select(*keys, window.replace(words).alias(column))
-            .group_by(keys, maintain_order=True)
-            .agg(pl.col(column).unique(maintain_order=True).str.join(sep))
-        )
+        marked = frame.select(*keys, window.replace(words).alias(column))
+        if marked.n_unique(keys) < marked.height:  # a row read in two windows names both
+            marked = marked.group_by(keys, maintain_order=True).agg(
+                pl.col(column).unique(maintain_order=True).str.join(sep)
+            )
         rows = rows.join(marked, on=keys, how="left", maintain_order="left")
         filtered = _filter_text(members[0], scheme, lang)
         lines.append(
