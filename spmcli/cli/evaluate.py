@@ -35,9 +35,11 @@ from spmcli.cli.common import (
     user_errors,
 )
 from spmcli.cli.console import show_evaluation, what_if_table
+from spmcli.engine.result import Evaluation
+from spmcli.errors import Problem, UsageError, did_you_mean
 from spmcli.io.files import write_text_atomic
 from spmcli.io.json_result import evaluation_json
-from spmcli.io.rep_workbooks import write_rep_workbooks
+from spmcli.io.rep_workbooks import writing_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
 from spmcli.report.labels import label
 from spmcli.report.wording import nobody_scored, verdict
@@ -45,6 +47,22 @@ from spmcli.run import Run
 
 OUTPUTS = ("summary.xlsx", "evaluation.json", "reps")
 
+RepsOpt = Annotated[
+    str,
+    typer.Option(
+        "--reps",
+        help="Which rep workbooks to write: all, none (only the summary and the JSON), or rep "
+        "ids separated by commas.",
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes writing the rep workbooks. Default: the CPUs spm may use.",
+    ),
+]
 WideOpt = Annotated[
     bool,
     typer.Option(
@@ -65,6 +83,8 @@ def evaluate(
     quiet: QuietOpt = False,
     what_if: WhatIfOpt = None,
     wide: WideOpt = False,
+    reps: RepsOpt = "all",
+    workers: WorkersOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Score and rank the reps; write summary.xlsx, reps/<rep_id>.xlsx and evaluation.json.
@@ -78,6 +98,10 @@ def evaluate(
       spm evaluate exports/ --json > result.json
 
       spm evaluate q3.xlsx --what-if sales=1.1
+
+      spm evaluate q3.xlsx --reps none        (the summary and the JSON only)
+
+      spm evaluate q3.xlsx --reps R001,R007   (only these reps' workbooks)
     """
     with user_errors(debug), Steps(quiet or json_out) as steps:
         prepared = prepare(inputs, scheme, lang, period, steps=steps)
@@ -89,14 +113,22 @@ def evaluate(
         run = prepared.evaluate(skip_invalid=skip_invalid, what_if=scaling)
         ev = run.evaluation
         if run.scaled is None:
+            chosen = chosen_reps(ev, reps)
             keep = ERRORS_FILE if prepared.unreadable else None
             prepare_out_dir(target, force, OUTPUTS, keep=keep)
-            steps.show("summary", words)
-            write_summary(ev, target / "summary.xlsx", _run_info(run))
-            done = steps.step("workbooks", words, total=ev.reps.height)
-            write_rep_workbooks(ev, target / "reps", workers=cpu_workers(), advance=done)
-            text = evaluation_json(ev)  # once, for the file and for --json
-            write_text_atomic(target / "evaluation.json", text + "\n")
+            count = ev.reps.height if chosen is None else len(chosen)
+            done = None
+            if count:
+                done = steps.step("workbooks", words, total=count)
+            else:
+                steps.show("summary", words)
+            # The summary and the JSON are written while the workers write the workbooks.
+            with writing_rep_workbooks(
+                ev, target / "reps", cpu_workers(workers), advance=done, only=chosen
+            ):
+                write_summary(ev, target / "summary.xlsx", _run_info(run))
+                text = evaluation_json(ev)  # once, for the file and for --json
+                write_text_atomic(target / "evaluation.json", text + "\n")
 
     if run.scaled is not None:  # a what-if writes nothing
         if json_out:
@@ -117,10 +149,12 @@ def evaluate(
         show_warnings(ev.warnings, lang, where)
         for line in verdict(ev, lang):
             err.print(f"[bold yellow]{escape(line)}[/bold yellow]")
-        wrote = label("console.wrote_evaluation", lang).format(
+        wrote = label(
+            "console.wrote_evaluation" if count else "console.wrote_no_reps", lang
+        ).format(
             summary=target / "summary.xlsx",
             reps=f"{target / 'reps'}/",
-            count=ev.reps.height,
+            count=count,
             json=target / "evaluation.json",
         )
         err.print(escape(wrote))
@@ -130,6 +164,32 @@ def evaluate(
     if void and quiet:
         err.print(f"[red]error:[/red] {escape(verdict(ev, ev.scheme.locale)[-1])}")
     raise typer.Exit(1 if void else 0)
+
+
+def chosen_reps(ev: Evaluation, text: str) -> list[str] | None:
+    """``--reps``: None for all, [] for none, else the ids named (each on the roster)."""
+    words = text.strip()
+    if words.casefold() == "all":
+        return None
+    if words.casefold() == "none":
+        return []
+    roster = ev.reps["rep_id"].to_list()
+    on_roster = set(roster)
+    asked = list(dict.fromkeys(w.strip() for w in words.split(",") if w.strip()))
+    problems = [
+        Problem(
+            "--reps",
+            f"'{rep_id}' is not on the roster",
+            did_you_mean(rep_id, roster) or "see the reps table, or write all or none",
+        )
+        for rep_id in asked
+        if rep_id not in on_roster
+    ]
+    if problems or not asked:
+        raise UsageError(
+            problems or [Problem("--reps", f"'{text}' names no rep", "write all, none or ids")]
+        )
+    return asked
 
 
 def _run_info(run: Run) -> RunInfo:

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -129,16 +130,39 @@ def write_rep_workbooks(
     *,
     locale: str | None = None,
     advance: Callable[[int], None] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[Path]:
-    """Write one workbook per rep into ``folder``; returns their paths in rank order.
+    """Write one workbook per rep into ``folder`` (or only the reps ``only`` names);
+    returns their paths in rank order. See ``writing_rep_workbooks``."""
+    with writing_rep_workbooks(
+        ev, folder, workers, locale=locale, advance=advance, only=only
+    ) as paths:
+        return paths
 
-    File names are ``safe_file_stem(rep_id)`` made unique, so no rep_id can
-    escape ``folder``. Each file is written atomically.
+
+@contextmanager
+def writing_rep_workbooks(
+    ev: Evaluation,
+    folder: Path,
+    workers: int = 1,
+    *,
+    locale: str | None = None,
+    advance: Callable[[int], None] | None = None,
+    only: Collection[str] | None = None,
+) -> Iterator[list[Path]]:
+    """Write the rep workbooks while the ``with`` block runs, in ``workers`` processes, so
+    that the caller's own work (the summary, the JSON) overlaps the writing; leaving the
+    block waits for the last workbook (one worker: writes them then). Yields their paths
+    in rank order.
+
+    File names are ``safe_file_stem(rep_id)`` made unique over the whole roster (the same
+    whichever reps are written), so no rep_id can escape ``folder``. Each file is written
+    atomically. ``advance`` counts workbooks as they are done.
     """
     lang = locale or ev.scheme.locale
-    folder.mkdir(parents=True, exist_ok=True)
     reps = rep_records(ev)
     stems = unique_file_stems(str(r["rep_id"]) for r in reps)
+    wanted = [r for r in reps if only is None or r["rep_id"] in only]
     kpis_of = kpi_records(ev)
     notes: dict[str, dict[str, str]] = {}
     for (rep_id, kpi_id), note in kpi_notes(ev, lang).items():
@@ -152,8 +176,13 @@ def write_rep_workbooks(
             folder / f"{stems[str(rep['rep_id'])]}.xlsx",
             pay_of.get(rep["rep_id"]),
         )
-        for rep in reps
+        for rep in wanted
     ]
+    paths = [plan.path for plan in plans]
+    if not plans:
+        yield paths
+        return
+    folder.mkdir(parents=True, exist_ok=True)
     due = [r for r in reps if r.get("due")]
     context = Context(
         scheme=ev.scheme,
@@ -166,26 +195,33 @@ def write_rep_workbooks(
     sources = prepare_sources(ev, lang)
     workers = max(1, min(workers, len(plans)))
     if workers == 1:
+        yield paths
         for start in range(0, len(plans), CHUNK):
             chunk = plans[start : start + CHUNK]
             write_reps(context, chunk, _only_reps(sources, chunk))
             if advance:
                 advance(len(chunk))
-        return [plan.path for plan in plans]
+        return
     # A few chunks per process: each worker gets only its reps' source rows, and the
     # progress moves as chunks finish.
     count = workers * CHUNKS_PER_WORKER
     chunks = [chunk for chunk in (plans[i::count] for i in range(count)) if chunk]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {
-            pool.submit(write_reps, context, chunk, _only_reps(sources, chunk)): len(chunk)
-            for chunk in chunks
-        }
-        for future in as_completed(futures):
+        futures = [
+            pool.submit(write_reps, context, chunk, _only_reps(sources, chunk)) for chunk in chunks
+        ]
+        if advance is not None:
+            step = advance
+            sizes = {future: len(chunk) for future, chunk in zip(futures, chunks, strict=True)}
+
+            def counted(future: Future[list[Path]]) -> None:
+                step(sizes[future])
+
+            for future in futures:
+                future.add_done_callback(counted)
+        yield paths
+        for future in futures:
             future.result()
-            if advance:
-                advance(futures[future])
-    return [plan.path for plan in plans]
 
 
 def _only_reps(sources: list[SourceSheet], plans: list[RepPlan]) -> list[SourceSheet]:

@@ -33,6 +33,10 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "已写出 {summary}、{reps}（{count} 个工作簿）、{json}",
         "wrote {summary}, {reps} ({count} workbooks), {json}",
     ),
+    "console.wrote_no_reps": (
+        "已写出 {summary}、{json}（--reps none：未写代表工作簿）",
+        "wrote {summary} and {json} (--reps none: no rep workbooks)",
+    ),
     "console.wrote": ("已写出 {files}", "wrote {files}"),
     "console.data_problems": ("数据中有 {count} 个问题", "{count} problem(s) in the data"),
     "console.all_in": ("，全部列在 {file}", "; all are listed in {file}"),
@@ -45,7 +49,10 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "progress.checking": ("检查数据", "checking the data"),
     "progress.computing": ("计算得分与薪酬", "scoring and paying"),
     "progress.summary": ("写出 summary.xlsx", "writing summary.xlsx"),
-    "progress.workbooks": ("写出代表工作簿", "writing the rep workbooks"),
+    "progress.workbooks": (
+        "写出代表工作簿（同时写出 summary.xlsx 和 evaluation.json）",
+        "writing the rep workbooks (and meanwhile summary.xlsx and evaluation.json)",
+    ),
     "progress.letters": ("写出面谈函", "writing the letters"),
     "progress.tiers": ("客户分级", "tiering the customers"),
     "console.letters_not_due": (
