@@ -767,4 +767,10 @@ TEXTS: Mapping[str, tuple[str, str]] = {
     "appeal.fill_reviewer": ("请填写「审核人」列", "fill in the Reviewer column"),
     "appeal.no_value": ("已接受但没有认定值", "is accepted without a value"),
     "appeal.fill_value": ("请填写「认定值」", "fill in the accepted value"),
+    "option.reps_all_none": (
+        "请查看代表表，或写 all 或 none",
+        "see the reps table, or write all or none",
+    ),
+    "option.reps_names_none": ("'{text}' 没有指明任何代表", "'{text}' names no rep"),
+    "option.reps_how": ("请写 all、none 或代表编号", "write all, none or ids"),
 }

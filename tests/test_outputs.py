@@ -525,7 +525,7 @@ def test_rep_workbooks_stay_in_their_folder(tmp_path: Path) -> None:
 
 def test_scorecard(rep_books: dict[str, Any]) -> None:
     book = rep_books["____evil"]
-    assert book.sheetnames == ["考核表", "销售额"]
+    assert book.sheetnames == ["考核表", "销售明细"]
     ws = book["考核表"]
     rows = values(ws)
     assert rows[0][0] == "绩效考核表 2025-Q3"
@@ -545,9 +545,12 @@ def test_scorecard(rep_books: dict[str, Any]) -> None:
     ]
     assert rows[15] == ["指标", "实际", "目标", "达成率", "得分", "权重", "有效权重", "加权得分",
                         "状态", "说明", "明细"]  # fmt: skip
-    # the last column names the sheet of the KPI's source rows (a link to it)
-    assert rows[16] == ["销售额", 120000.1, 150000, 0.8, 80, 40, 50, 40, "已计分", None, "销售额"]
-    assert ws["K17"].hyperlink.location == "'销售额'!A1"
+    # the last column names the sheet and the column marking the KPI's source rows, and
+    # links to that column's header, where its filter is
+    assert rows[16] == ["销售额", 120000.1, 150000, 0.8, 80, 40, 50, 40, "已计分", None,
+                        "销售明细（筛选「销售额」列）"]  # fmt: skip
+    assert ws["K17"].hyperlink.location == "'销售明细'!F5"
+    assert book["销售明细"]["F5"].value == "销售额"
     assert rows[17] == ["拜访次数", 30, "N/A", "N/A", "N/A", 20, 0, 0, "N/A：无目标",
                         "本期无目标；不计分；其余指标的权重按比例放大至 100",
                         None]  # fmt: skip
@@ -584,47 +587,43 @@ def test_scorecard_of_a_hostile_name_and_a_rep_not_due(rep_books: dict[str, Any]
     assert len(rows) == 10  # no KPI table for a rep not evaluated
 
 
-SALES_LINES = [
-    ["销售明细", None, None, None, None, None],
-    ["筛选条件：无（全部行）", None, None, None, None, None],
-    ["时间窗口：本期、去年同期", None, None, None, None, None],
-]
+MARKS_LINE = "右侧每个指标一列，标出该指标用到的行及其时间窗口；按该列筛选即得该指标的全部明细行"
 
 
 def test_source_sheets(rep_books: dict[str, Any]) -> None:
-    assert rep_books["R001"].sheetnames == ["考核表", "销售额", "拜访次数"]
-    sales = rep_books["R001"]["销售额"]
-    # what the rows are (table, filter, windows) and which KPIs use them, then the rows
+    assert rep_books["R001"].sheetnames == ["考核表", "销售明细", "拜访记录"]
+    sales = rep_books["R001"]["销售明细"]
+    # the table, how to read the mark columns, what each marks; then each row once, in file
+    # order, with the KPI's window in its mark column
     assert values(sales) == [
-        *SALES_LINES,
-        ["用于：销售额", None, None, None, None, None],
+        ["销售明细", None, None, None, None, None],
+        [MARKS_LINE, None, None, None, None, None],
+        ["「销售额」列 — 筛选条件：无（全部行），时间窗口：本期、去年同期", *[None] * 5],
         [None] * 6,
-        ["源行号", "日期", "客户编号", "客户名称", "金额", "时间窗口"],
+        ["源行号", "日期", "客户编号", "客户名称", "金额", "销售额"],
         [2, datetime(2025, 7, 3), "C001", "协和医院", 391000.005, "本期"],
         [3, datetime(2025, 8, 9), "00123", "@SUM(A1)", 721.9, "本期"],
         [6, datetime(2024, 7, 2), "C001", "协和医院", 1, "去年同期"],
     ]
-    assert formats(sales, 7) == ["General", "yyyy-mm-dd", "General", "General", "#,##0.00",
+    assert formats(sales, 6) == ["General", "yyyy-mm-dd", "General", "General", "#,##0.00",
                                  "General"]  # fmt: skip
-    assert sales["D8"].data_type == "s"
-    assert sales.freeze_panes == "A7"
-    assert sales.auto_filter.ref == "A6:F9"
-    visits = rep_books["R003"]["拜访次数"]
-    # every visit row is in the period, so no window column
+    assert sales["D7"].data_type == "s" and sales["C7"].value == "00123"
+    assert sales.freeze_panes == "A6"
+    assert sales.auto_filter.ref == "A5:F8"
+    visits = rep_books["R003"]["拜访记录"]
     assert values(visits) == [
-        ["拜访记录", None, None, None],
-        ["筛选条件：无（全部行）", None, None, None],
-        ["时间窗口：本期", None, None, None],
-        ["用于：拜访次数", None, None, None],
-        [None] * 4,
-        ["源行号", "日期", "客户编号", "结果"],
-        [3, datetime(2025, 7, 2, 14, 0), "C010", "=1+1"],
+        ["拜访记录", None, None, None, None],
+        [MARKS_LINE, None, None, None, None],
+        ["「拜访次数」列 — 筛选条件：无（全部行），时间窗口：本期", None, None, None, None],
+        [None] * 5,
+        ["源行号", "日期", "客户编号", "结果", "拜访次数"],
+        [3, datetime(2025, 7, 2, 14, 0), "C010", "=1+1", "本期"],
     ]
-    assert visits["D7"].data_type == "s"
-    assert visits["B7"].number_format == "yyyy-mm-dd hh:mm:ss"
-    evil = values(rep_books["____evil"]["销售额"])
-    assert evil[6][3] == "+1" and rep_books["____evil"]["销售额"]["D7"].data_type == "s"
-    assert rep_books["R003"]["销售额"]["D7"].value == "-1"
+    assert visits["D6"].data_type == "s"
+    assert visits["B6"].number_format == "yyyy-mm-dd hh:mm:ss"
+    evil = rep_books["____evil"]["销售明细"]
+    assert evil["D6"].value == "+1" and evil["D6"].data_type == "s"
+    assert rep_books["R003"]["销售明细"]["D6"].value == "-1"
 
 
 def _sharing(same_rows: bool) -> Evaluation:
@@ -636,44 +635,63 @@ def _sharing(same_rows: bool) -> Evaluation:
     return replace(ev, sources={**ev.sources, "gross_margin": margin})
 
 
-def test_kpis_reading_the_same_rows_share_one_source_sheet(tmp_path: Path) -> None:
+def test_kpis_reading_the_same_rows_share_one_mark_column(tmp_path: Path) -> None:
     paths = write_rep_workbooks(_sharing(True), tmp_path)
     book = load(next(p for p in paths if p.stem == "R001"))
-    # one sheet, titled by the table, instead of one copy per KPI
-    assert book.sheetnames == ["考核表", "销售明细", "拜访次数"]
+    assert book.sheetnames == ["考核表", "销售明细", "拜访记录"]
     rows = values(book["销售明细"])
-    assert rows[:4] == [*SALES_LINES, ["用于：销售额、毛利率", None, None, None, None, None]]
-    assert len(rows) == 9
+    assert rows[2][0] == "「销售额、毛利率」列 — 筛选条件：无（全部行），时间窗口：本期、去年同期"
+    assert rows[4][-1] == "销售额、毛利率" and len(rows[4]) == 6
     card = book["考核表"]
     assert [(card.cell(r, 1).value, card.cell(r, 11).value) for r in range(17, 22)] == [
-        ("销售额", "销售明细"),
-        ("拜访次数", "拜访次数"),
+        ("销售额", "销售明细（筛选「销售额、毛利率」列）"),
+        ("拜访次数", "拜访记录（筛选「拜访次数」列）"),
         ("客户满意度", None),
-        ("毛利率", "销售明细"),
+        ("毛利率", "销售明细（筛选「销售额、毛利率」列）"),
         ("团队销售达成", None),
     ]
-    assert card["K20"].hyperlink.location == "'销售明细'!A1"
+    assert card["K20"].hyperlink.location == "'销售明细'!F5"
 
 
-def test_kpis_whose_rows_differ_keep_their_own_sheets(tmp_path: Path) -> None:
+def test_kpis_whose_rows_differ_mark_them_in_their_own_columns(tmp_path: Path) -> None:
     paths = write_rep_workbooks(_sharing(False), tmp_path)
     book = load(next(p for p in paths if p.stem == "R001"))
-    assert book.sheetnames == ["考核表", "销售额", "拜访次数", "毛利率"]
-    assert values(book["毛利率"])[3][0] == "用于：毛利率"
-    assert len(values(book["毛利率"])) == 8  # one row less than the sales KPI's
+    assert book.sheetnames == ["考核表", "销售明细", "拜访记录"]
+    rows = values(book["销售明细"])
+    assert rows[5] == ["源行号", "日期", "客户编号", "客户名称", "金额", "销售额", "毛利率"]
+    # each row once; the last one was read by the sales KPI only
+    assert [(r[0], r[5], r[6]) for r in rows[6:]] == [
+        (2, "本期", "本期"),
+        (3, "本期", "本期"),
+        (6, "去年同期", None),
+    ]
+    card = book["考核表"]
+    assert card["K20"].value == "销售明细（筛选「毛利率」列）"
+    assert card["K20"].hyperlink.location == "'销售明细'!G6"
+
+
+def test_a_link_only_for_kpis_with_rows_of_the_rep(tmp_path: Path) -> None:
+    ev = small_evaluation()
+    sales = ev.sources["sales"]
+    margin = sales.filter(pl.col("rep_id") != "R003")  # R003 has no gross-margin rows
+    paths = write_rep_workbooks(replace(ev, sources={**ev.sources, "gross_margin": margin}),
+                                tmp_path)  # fmt: skip
+    card = load(next(p for p in paths if p.stem == "R003"))["考核表"]
+    assert card["A20"].value == "毛利率" and card["K20"].value is None
+    assert card["K17"].value == "销售明细（筛选「销售额」列）"
 
 
 def test_source_sheet_names_are_safe_and_unique(tmp_path: Path) -> None:
     ev = small_evaluation()
-    kpis = [
-        k.model_copy(update={"label": "考核表"}) if k.id == "sales"
-        else k.model_copy(update={"label": "考核表"}) if k.id == "visits" else k
-        for k in ev.scheme.kpis
-    ]  # fmt: skip
+    names = {"team_sales": "考核表", "satisfaction": "销售明细"}
+    kpis = [k.model_copy(update={"label": names.get(k.id, k.label)}) for k in ev.scheme.kpis]
     scheme = ev.scheme.model_copy(update={"kpis": kpis})
-    (path,) = [p for p in write_rep_workbooks(replace(ev, scheme=scheme), tmp_path)
-               if p.stem == "R001"]  # fmt: skip
-    assert load(path).sheetnames == ["考核表", "考核表 (2)", "考核表 (3)"]
+    derived = pl.DataFrame({"rep_id": ["R001"], "member_id": ["R001"]})  # no Excel rows
+    sources = {**ev.sources, "team_sales": derived, "satisfaction": derived}
+    (path,) = [p for p in write_rep_workbooks(replace(ev, scheme=scheme, sources=sources),
+                                              tmp_path) if p.stem == "R001"]  # fmt: skip
+    # the tables' sheets, then a sheet per KPI of derived rows, named after it
+    assert load(path).sheetnames == ["考核表", "销售明细", "拜访记录", "销售明细 (2)", "考核表 (2)"]
 
 
 def test_two_workers_write_the_same_workbooks(tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_wide_tables_print_landscape_with_their_headers_and_names_repeated(out: 
     assert summary["等级分布"].page_setup.orientation == "landscape"  # table and chart
     card = sheets(out / "reps" / "R013.xlsx")
     assert card["考核表"].oddHeader.right.text == "R013 郭红红 · 2025-Q3"
-    assert card["销售明细"].print_title_rows == "$1:$6"  # the block above and the header
+    assert card["销售明细"].print_title_rows == "$1:$8"  # the block above and the header
 
 
 def test_tier_sheets_freeze_and_charts_print_whole(out: Path) -> None:

@@ -39,11 +39,20 @@ def test_evaluate_shows_its_steps_and_counts_the_workbooks(
         "读取输入文件",
         "检查数据",
         "计算得分与薪酬",
-        "写出 summary.xlsx",
-        "写出代表工作簿",
+        "写出代表工作簿（同时写出 summary.xlsx 和 evaluation.json）",
     ):
         assert step in shown, step
     assert "40/40" in shown
+
+
+def test_evaluate_without_rep_workbooks_shows_the_summary_step(
+    terminal: io.StringIO, tmp_path: Path
+) -> None:
+    shutil.copy(SAMPLE, tmp_path / "q3.xlsx")
+    args = ["evaluate", str(tmp_path / "q3.xlsx"), "--out", str(tmp_path), "--reps", "none"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    shown = terminal.getvalue()
+    assert "写出 summary.xlsx" in shown and "写出代表工作簿" not in shown
 
 
 @pytest.mark.parametrize("flag", ["--quiet", "--json"])

@@ -283,8 +283,13 @@ def stop_on_problems(
     raise typer.Exit(1)
 
 
-def cpu_workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
+def cpu_workers(requested: int | None = None) -> int:
+    """``--workers``, else the CPUs this process may run on (its affinity, which a container
+    or ``taskset`` narrows), else the machine's."""
+    if requested is not None:
+        return requested
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return max(1, len(usable) if usable else os.cpu_count() or 1)
 
 
 def wanted_reps(ev: Evaluation, asked: list[str]) -> set[str]:

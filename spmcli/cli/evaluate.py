@@ -37,12 +37,13 @@ from spmcli.cli.common import (
     user_errors,
 )
 from spmcli.cli.console import show_evaluation, what_if_table
-from spmcli.errors import Problem, UsageError
+from spmcli.engine.result import Evaluation
+from spmcli.errors import Problem, UsageError, did_you_mean
 from spmcli.io.close import archive, earlier_reopenings, final_mark, make_read_only, who
 from spmcli.io.files import write_text_atomic
 from spmcli.io.json_result import evaluation_json
 from spmcli.io.manifest import MANIFEST, SOURCES, RunRecord, write_manifest, write_sources
-from spmcli.io.rep_workbooks import write_rep_workbooks
+from spmcli.io.rep_workbooks import writing_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
 from spmcli.messages import msg
 from spmcli.report.labels import label
@@ -70,6 +71,22 @@ ReopenOpt = Annotated[
 ReasonOpt = Annotated[
     str | None, typer.Option("--reason", help="Why a final close is reopened (with --reopen).")
 ]
+RepsOpt = Annotated[
+    str,
+    typer.Option(
+        "--reps",
+        help="Which rep workbooks to write: all, none (only the summary and the JSON), or rep "
+        "ids separated by commas.",
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="Processes writing the rep workbooks. Default: the CPUs spm may use.",
+    ),
+]
 WideOpt = Annotated[
     bool,
     typer.Option(
@@ -93,6 +110,8 @@ def evaluate(
     finalize: FinalizeOpt = False,
     reopen: ReopenOpt = False,
     reason: ReasonOpt = None,
+    reps: RepsOpt = "all",
+    workers: WorkersOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Score and rank the reps; write summary.xlsx, reps/<rep_id>.xlsx and evaluation.json.
@@ -110,6 +129,10 @@ def evaluate(
       spm evaluate q3.xlsx --finalize
 
       spm evaluate q3.xlsx --reopen --reason "returns booked late"
+
+      spm evaluate q3.xlsx --reps none        (the summary and the JSON only)
+
+      spm evaluate q3.xlsx --reps R001,R007   (only these reps' workbooks)
     """
     with user_errors(debug, lang) as language, Steps(quiet or json_out) as steps:
         prepared = prepare(inputs, scheme, lang, period, steps=steps)
@@ -124,23 +147,32 @@ def evaluate(
         run = prepared.evaluate(skip_invalid=skip_invalid, what_if=scaling)
         ev = run.evaluation
         if run.scaled is None:
+            chosen = chosen_reps(ev, reps)
             keep = ERRORS_FILE if prepared.unreadable else None
             reopened = earlier_reopenings(target)
             if reopen:
                 reopened.append(archive(target, OUTPUTS, reason or ""))
             prepare_out_dir(target, force, OUTPUTS, keep=keep)
-            steps.show("summary", words)
-            write_summary(ev, target / "summary.xlsx", _run_info(run))
-            done = steps.step("workbooks", words, total=ev.reps.height)
-            write_rep_workbooks(ev, target / "reps", workers=cpu_workers(), advance=done)
-            text = evaluation_json(ev)  # once, for the file and for --json
-            write_text_atomic(target / "evaluation.json", text + "\n")
-            write_sources(prepared.inputs, target)
+            count = ev.reps.height if chosen is None else len(chosen)
+            done = None
+            if count:
+                done = steps.step("workbooks", words, total=count)
+            else:
+                steps.show("summary", words)
+            # The summary and the JSON are written while the workers write the workbooks.
+            with writing_rep_workbooks(
+                ev, target / "reps", cpu_workers(workers), advance=done, only=chosen
+            ):
+                write_summary(ev, target / "summary.xlsx", _run_info(run))
+                text = evaluation_json(ev)  # once, for the file and for --json
+                write_text_atomic(target / "evaluation.json", text + "\n")
+                write_sources(prepared.inputs, target)
             options: dict[str, object] = {
                 "scheme": str(scheme) if scheme else None,
                 "period": period,
                 "lang": lang,
                 "skip_invalid": skip_invalid,
+                "reps": reps,
             }
             final = {"at": datetime.now().astimezone().isoformat(timespec="seconds"), "by": who()}
             record = _run_record(run, options, final if finalize else None, reopened)
@@ -167,10 +199,12 @@ def evaluate(
         show_warnings(ev.warnings, lang, where)
         for line in verdict(ev, lang):
             err.print(f"[bold yellow]{escape(line)}[/bold yellow]")
-        wrote = label("console.wrote_evaluation", lang).format(
+        wrote = label(
+            "console.wrote_evaluation" if count else "console.wrote_no_reps", lang
+        ).format(
             summary=target / "summary.xlsx",
             reps=f"{target / 'reps'}/",
-            count=ev.reps.height,
+            count=count,
             json=target / "evaluation.json",
         )
         err.print(escape(wrote))
@@ -221,6 +255,31 @@ def _run_record(
         final=final,
         reopened=reopened,
     )
+
+
+def chosen_reps(ev: Evaluation, text: str) -> list[str] | None:
+    """``--reps``: None for all, [] for none, else the ids named (each on the roster)."""
+    words = text.strip()
+    if words.casefold() == "all":
+        return None
+    if words.casefold() == "none":
+        return []
+    roster = ev.reps["rep_id"].to_list()
+    on_roster = set(roster)
+    asked = list(dict.fromkeys(w.strip() for w in words.split(",") if w.strip()))
+    problems = [
+        Problem(
+            "--reps",
+            msg("option.not_on_roster", id=rep_id),
+            did_you_mean(rep_id, roster) or msg("option.reps_all_none"),
+        )
+        for rep_id in asked
+        if rep_id not in on_roster
+    ]
+    if problems or not asked:
+        none = Problem("--reps", msg("option.reps_names_none", text=text), msg("option.reps_how"))
+        raise UsageError(problems or [none])
+    return asked
 
 
 def _run_info(run: Run) -> RunInfo:

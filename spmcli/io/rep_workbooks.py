@@ -9,26 +9,28 @@ Each workbook has
 * a Pay statement sheet (with pay): every figure of the bonus, the commission tiers
   and the team pool share written out so that a rep can redo it on a calculator
   (SPEC §4 Pay);
-* source sheets: the rows behind each figure, with their Excel row numbers. KPIs
-  that read the same rows (same table, filter and window(s), e.g. gross margin and
-  collection rate over the period's sales lines) share one sheet, titled by the
-  table and filter and saying which KPIs use it; a sheet used by one KPI is named
-  after it.
+* source sheets: the rows behind each figure, with their Excel row numbers. One sheet
+  per input table holds every row of it that any KPI read, once, in file order, with a
+  column per KPI (KPIs that read the same rows, such as gross margin and collection
+  rate over the period's sales lines, share one) marking the rows it used with their
+  window; the autofilter on it gives exactly the rows behind the figure, and the
+  scorecard links to that column. Derived rows (team breakdowns, customer pairs,
+  ratings with their mapped score) keep a sheet per KPI, named after it.
 
-Speed (SPEC §6): every source frame is prepared and partitioned by rep once, not
-filtered per rep, and rows shared by several KPIs are written once; columns are
-written with ``write_column``; with ``workers > 1`` the reps are split round-robin
-over a process pool, each process receiving only its reps' rows.
+Speed (SPEC §6): every source frame is prepared once, not per rep; each process turns
+its reps' rows into sheet XML in one polars pass (``spmcli.io.excel.table_bodies``)
+rather than one xlsxwriter call per cell; with ``workers > 1`` the reps are split
+round-robin over a process pool, each process receiving only its reps' rows.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -37,13 +39,18 @@ import polars as pl
 from spmcli.engine.result import Evaluation
 from spmcli.io.excel import (
     MAX_WIDTH,
+    Body,
     ExactKind,
     SheetWriter,
     Styles,
+    add_body_sheet,
     atomic_workbook,
+    cell_ref,
     display_width,
+    excel_serial,
     print_setup,
     safe_sheet_name,
+    table_bodies,
 )
 from spmcli.io.files import unique_file_stems
 from spmcli.report.figures import (
@@ -70,7 +77,8 @@ _WIDE = "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua00
 @dataclass(frozen=True)
 class SourceSheet:
     """Source rows of one or more KPIs, ready to write: what they are (``lines``, the first
-    one the title), values cleaned, headers, formats and widths."""
+    one the title), values cleaned, headers, formats and widths. On a table's sheet
+    ``marks`` gives the column (0-based) that marks each KPI's rows."""
 
     kpis: tuple[str, ...]
     sheet_name: str
@@ -80,6 +88,12 @@ class SourceSheet:
     formats: list[CellFormat]
     widths: list[float]
     frame: pl.DataFrame
+    marks: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def top(self) -> int:
+        """The header row (0-based): after the lines and a blank row."""
+        return len(self.lines) + 1
 
 
 @dataclass(frozen=True)
@@ -116,16 +130,39 @@ def write_rep_workbooks(
     *,
     locale: str | None = None,
     advance: Callable[[int], None] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[Path]:
-    """Write one workbook per rep into ``folder``; returns their paths in rank order.
+    """Write one workbook per rep into ``folder`` (or only the reps ``only`` names);
+    returns their paths in rank order. See ``writing_rep_workbooks``."""
+    with writing_rep_workbooks(
+        ev, folder, workers, locale=locale, advance=advance, only=only
+    ) as paths:
+        return paths
 
-    File names are ``safe_file_stem(rep_id)`` made unique, so no rep_id can
-    escape ``folder``. Each file is written atomically.
+
+@contextmanager
+def writing_rep_workbooks(
+    ev: Evaluation,
+    folder: Path,
+    workers: int = 1,
+    *,
+    locale: str | None = None,
+    advance: Callable[[int], None] | None = None,
+    only: Collection[str] | None = None,
+) -> Iterator[list[Path]]:
+    """Write the rep workbooks while the ``with`` block runs, in ``workers`` processes, so
+    that the caller's own work (the summary, the JSON) overlaps the writing; leaving the
+    block waits for the last workbook (one worker: writes them then). Yields their paths
+    in rank order.
+
+    File names are ``safe_file_stem(rep_id)`` made unique over the whole roster (the same
+    whichever reps are written), so no rep_id can escape ``folder``. Each file is written
+    atomically. ``advance`` counts workbooks as they are done.
     """
     lang = locale or ev.scheme.locale
-    folder.mkdir(parents=True, exist_ok=True)
     reps = rep_records(ev)
     stems = unique_file_stems(str(r["rep_id"]) for r in reps)
+    wanted = [r for r in reps if only is None or r["rep_id"] in only]
     kpis_of = kpi_records(ev)
     notes: dict[str, dict[str, str]] = {}
     for (rep_id, kpi_id), note in kpi_notes(ev, lang).items():
@@ -139,8 +176,13 @@ def write_rep_workbooks(
             folder / f"{stems[str(rep['rep_id'])]}.xlsx",
             pay_of.get(rep["rep_id"]),
         )
-        for rep in reps
+        for rep in wanted
     ]
+    paths = [plan.path for plan in plans]
+    if not plans:
+        yield paths
+        return
+    folder.mkdir(parents=True, exist_ok=True)
     due = [r for r in reps if r.get("due")]
     context = Context(
         scheme=ev.scheme,
@@ -153,25 +195,33 @@ def write_rep_workbooks(
     sources = prepare_sources(ev, lang)
     workers = max(1, min(workers, len(plans)))
     if workers == 1:
+        yield paths
         for start in range(0, len(plans), CHUNK):
-            write_reps(context, plans[start : start + CHUNK], sources)
+            chunk = plans[start : start + CHUNK]
+            write_reps(context, chunk, _only_reps(sources, chunk))
             if advance:
-                advance(len(plans[start : start + CHUNK]))
-        return [plan.path for plan in plans]
+                advance(len(chunk))
+        return
     # A few chunks per process: each worker gets only its reps' source rows, and the
     # progress moves as chunks finish.
     count = workers * CHUNKS_PER_WORKER
     chunks = [chunk for chunk in (plans[i::count] for i in range(count)) if chunk]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {
-            pool.submit(write_reps, context, chunk, _only_reps(sources, chunk)): len(chunk)
-            for chunk in chunks
-        }
-        for future in as_completed(futures):
+        futures = [
+            pool.submit(write_reps, context, chunk, _only_reps(sources, chunk)) for chunk in chunks
+        ]
+        if advance is not None:
+            step = advance
+            sizes = {future: len(chunk) for future, chunk in zip(futures, chunks, strict=True)}
+
+            def counted(future: Future[list[Path]]) -> None:
+                step(sizes[future])
+
+            for future in futures:
+                future.add_done_callback(counted)
+        yield paths
+        for future in futures:
             future.result()
-            if advance:
-                advance(futures[future])
-    return [plan.path for plan in plans]
 
 
 def _only_reps(sources: list[SourceSheet], plans: list[RepPlan]) -> list[SourceSheet]:
@@ -193,42 +243,28 @@ def _cell_format(name: str, dtype: pl.DataType) -> CellFormat:
     return None
 
 
-EXCEL_EPOCH = date(1899, 12, 30)  # serial 0, for days from 1900-03-01 on
-FIRST_SERIAL_DAY = date(1900, 3, 1)  # before it Excel's phantom 1900-02-29 shifts serials
-
-
 def _clean(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """Values a cell can hold, converted once for all reps: decimals as floats, NaN
-    as empty, categories and nested values as text, windows in words, and dates
-    as Excel serial numbers (much faster to write than date objects)."""
+    """Values a cell can hold, converted once for all reps: decimals as floats, NaN and
+    infinities as empty, categories and other values as text, windows in words, and
+    dates as Excel serial numbers."""
     fixes: list[pl.Expr] = []
     for name, dtype in frame.schema.items():
         col = pl.col(name)
         if isinstance(dtype, pl.Decimal):
             fixes.append(col.cast(pl.Float64))
         elif dtype.is_float():
-            fixes.append(col.fill_nan(None))
+            fixes.append(pl.when(col.is_finite()).then(col).alias(name))
         elif dtype == pl.Date or isinstance(dtype, pl.Datetime):
-            first = frame.get_column(name).min()
-            if first is not None and pl.Series([first]).cast(pl.Date)[0] < FIRST_SERIAL_DAY:
-                continue  # left to xlsxwriter, which knows the 1900 quirks
-            if dtype == pl.Date:
-                fixes.append((col - pl.lit(EXCEL_EPOCH)).dt.total_days().cast(pl.Float64))
-            else:
-                wall = col.dt.replace_time_zone(None).cast(pl.Datetime("us"))
-                since = wall - pl.lit(datetime.combine(EXCEL_EPOCH, time()))
-                fixes.append(since.dt.total_microseconds() / 86_400_000_000)
-        elif isinstance(dtype, pl.Categorical | pl.Enum):
-            fixes.append(col.cast(pl.String))
-        elif dtype.is_nested() or dtype == pl.Object or dtype == pl.Binary:
-            fixes.append(col.map_elements(str, return_dtype=pl.String))
+            fixes.append(excel_serial(col, dtype).alias(name))
         elif name == WINDOW_COLUMN and dtype == pl.String:
-            words = {
-                w: label(f"window.{w}", lang)
-                for w in ("period", "prev", "yoy", "ytd", "first_purchase")
-            }
-            fixes.append(col.replace(words))
+            fixes.append(col.replace(_window_words(lang)))
+        elif not (dtype.is_numeric() or dtype in (pl.String, pl.Boolean)):
+            fixes.append(col.map_elements(str, return_dtype=pl.String, skip_nulls=True))
     return frame.with_columns(fixes) if fixes else frame
+
+
+def _window_words(lang: str) -> dict[str, str]:
+    return {w: label(f"window.{w}", lang) for w in WINDOW_ORDER}
 
 
 def _widths(
@@ -270,7 +306,7 @@ def rows_key(kpi: Kpi, scheme: Scheme) -> tuple[str, ...] | None:
     """What decides a KPI's source rows when they are plain rows of an input table:
     the table, the filter and the window(s). KPIs with the same key read the same rows.
     None for KPIs whose rows are derived (team breakdowns, first purchases, customer
-    pairs, ratings): those keep a sheet of their own."""
+    pairs, ratings)."""
     if kpi.scope == "team":
         return None
     if kpi.kind == "aggregate":
@@ -282,12 +318,22 @@ def rows_key(kpi: Kpi, scheme: Scheme) -> tuple[str, ...] | None:
     return None
 
 
+def table_of(kpi: Kpi, scheme: Scheme) -> str | None:
+    """The input table whose rows, as read, a KPI's source rows are: they go on that
+    table's sheet. None when its rows are derived (team breakdowns, customer pairs,
+    tiers, ratings with their mapped score): those keep a sheet of their own."""
+    key = rows_key(kpi, scheme)
+    if key is not None:
+        return key[0]
+    return "sales" if kpi.kind == "new_customers" else None
+
+
 def source_groups(ev: Evaluation) -> list[tuple[list[Kpi], pl.DataFrame]]:
     """The KPIs with source rows, grouped so that KPIs reading the same rows share them.
 
     Two KPIs share when their ``rows_key`` is the same *and* their rows are equal, so
-    that a shared sheet is exactly what each of its KPIs read. Groups are in scheme order
-    of their first KPI."""
+    that a shared mark (or sheet) is exactly what each of its KPIs read. Groups are in
+    scheme order of their first KPI."""
     groups: list[tuple[tuple[str, ...] | None, list[Kpi], pl.DataFrame]] = []
     for kpi in ev.scheme.kpis:
         frame = ev.sources.get(kpi.id)
@@ -310,129 +356,206 @@ def _windows(frame: pl.DataFrame) -> list[str]:
     return [w for w in WINDOW_ORDER if w in found] + sorted(found - set(WINDOW_ORDER))
 
 
-def _source_text(
-    kpis: list[Kpi], frame: pl.DataFrame, scheme: Scheme, lang: str
-) -> tuple[str, list[str]]:
-    """A source sheet's name and its lines: title (table and filter, or what the rows
-    are), filter, window(s) and the KPIs that use it."""
-    first = kpis[0]
-    key = rows_key(first, scheme)
+def _window_text(frame: pl.DataFrame, lang: str) -> str:
     windows = _windows(frame)
-    window_words = label("source.list_sep", lang).join(
+    if not windows:
+        return ""
+    words = label("source.list_sep", lang).join(
         label(f"window.{w}", lang) if f"window.{w}" in LABELS else w for w in windows
     )
-    if key is not None:
-        table = label(f"table.{key[0]}", lang)
-        where = key[1]
-        title = label("source.filtered", lang).format(table=table, where=where) if where else table
-        filter_line = (
-            label("source.filter", lang).format(where=where)
-            if where
-            else label("source.all_rows", lang)
+    return label("source.windows", lang).format(windows=words)
+
+
+def _filter_text(kpi: Kpi, scheme: Scheme, lang: str) -> str:
+    """The rows a KPI keeps, in words: its filter, else all rows, else (derived rows) what
+    it computes."""
+    key = rows_key(kpi, scheme)
+    if key is None:
+        return kpi_description(kpi, scheme, lang) or first_line(kpi.where, lang)
+    return first_line(key[1], lang) or label("source.all_rows", lang)
+
+
+def first_line(where: str | None, lang: str) -> str:
+    text = (where or "").strip()
+    return label("source.filter", lang).format(where=text) if text else ""
+
+
+def _own_text(kpi: Kpi, frame: pl.DataFrame, scheme: Scheme, lang: str) -> list[str]:
+    """The lines of a sheet of derived rows: what the rows are, the filter, the window(s)
+    and the KPI that uses them."""
+    lines = [kpi_description(kpi, scheme, lang) or kpi.title, first_line(kpi.where, lang)]
+    lines += [_window_text(frame, lang), label("source.used_by", lang).format(kpis=kpi.title)]
+    return [line for line in lines if line]
+
+
+def _sheet(
+    kpis: list[Kpi],
+    name: str,
+    lines: list[str],
+    frame: pl.DataFrame,
+    lang: str,
+    taken: set[str],
+    marks: dict[str, tuple[str, list[Kpi]]] | None = None,
+) -> SourceSheet:
+    """A source sheet from its rows: columns in order (Excel row first; no rep_id, it is
+    the rep's own workbook, and no window that is the period on every row), cleaned."""
+    marks = marks or {}
+    only_period = WINDOW_COLUMN in frame.columns and frame.get_column(WINDOW_COLUMN).eq(
+        "period"
+    ).all(ignore_nulls=False)
+    hidden = {ROW_COLUMN, "rep_id", *marks} | ({WINDOW_COLUMN} if only_period else set())
+    columns = [
+        *([ROW_COLUMN] if ROW_COLUMN in frame.columns else []),
+        *(c for c in frame.columns if c not in hidden),
+        *marks,
+    ]
+    headers = [marks[c][0] if c in marks else source_header(c, lang) for c in columns]
+    formats = [_cell_format(c, frame.schema[c]) for c in columns]
+    frame = _clean(frame.select(["rep_id", *columns]), lang)
+    return SourceSheet(
+        kpis=tuple(k.id for k in kpis),
+        sheet_name=safe_sheet_name(name, taken),
+        lines=lines,
+        columns=columns,
+        headers=headers,
+        formats=formats,
+        widths=_widths(frame, columns, headers, formats),
+        frame=frame,
+        marks={k.id: columns.index(c) for c, (_, group) in marks.items() for k in group},
+    )
+
+
+def _table_sheet(
+    table: str,
+    groups: list[tuple[list[Kpi], pl.DataFrame]],
+    scheme: Scheme,
+    lang: str,
+    taken: set[str],
+) -> SourceSheet:
+    """One table's rows used by any KPI, each row once, in the order of the input file,
+    with a column per group of KPIs that read the same rows marking them with their
+    window: a rep filters that column to see exactly the rows behind the figure."""
+    keys = ["rep_id", ROW_COLUMN]
+    rows = (
+        pl.concat([f.drop(WINDOW_COLUMN, strict=False) for _, f in groups], how="diagonal_relaxed")
+        .unique(keys, keep="first", maintain_order=True)
+        .sort(keys)
+    )
+    words = _window_words(lang)
+    sep = label("source.list_sep", lang)
+    kpis: list[Kpi] = []
+    marks: dict[str, tuple[str, list[Kpi]]] = {}
+    lines = [label(f"table.{table}", lang), label("source.marks", lang)]
+    for members, frame in groups:
+        column = f"_mark{len(marks)}"
+        kpis += members
+        header = sep.join(k.title for k in members)
+        marks[column] = (header, members)
+        window = pl.col(WINDOW_COLUMN) if WINDOW_COLUMN in frame.columns else pl.lit("period")
+        marked = frame.select(*keys, window.replace(words).alias(column))
+        if marked.n_unique(keys) < marked.height:  # a row read in two windows names both
+            marked = marked.group_by(keys, maintain_order=True).agg(
+                pl.col(column).unique(maintain_order=True).str.join(sep)
+            )
+        rows = rows.join(marked, on=keys, how="left", maintain_order="left")
+        filtered = _filter_text(members[0], scheme, lang)
+        lines.append(
+            label("source.column", lang).format(
+                column=header, filter=filtered, windows=_window_text(frame, lang)
+            )
         )
-    else:
-        title = kpi_description(first, scheme, lang) or first.title
-        where = (first.where or "").strip()
-        filter_line = label("source.filter", lang).format(where=where) if where else ""
-    if len(kpis) == 1:
-        name = first.title
-    elif key is not None and key[2:] != ("period",):  # windows as defined, e.g. growth's
-        sep = label("source.list_sep", lang)
-        name = f"{title} · {sep.join(label(f'window.{w}', lang) for w in key[2:])}"
-    else:
-        name = title
-    lines = [title, filter_line]
-    if windows:
-        lines.append(label("source.windows", lang).format(windows=window_words))
-    used_by = label("source.list_sep", lang).join(k.title for k in kpis)
-    lines.append(label("source.used_by", lang).format(kpis=used_by))
-    return name, [line for line in lines if line]
+    return _sheet(kpis, label(f"table.{table}", lang), lines, rows, lang, taken, marks)
 
 
 def prepare_sources(ev: Evaluation, lang: str) -> list[SourceSheet]:
-    """Every group of source rows cleaned once, in scheme order, with unique sheet names."""
+    """Every sheet of source rows cleaned once, in scheme order, with unique sheet names:
+    one per input table for the KPIs that read its rows as they are (each row written
+    once, a column per KPI marking the rows it used), one per KPI of derived rows."""
     taken = {label("sheet.scorecard", lang).casefold()}
     if ev.scheme.pay is not None:
         taken.add(label("sheet.pay_statement", lang).casefold())
-    sheets = []
+    tables: dict[str, list[tuple[list[Kpi], pl.DataFrame]]] = {}
+    order: list[tuple[str | None, list[Kpi], pl.DataFrame]] = []
     for kpis, frame in source_groups(ev):
-        name, lines = _source_text(kpis, frame, ev.scheme, lang)
-        # Not repeated on every row: rep_id (it is the rep's own workbook) and a window
-        # that is the evaluation period for all rows (the KPI definition says so).
-        only_period = WINDOW_COLUMN in frame.columns and frame.get_column(WINDOW_COLUMN).eq(
-            "period"
-        ).all(ignore_nulls=False)
-        hidden = {ROW_COLUMN, "rep_id"} | ({WINDOW_COLUMN} if only_period else set())
-        columns = ([ROW_COLUMN] if ROW_COLUMN in frame.columns else []) + [
-            c for c in frame.columns if c not in hidden
-        ]
-        headers = [source_header(c, lang) for c in columns]
-        formats = [_cell_format(c, frame.schema[c]) for c in columns]
-        frame = _clean(frame.select(["rep_id", *columns]), lang)
-        sheets.append(
-            SourceSheet(
-                kpis=tuple(k.id for k in kpis),
-                sheet_name=safe_sheet_name(name, taken),
-                lines=lines,
-                columns=columns,
-                headers=headers,
-                formats=formats,
-                widths=_widths(frame, columns, headers, formats),
-                frame=frame,
-            )
-        )
+        table = table_of(kpis[0], ev.scheme) if ROW_COLUMN in frame.columns else None
+        if table is None:
+            order.append((None, kpis, frame))
+        else:
+            if table not in tables:
+                order.append((table, kpis, frame))
+            tables.setdefault(table, []).append((kpis, frame))
+    sheets = []
+    for table, kpis, frame in order:
+        if table is not None:
+            sheets.append(_table_sheet(table, tables[table], ev.scheme, lang, taken))
+        else:
+            lines = _own_text(kpis[0], frame, ev.scheme, lang)
+            sheets.append(_sheet(kpis, kpis[0].title, lines, frame, lang, taken))
     return sheets
 
 
-@dataclass(frozen=True)
-class RowsByRep:
-    """A source sheet's rows as Python lists, one per column, sorted by rep (rows keep their
-    order within a rep), and where each rep's rows are: converted once per process, so that
-    a rep's rows are list slices rather than thousands of small frames."""
-
-    columns: list[list[Any]]
-    spans: dict[str, tuple[int, int]]
-
-    @classmethod
-    def of(cls, sheet: SourceSheet) -> RowsByRep:
-        ordered = sheet.frame.sort("rep_id", maintain_order=True)
-        runs = (
-            ordered.with_row_index("_at")
-            .group_by("rep_id", maintain_order=True)
-            .agg(pl.col("_at").first(), pl.len())
-        )
-        spans = {rep: (at, at + n) for rep, at, n in runs.iter_rows()}
-        return cls([ordered.get_column(c).to_list() for c in sheet.columns], spans)
+SOURCE_FORMATS: tuple[CellFormat, ...] = ("money", "date", "datetime")
 
 
-def _write_source(w: SheetWriter, sheet: SourceSheet, rows: RowsByRep, rep_id: str) -> None:
+def _source_bodies(sheet: SourceSheet) -> dict[Any, tuple[Body, list[str]]]:
+    """The sheet's rows for every rep in it, as sheet XML made in one polars pass, and
+    the KPIs that have rows among them (on a table's sheet, not every KPI has)."""
+    styles = [None if f is None else SOURCE_FORMATS.index(f) for f in sheet.formats]
+    bodies = table_bodies(sheet.frame, "rep_id", sheet.columns, styles, sheet.top)
+    if not sheet.marks:
+        return {rep: (body, list(sheet.kpis)) for rep, body in bodies.items()}
+    marked = sheet.frame.group_by("rep_id").agg(
+        pl.col(sheet.columns[c]).is_not_null().any().alias(k) for k, c in sheet.marks.items()
+    )
+    used = {row.pop("rep_id"): [k for k, has in row.items() if has] for row in marked.to_dicts()}
+    return {rep: (body, used[rep]) for rep, body in bodies.items()}
+
+
+def _write_source(w: SheetWriter, sheet: SourceSheet, body: Body) -> None:
     ws, styles = w.ws, w.styles
-    start, stop = rows.spans[rep_id]
-    formats = {"money": styles.numbers["money"], "date": styles.date, "datetime": styles.datetime}
     for r, line in enumerate(sheet.lines):
         ws.write_string(r, 0, line, styles.key if r == 0 else None)
-    top = len(sheet.lines) + 1  # the header row, after a blank one
+    top = sheet.top
     ws.write_row(top, 0, sheet.headers, styles.header)
-    for c, (values, fmt) in enumerate(zip(rows.columns, sheet.formats, strict=True)):
-        ws.write_column(top + 1, c, values[start:stop], formats[fmt] if fmt else None)
-        ws.set_column(c, c, sheet.widths[c])
+    for c, width in enumerate(sheet.widths):
+        ws.set_column(c, c, width)
+    formats = {"money": styles.numbers["money"], "date": styles.date, "datetime": styles.datetime}
+    ws.set_body(body, top, len(sheet.columns) - 1, [formats[str(f)] for f in SOURCE_FORMATS])
     w.freeze(top + 1, 0)
-    ws.autofilter(top, 0, top + stop - start, len(sheet.columns) - 1)
+    ws.autofilter(top, 0, top + body.rows, len(sheet.columns) - 1)
     print_setup(ws, w.title, top + 1, 0, sum(sheet.widths))
 
 
 # -------------------------------------------------------------------- scorecard
 
 
+@dataclass(frozen=True)
+class SourceLink:
+    """Where the scorecard's link for a KPI goes: a sheet, the cell (the KPI's mark column
+    header, or A1) and the link's text."""
+
+    sheet: str
+    cell: str
+    text: str
+
+
+def source_link(sheet: SourceSheet, kpi_id: str, lang: str) -> SourceLink:
+    column = sheet.marks.get(kpi_id)
+    if column is None:
+        return SourceLink(sheet.sheet_name, "A1", sheet.sheet_name)
+    text = label("source.link", lang).format(sheet=sheet.sheet_name, column=sheet.headers[column])
+    return SourceLink(sheet.sheet_name, cell_ref(sheet.top, column), text)
+
+
 def write_reps(context: Context, plans: list[RepPlan], sources: list[SourceSheet]) -> list[Path]:
     """Write these reps' workbooks (also the work of one pool process)."""
-    parts = [(sheet, RowsByRep.of(sheet)) for sheet in sources]
+    parts = [(sheet, _source_bodies(sheet)) for sheet in sources]
     lang = context.locale
     statement = label("sheet.pay_statement", lang)
     for plan in plans:
         rep_id = plan.rep["rep_id"]
-        written = [(sheet, rows) for sheet, rows in parts if rep_id in rows.spans]
-        links = {kpi: sheet.sheet_name for sheet, _ in written for kpi in sheet.kpis}
+        written = [(sheet, bodies[rep_id]) for sheet, bodies in parts if rep_id in bodies]
+        links = {k: source_link(sheet, k, lang) for sheet, (_, used) in written for k in used}
         paid = plan.pay is not None and context.scheme.pay is not None
         who = " ".join(str(p) for p in (rep_id, plan.rep.get("name")) if p)
         title = f"{who} · {context.period.label}"
@@ -444,16 +567,17 @@ def write_reps(context: Context, plans: list[RepPlan], sources: list[SourceSheet
             if paid:
                 pay = SheetWriter(workbook.add_worksheet(statement), styles, lang, title)
                 _pay_statement(pay, context, plan)
-            for sheet, rows in written:
-                ws = workbook.add_worksheet(sheet.sheet_name)
-                _write_source(SheetWriter(ws, styles, lang, title), sheet, rows, rep_id)
+            for sheet, (body, _) in written:
+                ws = add_body_sheet(workbook, sheet.sheet_name)
+                _write_source(SheetWriter(ws, styles, lang, title), sheet, body)
     return [plan.path for plan in plans]
 
 
-def _link(w: SheetWriter, row: int, col: int, sheet: str, text: str, *, fit: bool = True) -> None:
-    """A link to cell A1 of another sheet of the workbook."""
-    quoted = sheet.replace("'", "''")
-    w.ws.write_url(row, col, f"internal:'{quoted}'!A1", string=text)
+def _link(w: SheetWriter, row: int, col: int, to: SourceLink, *, fit: bool = True) -> None:
+    """A link to a cell of another sheet of the workbook."""
+    quoted = to.sheet.replace("'", "''")
+    w.ws.write_url(row, col, f"internal:'{quoted}'!{to.cell}", string=to.text)
+    text = to.text
     if fit:
         w.fit(col, display_width(text))
 
@@ -462,7 +586,7 @@ def _scorecard(
     w: SheetWriter,
     ctx: Context,
     plan: RepPlan,
-    links: dict[str, str],
+    links: dict[str, SourceLink],
     statement: str | None,
 ) -> None:
     lang, rep = ctx.locale, plan.rep
@@ -541,7 +665,7 @@ def _scorecard(
         _kpi_line(w, r, kpi, row, ctx)
         w.text(r, 9, plan.notes.get(kpi.id))
         if kpi.id in links:
-            _link(w, r, 10, links[kpi.id], links[kpi.id])
+            _link(w, r, 10, links[kpi.id])
     last = r
     weighted_col = 7
     r += 1
@@ -565,7 +689,7 @@ def _scorecard(
             w.number(r, 1, rep.get(column), "money", bold=json_key == "total")
         if statement:  # on the total's row, overflowing into the empty cells beside it
             see = label("pay.see_statement", lang).format(sheet=statement)
-            _link(w, r, 2, statement, see, fit=False)
+            _link(w, r, 2, SourceLink(statement, "A1", see), fit=False)
     w.apply_widths()
 
 

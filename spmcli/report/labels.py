@@ -33,6 +33,10 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "已写出 {summary}、{reps}（{count} 个工作簿）、{json}",
         "wrote {summary}, {reps} ({count} workbooks), {json}",
     ),
+    "console.wrote_no_reps": (
+        "已写出 {summary}、{json}（--reps none：未写代表工作簿）",
+        "wrote {summary} and {json} (--reps none: no rep workbooks)",
+    ),
     "console.wrote": ("已写出 {files}", "wrote {files}"),
     "console.data_problems": ("数据中有 {count} 个问题", "{count} problem(s) in the data"),
     "console.error": ("错误：", "error: "),
@@ -69,7 +73,10 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "progress.checking": ("检查数据", "checking the data"),
     "progress.computing": ("计算得分与薪酬", "scoring and paying"),
     "progress.summary": ("写出 summary.xlsx", "writing summary.xlsx"),
-    "progress.workbooks": ("写出代表工作簿", "writing the rep workbooks"),
+    "progress.workbooks": (
+        "写出代表工作簿（同时写出 summary.xlsx 和 evaluation.json）",
+        "writing the rep workbooks (and meanwhile summary.xlsx and evaluation.json)",
+    ),
     "progress.letters": ("写出面谈函", "writing the letters"),
     "progress.tiers": ("客户分级", "tiering the customers"),
     "console.letters_not_due": (
@@ -531,6 +538,16 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "source.all_rows": ("筛选条件：无（全部行）", "Filter: none (all rows)"),
     "source.windows": ("时间窗口：{windows}", "Window: {windows}"),
     "source.used_by": ("用于：{kpis}", "Used by: {kpis}"),
+    "source.marks": (
+        "右侧每个指标一列，标出该指标用到的行及其时间窗口；按该列筛选即得该指标的全部明细行",
+        "One column per KPI on the right marks the rows it used, with their window; filter on "
+        "it to see exactly the rows behind that figure",
+    ),
+    "source.column": (
+        "「{column}」列 — {filter}，{windows}",
+        "Column “{column}” — {filter}, {windows}",
+    ),
+    "source.link": ("{sheet}（筛选「{column}」列）", "{sheet} (filter on “{column}”)"),
     "source.list_sep": ("、", ", "),
     # -- pay statement (SPEC §4 Pay): every figure as a calculator would redo it --
     "pay.title": ("薪酬明细 {period}", "Pay statement {period}"),
