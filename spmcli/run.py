@@ -39,7 +39,7 @@ from spmcli.errors import (
     UsageError,
     did_you_mean,
 )
-from spmcli.io.read import Inputs, read_inputs
+from spmcli.io.read import Inputs, Table, read_inputs
 from spmcli.messages import LANGUAGES, msg
 from spmcli.scheme.loader import by_position, read_scheme
 from spmcli.scheme.marks import SchemeFile
@@ -48,6 +48,7 @@ from spmcli.scheme.periods import Period
 from spmcli.scheme.rules import check_columns, check_types
 
 LOCAL_SCHEME = Path("spm.yaml")
+APPEALS_TABLE = "appeal_adjustments"
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,38 @@ class Prepared:
             else None
         )
         return Run(self, evaluation, started, MappingProxyType(scaling), scaled)
+
+    def with_adjustment(
+        self, rep_id: str, kpi: str, value: float, reason: str, approved_by: str
+    ) -> Prepared:
+        """The same run with one more accepted appeal (a KPI's corrected actual), replacing
+        any accepted appeal the inputs already hold for that rep and KPI: to show what a
+        decision would change before it is applied. Its references are checked again, so
+        that evaluating it stops as ``spm evaluate`` would (a KPI adjusted twice)."""
+        row = pl.DataFrame(
+            {
+                "rep_id": [rep_id],
+                "kpi": [kpi],
+                "value": [value],
+                "reason": [reason],
+                "approved_by": [approved_by],
+                "_row": [0],
+            },
+            schema_overrides={"value": pl.Float64, "_row": pl.Int64},
+        )
+        tables = dict(self.inputs.tables)
+        held = tables.get(APPEALS_TABLE)
+        if held is None:
+            table = Table(APPEALS_TABLE, row, APPEALS_TABLE, "", {})
+        else:
+            others = held.frame.filter((pl.col("rep_id") != rep_id) | (pl.col("kpi") != kpi))
+            frame = pl.concat([others, row], how="diagonal_relaxed")
+            table = dataclasses.replace(held, frame=frame)
+        tables[APPEALS_TABLE] = table
+        inputs = dataclasses.replace(self.inputs, tables=tables)
+        frames = {name: t.frame for name, t in tables.items()}
+        unresolved = located(inputs, check_references(self.scheme, frames, self.period))
+        return dataclasses.replace(self, inputs=inputs, unresolved=tuple(unresolved))
 
     def tier_customers(self, settings: Tiering, *, skip_invalid: bool = False) -> Tiers:
         """Tier the customers for the period as ``settings`` say (SPEC §5); targets,

@@ -91,15 +91,15 @@ def test_a_claim_goes_to_the_register_and_an_accepted_one_to_the_adjustments(app
     assert first.exit_code == 0, first.output
     rows = register(appeals)
     assert rows[1][:6] == ("R013", "sales", 161635.4, 170000, "退货重复冲销", "INV-0917")
-    assert rows[1][8:] == (None, None, None, None)  # the reviewer's columns, empty
+    assert rows[1][8:] == (None, None, None, None, None)  # the reviewer's columns, no effect
     book = openpyxl.load_workbook(appeals / "appeals.xlsx")
     book.worksheets[0]["I2"], book.worksheets[0]["J2"] = "部分接受", 168000
     book.worksheets[0]["K2"], book.worksheets[0]["L2"] = "@王海涛", "2026-12-05"
     book.save(appeals / "appeals.xlsx")
     second = spm("appeals", "review", appeals)
     assert second.exit_code == 0, second.output
-    assert register(appeals)[1][8:] == ("部分接受", 168000, "@王海涛", "2026-12-05")
-    with (appeals / "adjustments.csv").open(encoding="utf-8", newline="") as handle:
+    assert register(appeals)[1][8:12] == ("部分接受", 168000, "@王海涛", "2026-12-05")
+    with (appeals / "appeal_adjustments.csv").open(encoding="utf-8", newline="") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row == {
         "rep_id": "R013",
@@ -178,3 +178,47 @@ def test_a_workbook_spm_did_not_send_is_refused(appeals: Path, tmp_path: Path) -
     result = spm("appeals", "review", appeals, "--lang", "en")
     assert result.exit_code == 1 and "is not an appeal workbook spm sent" in result.stderr
     assert record["rep_id"] == "R013"
+
+
+def test_an_accepted_claim_shows_its_effect_and_the_next_evaluate_applies_it(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "q3.xlsx"
+    shutil.copy(SAMPLE, data)
+    out = tmp_path / "out"
+    assert spm("appeal", data, "--rep", "R002", "--rep", "R013", "--out", out).exit_code == 0
+    appeals = out / "appeals"
+    fill(appeals / "R002.xlsx", {"H5": "是", "I5": 240000, "J5": "漏记两笔发货"})
+    fill(appeals / "R013.xlsx", {"H5": "是", "I5": 180000, "J5": "退货重复冲销"})
+    assert spm("appeals", "review", appeals).exit_code == 0
+    book = openpyxl.load_workbook(appeals / "appeals.xlsx")
+    for row in (2, 3):
+        for column, value in (("I", "接受"), ("K", "王海涛"), ("L", "2026-12-05")):
+            book.worksheets[0][f"{column}{row}"] = value
+    book.save(appeals / "appeals.xlsx")
+    reviewed = spm("appeals", "review", appeals, data)
+    assert reviewed.exit_code == 0, reviewed.output
+    effects = {r[0]: r[12] for r in register(appeals)[1:]}
+    # R002: sales 199,992.20 → 240,000 of 250,000, 80.00 → 96.00 points at weight 30
+    assert effects["R002"].startswith("最终得分 70.14 → 74.94")
+    assert "应发合计 27,422.47 → " in effects["R002"]
+    # R013's sales is already corrected on the adjustments sheet: evaluate would refuse it
+    assert "第二次调整同一代表的同一指标" in effects["R013"]
+    with (appeals / "appeal_adjustments.csv").open(encoding="utf-8", newline="") as handle:
+        kept = [r for r in csv.DictReader(handle) if r["rep_id"] == "R002"]
+    (appeals / "appeal_adjustments.csv").write_text(
+        "rep_id,kpi,value,reason,approved_by\n"
+        + "".join(
+            f"{r['rep_id']},{r['kpi']},{r['value']},{r['reason']},{r['approved_by']}\n"
+            for r in kept
+        ),
+        encoding="utf-8",
+    )
+    run = spm("evaluate", data, appeals / "appeal_adjustments.csv", "--out", out / "after", "-q")
+    assert run.exit_code == 0, run.output
+    after = json.loads((out / "after" / "evaluation.json").read_text(encoding="utf-8"))
+    rep = next(r for r in after["reps"] if r["rep_id"] == "R002")
+    assert (
+        rep["kpis"]["sales"]["actual"] == 240000.0 and rep["kpis"]["sales"]["status"] == "adjusted"
+    )
+    assert rep["final_score"] == 74.94

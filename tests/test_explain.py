@@ -68,7 +68,8 @@ def test_the_chain_of_a_capped_kpi_a_penalty_and_the_source_rows(tiny: Path) -> 
     # (60 × 120 + 40 × 50) / 100 = 92; 92 − 2 = 90, an A
     assert "final score 90.00 = composite 92.00 − penalty 2.00" in text
     assert "grade A (top), rank 1 of 2" in text
-    assert "2 points off: late report (approved by Li; adjustments row 2)" in text
+    assert "2 points off: late report (approved by Li; " in text
+    assert "adjustments.csv row 2)" in text
     assert (
         "composite 92.00 = Σ weight × score / Σ weight = (60 × 120.00 + 40 × 50.00) / 100" in text
     )

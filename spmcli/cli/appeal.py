@@ -29,7 +29,7 @@ from spmcli.cli.common import (
     wanted_reps,
 )
 from spmcli.cli.explain import origins
-from spmcli.errors import Problem, UsageError
+from spmcli.errors import Problem, SpmError, UsageError
 from spmcli.io.appeals import (
     ADJUSTMENTS,
     REGISTER,
@@ -44,9 +44,10 @@ from spmcli.io.appeals import (
 )
 from spmcli.io.files import unique_file_stems
 from spmcli.messages import msg
-from spmcli.report.appeal import appeal_form
+from spmcli.report.appeal import appeal_form, effect
 from spmcli.report.explain import explain
 from spmcli.report.labels import label
+from spmcli.report.records import evaluation_record
 
 RepsOpt = Annotated[
     list[str],
@@ -54,6 +55,10 @@ RepsOpt = Annotated[
 ]
 FolderArg = Annotated[
     Path, typer.Argument(help="The folder of returned appeal workbooks (and sent/).")
+]
+EffectInputsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="The period's inputs, to show what each accepted claim changes."),
 ]
 SentOpt = Annotated[
     Path | None,
@@ -118,21 +123,30 @@ appeals_app = typer.Typer(
 @appeals_app.command()
 def review(
     folder: FolderArg,
+    inputs: EffectInputsArg = None,
+    scheme: SchemeOpt = None,
+    period: PeriodOpt = None,
     sent: SentOpt = None,
     lang: LangOpt = None,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Read the returned appeal workbooks into appeals.xlsx; write the accepted claims to
-    adjustments.csv.
+    appeal_adjustments.csv.
 
     Enter a decision (accept / reject / partial), the accepted value, the reviewer and the
     date in appeals.xlsx, then run the review again: the accepted claims become rows of the
-    adjustments table, with the reason and the reviewer as approver.
+    appeal_adjustments table, with the reason and the reviewer as approver; give it to the
+    next spm evaluate with the other inputs. Given the inputs, the review also shows what each
+    accepted claim changes for the rep (final score, grade, rank, pay).
 
     Examples:
 
       spm appeals review spm-out/2025-Q3/appeals
+
+      spm appeals review spm-out/2025-Q3/appeals q3.xlsx
+
+      spm evaluate q3.xlsx spm-out/2025-Q3/appeals/appeal_adjustments.csv
     """
     with user_errors(debug, lang):
         if not folder.is_dir():
@@ -154,13 +168,16 @@ def review(
         if unreadable:
             report_problems(unreadable, words)
             raise typer.Exit(1)
-        write_register(folder / REGISTER, claims, decisions, words)
         rows, undecided = accepted_rows(claims, decisions)
         problems += undecided
+        effects = _effects(rows, inputs or [], scheme, period, lang, words)
+        write_register(folder / REGISTER, claims, decisions, effects, words)
         write_adjustments(folder / ADJUSTMENTS, rows)
     if problems:
         report_problems(problems, words)
     if not quiet:
+        for (rep_id, kpi), changed in effects.items():
+            err.print(escape(f"{rep_id} {kpi}: {changed}"))
         done = label("console.appeals_reviewed", words).format(
             files=len(returned),
             claims=len(claims),
@@ -170,6 +187,35 @@ def review(
         )
         err.print(escape(done))
     raise typer.Exit(1 if problems else 0)
+
+
+def _effects(
+    rows: list[dict[str, str]],
+    inputs: list[Path],
+    scheme: Path | None,
+    period: str | None,
+    lang: str | None,
+    words: str,
+) -> dict[tuple[str, str], str]:
+    """Each accepted claim's effect on its rep, tried alone on the inputs (none without)."""
+    if not rows or not inputs:
+        return {}
+    prepared = prepare(inputs, scheme, lang, period)
+    before = {r["rep_id"]: r for r in evaluation_record(prepared.evaluate().evaluation)["reps"]}
+    effects = {}
+    for row in rows:
+        trial = prepared.with_adjustment(
+            row["rep_id"], row["kpi"], float(row["value"]), row["reason"], row["approved_by"]
+        )
+        rep = row["rep_id"]
+        try:
+            tried = trial.evaluate().evaluation
+        except SpmError as refused:  # as evaluate would refuse it: say why instead
+            effects[(rep, row["kpi"])] = "; ".join(p.text(words) for p in refused.problems)
+            continue
+        after = {r["rep_id"]: r for r in evaluation_record(tried)["reps"]}
+        effects[(rep, row["kpi"])] = effect(before.get(rep, {}), after.get(rep, {}), words)
+    return effects
 
 
 def _returned(path: Path) -> bool:

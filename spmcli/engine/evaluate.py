@@ -86,7 +86,7 @@ def score_period(
     frames, credited = _credit_rows(frames, roster)
     warnings += credited
     period_targets = targets_in_period(scheme, frames.get("targets"), when)
-    applied = applied_adjustments(scheme, frames.get("adjustments"))
+    applied = applied_adjustments(scheme, frames)
     penalties, overrides = adjustments_for(applied)
 
     parts: list[pl.DataFrame] = []

@@ -85,41 +85,39 @@ def check_references(
             msg("ref.second_target", period=period.label),
         )
 
-    adjustments = tables.get("adjustments")
-    if adjustments is not None:
+    for name in ADJUSTMENT_TABLES:
+        adjustments = tables.get(name)
+        if adjustments is None:
+            continue
         if roster_ids is not None:
             stray = adjustments.filter(~pl.col("rep_id").is_in(roster_ids.implode()))
-            issues += _issues(stray, "adjustments", "rep_id", msg("ref.not_on_roster"))
-        if "kpi" in adjustments.columns:
-            named = adjustments.filter(pl.col("kpi").is_not_null())
-            resolved = named.with_columns(
-                kpi_key(pl.col("kpi")).replace_strict(lookup, default=None).alias("_kpi")
-            )
+            issues += _issues(stray, name, "rep_id", msg("ref.not_on_roster"))
+        if "kpi" not in adjustments.columns:
+            continue
+        named = adjustments.filter(pl.col("kpi").is_not_null())
+        resolved = named.with_columns(
+            kpi_key(pl.col("kpi")).replace_strict(lookup, default=None).alias("_kpi")
+        )
+        issues += _issues(
+            resolved.filter(pl.col("_kpi").is_null()),
+            name,
+            "kpi",
+            msg("ref.not_kpi", kpis=known_kpis),
+        )
+        if "value" not in adjustments.columns:
+            issues += _issues(named, name, "kpi", msg("ref.no_value_column"))
+        else:
             issues += _issues(
-                resolved.filter(pl.col("_kpi").is_null()),
-                "adjustments",
-                "kpi",
-                msg("ref.not_kpi", kpis=known_kpis),
+                named.filter(pl.col("value").is_null()), name, "kpi", msg("ref.empty_value")
             )
-            if "value" not in adjustments.columns:
-                issues += _issues(named, "adjustments", "kpi", msg("ref.no_value_column"))
-            else:
-                issues += _issues(
-                    named.filter(pl.col("value").is_null()),
-                    "adjustments",
-                    "kpi",
-                    msg("ref.empty_value"),
-                )
-                again = resolved.filter(
-                    pl.col("_kpi").is_not_null()
-                    & (pl.col("_row") != pl.col("_row").min().over("rep_id", "_kpi"))
-                )
-                issues += _issues(
-                    again,
-                    "adjustments",
-                    "kpi",
-                    msg("ref.adjusted_twice"),
-                )
+    # A KPI adjusted twice, within one table or once in each (an appeal accepted for a KPI
+    # the adjustments sheet already corrects): every row after the first is a problem.
+    overrides = applied_adjustments(scheme, tables).filter(pl.col("value").is_not_null())
+    again = overrides.filter(pl.int_range(pl.len()).over("rep_id", "kpi") > 0)
+    for name in ADJUSTMENT_TABLES:
+        issues += _issues(
+            again.filter(pl.col("table") == name), name, "kpi", msg("ref.adjusted_twice")
+        )
 
     ratings = tables.get("ratings")
     if ratings is not None:
@@ -152,26 +150,37 @@ ADJUSTMENT_COLUMNS = {
     "reason": pl.String,
     "approved_by": pl.String,
     "_row": pl.Int64,
+    "table": pl.String,
 }
+ADJUSTMENT_TABLES = ("adjustments", "appeal_adjustments")
 
 
-def applied_adjustments(scheme: Scheme, adjustments: pl.DataFrame | None) -> pl.DataFrame:
-    """The adjustments table's rows that apply, as ``ADJUSTMENT_COLUMNS`` (``kpi`` resolved
-    to an id): penalty points, or a KPI's corrected actual, each with reason and approver."""
-    if adjustments is None:
-        return pl.DataFrame(schema=ADJUSTMENT_COLUMNS)
-    rows = adjustments.with_columns(
-        pl.lit(None, dtype=dtype).alias(column)
-        for column, dtype in ADJUSTMENT_COLUMNS.items()
-        if column not in adjustments.columns
-    ).with_columns(
-        kpi_key(pl.col("kpi")).replace_strict(kpi_lookup(scheme), default=None).alias("kpi")
-    )
-    penalty = pl.col("points").is_not_null()
-    override = pl.col("kpi").is_not_null() & pl.col("value").is_not_null()
-    return rows.filter(penalty | override).select(
-        pl.col(name).cast(dtype) for name, dtype in ADJUSTMENT_COLUMNS.items()
-    )
+def applied_adjustments(scheme: Scheme, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """The rows of the adjustments and accepted-appeals tables that apply, as
+    ``ADJUSTMENT_COLUMNS`` (``kpi`` resolved to an id, ``table`` saying which table): penalty
+    points, or a KPI's corrected actual, each with reason and approver; in table, then row
+    order."""
+    parts = []
+    for name in ADJUSTMENT_TABLES:
+        frame = tables.get(name)
+        if frame is None:
+            continue
+        rows = frame.with_columns(
+            pl.lit(None, dtype=dtype).alias(column)
+            for column, dtype in ADJUSTMENT_COLUMNS.items()
+            if column not in frame.columns
+        ).with_columns(
+            kpi_key(pl.col("kpi")).replace_strict(kpi_lookup(scheme), default=None).alias("kpi"),
+            pl.lit(name).alias("table"),
+        )
+        penalty = pl.col("points").is_not_null()
+        override = pl.col("kpi").is_not_null() & pl.col("value").is_not_null()
+        parts.append(
+            rows.filter(penalty | override).select(
+                pl.col(column).cast(dtype) for column, dtype in ADJUSTMENT_COLUMNS.items()
+            )
+        )
+    return pl.concat(parts) if parts else pl.DataFrame(schema=ADJUSTMENT_COLUMNS)
 
 
 def adjustments_for(applied: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

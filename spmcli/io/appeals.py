@@ -32,7 +32,7 @@ from spmcli.report.appeal import APPEAL_COLUMNS, FILL_IN, HEADER_ROW, AppealForm
 
 SENT = "sent"
 REGISTER = "appeals.xlsx"
-ADJUSTMENTS = "adjustments.csv"
+ADJUSTMENTS = "appeal_adjustments.csv"  # read by evaluate as the appeal_adjustments table
 MAX_INFLATED = 50 * 1024 * 1024  # an appeal workbook is a few KB; 50 MB is no appeal
 MAX_TEXT = 2000
 META_SHEET = "spm"
@@ -335,6 +335,7 @@ def register_columns(lang: str) -> tuple[str, ...]:
         "认定值",
         "审核人",
         "日期",
+        "影响",
     )
     en = (
         "Rep",
@@ -349,6 +350,7 @@ def register_columns(lang: str) -> tuple[str, ...]:
         "Accepted value",
         "Reviewer",
         "Date",
+        "Effect",
     )
     return zh if lang == "zh" else en
 
@@ -390,7 +392,11 @@ def _decision_word(value: object) -> str:
 
 
 def write_register(
-    path: Path, claims: Sequence[Claim], decisions: Mapping[tuple[str, str], Decision], lang: str
+    path: Path,
+    claims: Sequence[Claim],
+    decisions: Mapping[tuple[str, str], Decision],
+    effects: Mapping[tuple[str, str], str],
+    lang: str,
 ) -> None:
     """``appeals.xlsx``: one row per claim, the reviewer's columns unlocked and kept."""
     with atomic_workbook(path) as workbook:
@@ -418,6 +424,7 @@ def write_register(
                     ws.write_number(r, 9, float(decided.value))
                 w.text(r, 10, decided.reviewer)
                 w.text(r, 11, decided.decided)
+            w.text(r, 12, effects.get((claim.rep_id, claim.kpi)))
         if claims:
             ws.data_validation(1, 8, len(claims), 8, {"validate": "list", "source": words})
             ws.autofilter(0, 0, len(claims), len(register_columns(lang)) - 1)

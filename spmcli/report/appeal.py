@@ -7,11 +7,14 @@ review can tell, cell by cell, what the rep was given from what the rep filled i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from spmcli.report.explain import Explanation, SourceRows
+from spmcli.report.figures import show
 from spmcli.report.labels import source_header, status_label
 from spmcli.scheme.model import Scheme
 
@@ -56,6 +59,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.reason": ("理由", "Reason"),
     "col.evidence": ("证据", "Evidence"),
     "col.table": ("数据表", "Table"),
+    "col.final_score": ("最终得分", "final score"),
+    "col.grade": ("等级", "grade"),
+    "col.rank": ("排名", "rank"),
+    "col.total": ("应发合计", "total pay"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
 }
@@ -176,3 +183,19 @@ def _cell(value: object) -> Cell:
     if value is None or isinstance(value, str | int | float):
         return value
     return float(value) if isinstance(value, Decimal) else str(value)
+
+
+def effect(before: Mapping[str, Any], after: Mapping[str, Any], lang: str) -> str:
+    """What a decision changes for the rep, from their records before and after:
+    final score and total pay (a grade or rank that moves too)."""
+    parts = []
+    for key, kind in (("final_score", "score"), ("grade", ""), ("rank", "")):
+        old, new = before.get(key), after.get(key)
+        if old != new or key == "final_score":
+            shown = (show(old, kind), show(new, kind)) if kind else (str(old), str(new))
+            parts.append(f"{say(f'col.{key}', lang)} {shown[0]} → {shown[1]}")
+    old_pay, new_pay = (r.get("pay") or {} for r in (before, after))
+    if old_pay or new_pay:
+        money = (show(old_pay.get("total"), "money"), show(new_pay.get("total"), "money"))
+        parts.append(f"{say('col.total', lang)} {money[0]} → {money[1]}")
+    return ("；" if lang == "zh" else "; ").join(parts)

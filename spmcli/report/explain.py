@@ -37,12 +37,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "standing": ("等级 {grade}，排名 {rank} / {of}", "grade {grade}, rank {rank} of {of}"),
     "penalty": (
-        "扣 {points} 分：{reason}（审批人 {approver}；调整表第 {row} 行）",
-        "{points} points off: {reason} (approved by {approver}; adjustments row {row})",
+        "扣 {points} 分：{reason}（审批人 {approver}；{place} 第 {row} 行）",
+        "{points} points off: {reason} (approved by {approver}; {place} row {row})",
     ),
     "override": (
-        "实际值按审批调整为 {value}：{reason}（审批人 {approver}；调整表第 {row} 行）",
-        "actual replaced by {value}: {reason} (approved by {approver}; adjustments row {row})",
+        "实际值按审批调整为 {value}：{reason}（审批人 {approver}；{place} 第 {row} 行）",
+        "actual replaced by {value}: {reason} (approved by {approver}; {place} row {row})",
     ),
     "composite": (
         "综合得分 {composite} {eq} Σ 权重 × 得分 / Σ 权重 = ({terms}) / {weights}",
@@ -217,13 +217,19 @@ def explain(
                 "pay",
             )
         },
-        lines=tuple(_top_lines(ev, record, rep_id, lang)),
+        lines=tuple(_top_lines(ev, record, rep_id, origins, lang)),
         kpis=steps,
         pay=statement,
     )
 
 
-def _top_lines(ev: Evaluation, record: Mapping[str, Any], rep_id: str, lang: str) -> list[str]:
+def _top_lines(
+    ev: Evaluation,
+    record: Mapping[str, Any],
+    rep_id: str,
+    origins: Mapping[str, str],
+    lang: str,
+) -> list[str]:
     if record["final_score"] is None:
         return [_say("final_no_score", lang)]
     graded = sum(1 for r in ev.reps["rank"].to_list() if r is not None)
@@ -253,6 +259,7 @@ def _top_lines(ev: Evaluation, record: Mapping[str, Any], rep_id: str, lang: str
                 reason=row["reason"] or "–",
                 approver=row["approved_by"] or "–",
                 row=row["_row"],
+                place=origins.get(row["table"], row["table"]),
             )
         )
     counted = [
@@ -348,6 +355,7 @@ def _kpi_step(
                 reason=row["reason"] or "–",
                 approver=row["approved_by"] or "–",
                 row=row["_row"],
+                place=origins.get(row["table"], row["table"]),
             )
         )
     if kpi.needs_target:

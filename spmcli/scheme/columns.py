@@ -17,6 +17,8 @@ TABLE_ALIASES: dict[str, tuple[str, ...]] = {
     "ratings": ("ratings", "supervisor ratings", "评级", "主管评分", "主管评价", "上级评价"),
     "adjustments": ("adjustments", "penalties", "调整", "扣分", "考核调整", "奖惩"),
     "comments": ("comments", "manager comments", "评语", "经理评语", "主管评语"),
+    # accepted appeals (spm appeals review writes appeal_adjustments.csv)
+    "appeal_adjustments": ("appeal_adjustments", "appeal adjustments", "申诉调整"),
 }
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -88,6 +90,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "ratings": ("rep_id", "item", "rating"),
     "adjustments": ("rep_id",),
     "comments": ("rep_id",),
+    "appeal_adjustments": ("rep_id", "kpi", "value"),
 }
 
 # The optional columns SPEC §2 names for each table, matched through COLUMN_ALIASES.
@@ -103,6 +106,7 @@ KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "ratings": ("period", "rater"),
     "adjustments": ("points", "kpi", "value", "reason", "approved_by"),
     "comments": ("strengths", "improvements", "plan"),
+    "appeal_adjustments": ("reason", "approved_by"),
 }
 
 

@@ -26,6 +26,7 @@ TableName = Literal[
     "ratings",
     "adjustments",
     "comments",
+    "appeal_adjustments",
 ]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 TierName = Literal["A", "B", "C"]
