@@ -278,7 +278,8 @@ MODEL_CASES = [
         "  sales:\n    sheet: Lines",
         "  sale:\n    sheet: Lines",
         "scheme.yaml:8:3: sources: 'sale' is not one of reps, sales, visits, satisfaction,"
-        " targets, customers, activities, ratings, adjustments, comments, appeal_adjustments — did you mean 'sales'?",
+        " targets, customers, activities, ratings, adjustments, comments, appeal_adjustments"
+        " — did you mean 'sales'?",
     ),
     (
         "band-pair",
