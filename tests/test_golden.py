@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import typer.main
 from rich.cells import cell_len
@@ -288,6 +289,28 @@ def test_console(
     check(name, about, Masker(work, run).text(getattr(run, stream)), update)
 
 
+RERUN = "sample_data/q3-rerun.xlsx"
+
+
+def test_diff_console(spm: Callable[..., Run], work: Path, update: bool) -> None:
+    """A re-export in which two of R002's lines were corrected by +1,000 each."""
+    book = openpyxl.load_workbook(work / INPUT)
+    sheet = book["销售明细"]
+    for row in (7715, 7731):  # R002's lines in 2025-Q3
+        assert sheet.cell(row, 2).value == "R002"
+        sheet.cell(row, 8).value += 1000
+    book.save(work / RERUN)
+    assert spm(*EVALUATE).exit_code == 0
+    assert spm("evaluate", RERUN, "--out", "rerun").exit_code == 0
+    run = spm("diff", "out", "rerun")
+    about = (
+        f"stdout of `{run.command}` after `spm evaluate {INPUT} --out out` and the same on a "
+        f"re-export with two of R002's lines corrected, COLUMNS={WIDE} (exit status "
+        f"{run.exit_code}): who moved, and the rows behind it."
+    )
+    check("console/diff.stdout.txt", about, Masker(work, run).text(run.stdout), update)
+
+
 def test_rich_honours_columns(spm: Callable[..., Run]) -> None:
     """The console width comes from COLUMNS: the wide run uses more than 100 columns and
     shows every KPI column; the narrow one fits 100 and says how many it left out."""
@@ -415,6 +438,7 @@ def test_help(spm: Callable[..., Run], update: bool, stem: str, args: tuple[str,
 def expected_snapshots() -> set[str]:
     return (
         {c[0] for c in CONSOLE}
+        | {"console/diff.stdout.txt"}
         | {w[0] for w in WORKBOOKS}
         | {f"letters/{REP}.{lang}.{fmt}.txt" for fmt, lang in LETTERS}
         | {"letters/console.txt"}
