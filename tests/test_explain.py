@@ -150,3 +150,11 @@ def test_every_sample_rep_is_explained_with_the_figures_of_their_workbook(
             if step.rows is not None and step.rows.place:
                 source = ev.sources[step.kpi]
                 assert step.rows.count == source.filter(source["rep_id"] == rep["rep_id"]).height
+
+
+def test_kpi_lists_all_its_rows_unless_rows_says_otherwise(tiny: Path) -> None:
+    args = (tiny / "in", "--scheme", tiny / "scheme.yaml", "--rep", "R1", "--kpi", "sales")
+    every = json.loads(run(*args, "--json").stdout)["kpis"][0]["rows"]
+    assert (len(every["shown"]), every["hidden"]) == (3, 0)
+    one = json.loads(run(*args, "--rows", "1", "--json").stdout)["kpis"][0]["rows"]
+    assert (len(one["shown"]), one["hidden"]) == (1, 2)

@@ -41,8 +41,12 @@ KpiOpt = Annotated[
     str | None, typer.Option("--kpi", "-k", help="Only this KPI (its id), with all its rows.")
 ]
 RowsOpt = Annotated[
-    int,
-    typer.Option("--rows", min=0, help="How many source rows to show per KPI, largest first."),
+    int | None,
+    typer.Option(
+        "--rows",
+        min=0,
+        help=f"How many source rows to show per KPI, largest first [{SHOWN_ROWS}; with --kpi all].",
+    ),
 ]
 
 
@@ -50,7 +54,7 @@ def explain(
     inputs: InputsArg,
     rep: RepOpt,
     kpi: KpiOpt = None,
-    rows: RowsOpt = SHOWN_ROWS,
+    rows: RowsOpt = None,
     scheme: SchemeOpt = None,
     period: PeriodOpt = None,
     lang: LangOpt = None,
@@ -80,7 +84,8 @@ def explain(
             ids = [k.id for k in ev.scheme.kpis]
             hint = did_you_mean(kpi, ids) or msg("option.one_of", choices=tuple(ids))
             raise UsageError([Problem("--kpi", msg("option.not_a_kpi", id=kpi), hint)])
-        told = explain_rep(ev, rep, origins(prepared), kpi=kpi, rows=rows)
+        shown = rows if rows is not None else (None if kpi else SHOWN_ROWS)
+        told = explain_rep(ev, rep, origins(prepared), kpi=kpi, rows=shown)
     if json_out:
         sys.stdout.write(dumps(dataclasses.asdict(told)) + "\n")
     else:

@@ -171,8 +171,8 @@ def explain(
     rows: int | None = SHOWN_ROWS,
     lang: str | None = None,
 ) -> Explanation:
-    """The explanation of ``rep_id``'s figures; ``kpi`` narrows it to one KPI and shows all
-    its rows, else each KPI shows its ``rows`` largest (all of them when None). ``origins``
+    """The explanation of ``rep_id``'s figures; ``kpi`` narrows it to one KPI; each KPI shows
+    its ``rows`` largest source rows (all of them when None). ``origins``
     name each input table's place (``q3.xlsx [销售明细]``). The rep must be on the roster
     and due."""
     lang = lang or ev.scheme.locale
@@ -189,7 +189,7 @@ def explain(
             rep_id,
             origins,
             lang,
-            None if kpi else rows,
+            rows,
         )
         for k in chosen
     )
