@@ -201,3 +201,19 @@ def test_a_final_close_is_read_only_and_reopened_only_with_a_reason(tmp_path: Pa
     assert compared.exit_code == 0 and "the two runs give the same results" in compared.stdout
     nothing = close("--reopen", "--reason", "again")
     assert nothing.exit_code == 2 and "holds no final close to reopen" in nothing.stderr
+
+
+def test_a_table_only_the_later_run_read_is_rows_added_to_their_reps() -> None:
+    import polars as pl
+
+    from spmcli.report.diff import RunView, compare_runs
+
+    def view(score: str, tables: dict[str, pl.DataFrame]) -> RunView:
+        rep = {"rep_id": "R1", "final_score": Decimal(score), "kpis": {}}
+        return RunView("x", {"reps": [rep]}, "", tables, {"appeal_adjustments": "a.csv"})
+
+    appeals = pl.DataFrame({"rep_id": ["R1"], "kpi": ["sales"], "value": [9.5], "_row": [2]})
+    found = compare_runs(view("50.00", {}), view("55.00", {"appeal_adjustments": appeals}))
+    assert found.rows == {"appeal_adjustments": {"added": 1}}
+    (row,) = found.reps[0].rows
+    assert (row.kind, row.after_row, row.place, row.values["kpi"]) == ("added", 2, "a.csv", "sales")

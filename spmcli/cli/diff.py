@@ -68,6 +68,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "total": ("应发合计", "total pay"),
     "none": ("无", "none"),
 }
+NUMBER_COLUMNS = ("amount", "target", "points", "value")  # ids such as 00123 stay as read
 VALUE_COLUMNS = ("date", "customer_id", "product", "kpi", "amount", "target", "points", "value")
 
 
@@ -175,15 +176,22 @@ def _change(change: Change, lang: str) -> str:
     return f"{what} {_value(before, kind)} → {_value(after, kind)}{delta}"
 
 
+def _cell(column: str, value: object) -> str:
+    """A source cell as read; an amount or a target to the cent (an id such as 00123 stays)."""
+    return _value(value) if column in NUMBER_COLUMNS else ("–" if value is None else str(value))
+
+
 def _row(change: RowChange, lang: str) -> str:
     place = change.place
     if change.kind == "changed":
-        said = "; ".join(f"{c.what} {_value(c.before)} → {_value(c.after)}" for c in change.changes)
+        said = "; ".join(
+            f"{c.what} {_cell(c.what, c.before)} → {_cell(c.what, c.after)}" for c in change.changes
+        )
         return _say(
             "row_changed", lang, table=change.table, place=place, row=change.after_row, changes=said
         )
     values = ", ".join(
-        str(change.values[c]) for c in VALUE_COLUMNS if change.values.get(c) is not None
+        _cell(c, change.values[c]) for c in VALUE_COLUMNS if change.values.get(c) is not None
     )
     row = change.after_row if change.kind == "added" else change.before_row
     return _say(f"row_{change.kind}", lang, table=change.table, place=place, row=row, values=values)

@@ -112,18 +112,18 @@ class RunDiff:
 def compare_runs(a: RunView, b: RunView) -> RunDiff:
     """Everything that differs between run ``a`` (before) and ``b`` (after)."""
     scheme = scheme_changes(a.scheme_text, b.scheme_text)
-    row_changes = {
-        name: compare_rows(name, a.tables[name], b.tables[name], b.places.get(name, name))
-        for name in sorted(set(a.tables) & set(b.tables))
-    }
-    counts: dict[str, dict[str, int]] = {}
+    row_changes = {}
     for name in sorted(set(a.tables) | set(b.tables)):
-        found = row_changes.get(name)
-        if found is None:  # a table only one run had
-            kind = "added" if name in b.tables else "removed"
-            height = (b.tables[name] if name in b.tables else a.tables[name]).height
-            counts[name] = {kind: height}
-            continue
+        before, after = a.tables.get(name), b.tables.get(name)
+        if before is None and after is not None:  # a table only the later run read
+            before = after.clear()
+        elif after is None and before is not None:
+            after = before.clear()
+        if before is not None and after is not None:
+            place = b.places.get(name) or a.places.get(name, name)
+            row_changes[name] = compare_rows(name, before, after, place)
+    counts: dict[str, dict[str, int]] = {}
+    for name, found in row_changes.items():
         tally: dict[str, int] = {}
         for change in found:
             tally[change.kind] = tally.get(change.kind, 0) + 1
