@@ -222,3 +222,27 @@ def test_an_accepted_claim_shows_its_effect_and_the_next_evaluate_applies_it(
         rep["kpis"]["sales"]["actual"] == 240000.0 and rep["kpis"]["sales"]["status"] == "adjusted"
     )
     assert rep["final_score"] == 74.94
+
+
+def test_hostile_rep_ids_and_names_stay_inside_the_folder_and_stay_text(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "reps.csv").write_text(
+        'rep_id,name\n../../x,"=HYPERLINK(""http://x"",""y"")"\nCON,Con\n', encoding="utf-8"
+    )
+    (data / "sales.csv").write_text(
+        "date,rep_id,customer_id,amount\n2025-07-01,../../x,C1,1200\n2025-08-01,CON,C3,900\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = spm("appeal", data, "--rep", "../../x", "--rep", "CON", "--out", out)
+    assert result.exit_code == 0, result.output
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == ["appeals/_CON.xlsx", "appeals/____x.xlsx", "appeals/sent/_CON.json",
+                       "appeals/sent/____x.json"]  # fmt: skip
+    sheet = openpyxl.load_workbook(out / "appeals" / "____x.xlsx")["填写说明"]
+    assert sheet["A1"].data_type == "s" and "=HYPERLINK" in sheet["A1"].value
+    fill(out / "appeals" / "____x.xlsx", {"H5": "是", "I5": 1500})
+    reviewed = spm("appeals", "review", out / "appeals")
+    assert reviewed.exit_code == 0, reviewed.output
+    assert register(out / "appeals")[1][:4] == ("../../x", "sales", 1200, 1500)
