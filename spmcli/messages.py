@@ -773,4 +773,20 @@ TEXTS: Mapping[str, tuple[str, str]] = {
     ),
     "option.reps_names_none": ("'{text}' 没有指明任何代表", "'{text}' names no rep"),
     "option.reps_how": ("请写 all、none 或代表编号", "write all, none or ids"),
+    "lock.held": (
+        "另一个 spm 正在写入此文件夹（进程 {pid}，{started} 开始：{command}）",
+        "another spm run is writing to this folder (pid {pid}, started {started}: {command})",
+    ),
+    "lock.wait": (
+        "请等它结束；如果它已不在运行，删除 {lock} 后重试",
+        "wait for it to finish; if it is no longer running, remove {lock} and run again",
+    ),
+    "lock.race": (
+        "另一个 spm 刚刚开始写入此文件夹",
+        "another spm run has just started writing to this folder",
+    ),
+    "lock.stale": (
+        "{folder} 有一个已结束的运行留下的锁，已接管",
+        "{folder} held a lock left by a run that is gone; it was taken over",
+    ),
 }

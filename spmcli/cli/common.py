@@ -27,6 +27,7 @@ from spmcli import run
 from spmcli.engine.result import Evaluation, RunWarning
 from spmcli.errors import Problem, RowProblem, SpmError, UsageError, did_you_mean
 from spmcli.io.errors_file import write_errors
+from spmcli.io.lock import output_lock
 from spmcli.messages import DEFAULT_LANGUAGE, LANGUAGES, msg
 from spmcli.report.labels import label
 from spmcli.report.wording import warning_summary
@@ -313,3 +314,12 @@ def wanted_reps(ev: Evaluation, asked: list[str]) -> set[str]:
     if problems:
         raise UsageError(problems)
     return set(asked)
+
+
+@contextmanager
+def locked(folder: Path, lang: str) -> Iterator[None]:
+    """The output folder for this run alone while the block writes (``spmcli.io.lock``)."""
+    with output_lock(folder) as stale:
+        if stale:
+            err.print(escape(msg("lock.stale", folder=folder).text(lang)))
+        yield

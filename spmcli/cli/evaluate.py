@@ -28,6 +28,7 @@ from spmcli.cli.common import (
     cpu_workers,
     err,
     escape,
+    locked,
     out,
     parse_what_if,
     prepare,
@@ -148,37 +149,41 @@ def evaluate(
         ev = run.evaluation
         if run.scaled is None:
             chosen = chosen_reps(ev, reps)
-            keep = ERRORS_FILE if prepared.unreadable else None
-            reopened = earlier_reopenings(target)
-            if reopen:
-                reopened.append(archive(target, OUTPUTS, reason or ""))
-            prepare_out_dir(target, force, OUTPUTS, keep=keep)
-            count = ev.reps.height if chosen is None else len(chosen)
-            done = None
-            if count:
-                done = steps.step("workbooks", words, total=count)
-            else:
-                steps.show("summary", words)
-            # The summary and the JSON are written while the workers write the workbooks.
-            with writing_rep_workbooks(
-                ev, target / "reps", cpu_workers(workers), advance=done, only=chosen
-            ):
-                write_summary(ev, target / "summary.xlsx", _run_info(run))
-                text = evaluation_json(ev)  # once, for the file and for --json
-                write_text_atomic(target / "evaluation.json", text + "\n")
-                write_sources(prepared.inputs, target)
-            options: dict[str, object] = {
-                "scheme": str(scheme) if scheme else None,
-                "period": period,
-                "lang": lang,
-                "skip_invalid": skip_invalid,
-                "reps": reps,
-            }
-            final = {"at": datetime.now().astimezone().isoformat(timespec="seconds"), "by": who()}
-            record = _run_record(run, options, final if finalize else None, reopened)
-            write_manifest(record, target, RECORDED)
-            if finalize:
-                make_read_only(target, OUTPUTS)
+            with locked(target, words):
+                keep = ERRORS_FILE if prepared.unreadable else None
+                reopened = earlier_reopenings(target)
+                if reopen:
+                    reopened.append(archive(target, OUTPUTS, reason or ""))
+                prepare_out_dir(target, force, OUTPUTS, keep=keep)
+                count = ev.reps.height if chosen is None else len(chosen)
+                done = None
+                if count:
+                    done = steps.step("workbooks", words, total=count)
+                else:
+                    steps.show("summary", words)
+                # The summary and the JSON are written while the workers write the workbooks.
+                with writing_rep_workbooks(
+                    ev, target / "reps", cpu_workers(workers), advance=done, only=chosen
+                ):
+                    write_summary(ev, target / "summary.xlsx", _run_info(run))
+                    text = evaluation_json(ev)  # once, for the file and for --json
+                    write_text_atomic(target / "evaluation.json", text + "\n")
+                    write_sources(prepared.inputs, target)
+                options: dict[str, object] = {
+                    "scheme": str(scheme) if scheme else None,
+                    "period": period,
+                    "lang": lang,
+                    "skip_invalid": skip_invalid,
+                    "reps": reps,
+                }
+                final = {
+                    "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                    "by": who(),
+                }
+                record = _run_record(run, options, final if finalize else None, reopened)
+                write_manifest(record, target, RECORDED)
+                if finalize:
+                    make_read_only(target, OUTPUTS)
 
     if run.scaled is not None:  # a what-if writes nothing
         if json_out:

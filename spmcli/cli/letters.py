@@ -27,6 +27,7 @@ from spmcli.cli.common import (
     cpu_workers,
     err,
     escape,
+    locked,
     out,
     prepare,
     prepare_out_dir,
@@ -148,14 +149,14 @@ def letters(
         contexts = [
             c for c in letter_contexts(ev, words, comments, before) if c["rep"]["rep_id"] in wanted
         ]
-        prepare_out_dir(
-            target, force, [LETTERS_DIR], keep=ERRORS_FILE if prepared.unreadable else None
-        )
-        done = steps.step("letters", words, total=len(contexts))
-        paths = render_letters(
-            contexts, chosen, folder, workers=cpu_workers(), advance=lambda: done(1)
-        )
-        pdfs = convert_to_pdf(soffice, paths) if soffice else []
+        with locked(target, words):
+            keep = ERRORS_FILE if prepared.unreadable else None
+            prepare_out_dir(target, force, [LETTERS_DIR], keep=keep)
+            done = steps.step("letters", words, total=len(contexts))
+            paths = render_letters(
+                contexts, chosen, folder, workers=cpu_workers(), advance=lambda: done(1)
+            )
+            pdfs = convert_to_pdf(soffice, paths) if soffice else []
 
     not_due = ev.reps.filter(~pl.col("due"))["rep_id"].to_list() if not rep else []
     if json_out:

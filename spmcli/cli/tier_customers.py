@@ -24,6 +24,7 @@ from spmcli.cli.common import (
     Steps,
     err,
     escape,
+    locked,
     out,
     prepare,
     prepare_out_dir,
@@ -99,8 +100,9 @@ def tier_customers(
         _check_cost(settings, prepared.inputs)
         steps.show("tiers", prepared.scheme.locale)
         tiers = prepared.tier_customers(settings, skip_invalid=skip_invalid)
-        prepare_out_dir(target, force, [TIERS_FILE])
-        write_tiers_workbook(tiers, target / TIERS_FILE)
+        with locked(target, prepared.scheme.locale):
+            prepare_out_dir(target, force, [TIERS_FILE])
+            write_tiers_workbook(tiers, target / TIERS_FILE)
 
     if json_out:
         sys.stdout.write(tiers_json(tiers) + "\n")
