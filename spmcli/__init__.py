@@ -12,16 +12,22 @@ before it writes anything, so a notebook gets the same figures and the same prob
 
 __version__ = "0.1.0"
 
-from spmcli.letters import render_letters
-from spmcli.run import Prepared, Run, evaluate, prepare
-from spmcli.scheme.loader import load_scheme
+import importlib
 
-__all__ = [
-    "Prepared",
-    "Run",
-    "__version__",
-    "evaluate",
-    "load_scheme",
-    "prepare",
-    "render_letters",
-]
+# Loaded when first used, so that ``spm`` starts (and a Ctrl-C while it starts ends) cleanly.
+_EXPORTS = {
+    "Prepared": "spmcli.run",
+    "Run": "spmcli.run",
+    "evaluate": "spmcli.run",
+    "prepare": "spmcli.run",
+    "load_scheme": "spmcli.scheme.loader",
+    "render_letters": "spmcli.letters",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'spmcli' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

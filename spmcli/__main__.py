@@ -1,5 +1,5 @@
 """Allow ``python -m spmcli``."""
 
-from spmcli.cli.app import main
+from spmcli.cli.entry import main
 
 main()
