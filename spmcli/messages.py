@@ -694,7 +694,6 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "请给出 spm evaluate 的输出文件夹；{manifest} 出现之前的运行需要重新考核",
         "give an output folder of spm evaluate; runs before {manifest} existed must be evaluated again",
     ),
-    "run.unreadable": ("无法读取：{reason}", "cannot be read: {reason}"),
     "close.final": (
         "是已定稿的考核（{by} 于 {at} 定稿）",
         "holds a final close (finalized {at} by {by})",
@@ -789,4 +788,14 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "{folder} 有一个已结束的运行留下的锁，已接管",
         "{folder} held a lock left by a run that is gone; it was taken over",
     ),
+    "run.bad_json": ("{file} 无法读取：{reason}", "{file} cannot be read: {reason}"),
+    "run.output_missing": (
+        "缺少 {file}：这次运行没有完成，或之后被改动过",
+        "{file} is missing: the run did not finish, or was changed since",
+    ),
+    "run.output_changed": (
+        "{file} 在运行写出后被改动过",
+        "{file} was changed after the run wrote it",
+    ),
+    "run.evaluate_again": ("请重新运行 spm evaluate", "run spm evaluate again"),
 }

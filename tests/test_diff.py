@@ -217,3 +217,43 @@ def test_a_table_only_the_later_run_read_is_rows_added_to_their_reps() -> None:
     assert found.rows == {"appeal_adjustments": {"added": 1}}
     (row,) = found.reps[0].rows
     assert (row.kind, row.after_row, row.place, row.values["kpi"]) == ("added", 2, "a.csv", "sales")
+
+
+def test_only_a_complete_unchanged_run_is_compared(runs: tuple[Path, Path], tmp_path: Path) -> None:
+    import shutil
+
+    a, b = runs
+    changed = Path(shutil.copytree(b, tmp_path / "changed"))
+    (changed / "summary.xlsx").write_bytes(b"edited by hand")
+    result = spm_diff(a, changed, "--lang", "en")
+    assert result.exit_code == 2
+    assert (
+        "summary.xlsx was changed after the run wrote it — run spm evaluate again" in result.stderr
+    )
+    interrupted = Path(shutil.copytree(b, tmp_path / "interrupted"))
+    (interrupted / "reps" / "R2.xlsx").unlink()
+    result = spm_diff(a, interrupted, "--lang", "en")
+    assert "R2.xlsx is missing: the run did not finish, or was changed since" in result.stderr
+
+
+def test_a_new_run_forgets_the_old_record_until_it_writes_its_own(tmp_path: Path) -> None:
+    data = export(tmp_path / "in", SALES, SCHEME)
+    evaluate(data, tmp_path / "out")
+    first = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    bad = SALES + "not a date,R1,C1,P1,5\n"
+    (data / "sales.csv").write_text(bad, encoding="utf-8")
+    failed = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            str(data),
+            "--scheme",
+            str(data / "scheme.yaml"),
+            "--out",
+            str(tmp_path / "out"),
+            "-q",
+            "--force",
+        ],  # fmt: skip
+    )
+    assert failed.exit_code == 1  # stopped before writing: the earlier run stays whole
+    assert json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8")) == first

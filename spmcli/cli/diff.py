@@ -119,7 +119,9 @@ def _view(folder: Path) -> RunView:
             ]
         ) from None
     except ValueError as broken:
-        raise UsageError([Problem(str(folder), msg("run.unreadable", reason=broken))]) from None
+        raise UsageError(
+            [Problem(str(folder), broken.args[0], msg("run.evaluate_again"))]
+        ) from None
     return RunView(
         label=str(folder),
         evaluation=run.evaluation,

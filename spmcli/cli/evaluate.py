@@ -43,7 +43,14 @@ from spmcli.errors import Problem, UsageError, did_you_mean
 from spmcli.io.close import archive, earlier_reopenings, final_mark, make_read_only, who
 from spmcli.io.files import write_text_atomic
 from spmcli.io.json_result import evaluation_json
-from spmcli.io.manifest import MANIFEST, SOURCES, RunRecord, write_manifest, write_sources
+from spmcli.io.manifest import (
+    MANIFEST,
+    SOURCES,
+    RunRecord,
+    forget_run,
+    write_manifest,
+    write_sources,
+)
 from spmcli.io.rep_workbooks import writing_rep_workbooks
 from spmcli.io.summary import RunInfo, write_summary
 from spmcli.messages import msg
@@ -155,6 +162,7 @@ def evaluate(
                 if reopen:
                     reopened.append(archive(target, OUTPUTS, reason or ""))
                 prepare_out_dir(target, force, OUTPUTS, keep=keep)
+                forget_run(target)
                 count = ev.reps.height if chosen is None else len(chosen)
                 done = None
                 if count:

@@ -26,6 +26,7 @@ import polars as pl
 from spmcli.io.files import atomic_path, write_text_atomic
 from spmcli.io.json_result import dumps
 from spmcli.io.read import Inputs
+from spmcli.messages import msg
 from spmcli.scheme.marks import SchemeFile
 
 MANIFEST = "run.json"
@@ -134,8 +135,11 @@ class StoredRun:
 
 
 def read_run(folder: Path) -> StoredRun:
-    """The run in ``folder`` (an ``spm evaluate`` output folder). Raises ``FileNotFoundError``
-    or ``ValueError`` (with the file) for a folder that holds no readable run."""
+    """The run in ``folder`` (an ``spm evaluate`` output folder), trusted only when every
+    output its ``run.json`` lists is there with the SHA-256 it records: a run that was
+    interrupted, or a file changed since, is no run to compare. Raises
+    ``FileNotFoundError`` (the missing file) or ``ValueError`` (its argument a ``Msg``
+    saying what is wrong)."""
     texts = {}
     for name in (MANIFEST, "evaluation.json"):
         path = folder / name
@@ -144,5 +148,17 @@ def read_run(folder: Path) -> StoredRun:
         try:
             texts[name] = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValueError(f"{path}: {error}") from None
+            raise ValueError(msg("run.bad_json", file=path, reason=error)) from None
+    for output in texts[MANIFEST].get("outputs", []):
+        path = folder / output["path"]
+        if not path.is_file():
+            raise ValueError(msg("run.output_missing", file=path))
+        if _sha256(path) != output["sha256"]:
+            raise ValueError(msg("run.output_changed", file=path))
     return StoredRun(folder, texts[MANIFEST], texts["evaluation.json"])
+
+
+def forget_run(folder: Path) -> None:
+    """Remove the earlier run's ``run.json`` before writing a new run: until the new one is
+    written last, the folder holds no run that a reader would trust."""
+    (folder / MANIFEST).unlink(missing_ok=True)
