@@ -143,6 +143,15 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "每个分段写作 [阈值, 得分]，如 [4.5, 90]",
         "each band is [threshold, score], e.g. [4.5, 90]",
     ),
+    "model.unknown_language": (
+        "'{key}' 不是 spm 的语言",
+        "'{key}' is not a language of spm",
+    ),
+    "model.label_empty": ("名称的映射中没有任何文本", "the label's mapping holds no text"),
+    "model.label_form": (
+        "名称写作一个文本，或按语言（{languages}）写作映射，如 {{zh: 销售额, en: Sales}}",
+        "a label is one text, or a mapping by language ({languages}) such as {{zh: 销售额, en: Sales}}",
+    ),
     "model.or": ("{first}或{second}", "{first} or {second}"),
     "model.quoted": ("'{text}'", "'{text}'"),
     "bound.gt": ("大于", "greater than"),

@@ -16,6 +16,7 @@ notebook go through here, so they see the same figures and the same problems::
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,7 +44,7 @@ from spmcli.io.read import Inputs, Table, read_inputs
 from spmcli.messages import LANGUAGES, msg
 from spmcli.scheme.loader import by_position, read_scheme
 from spmcli.scheme.marks import SchemeFile
-from spmcli.scheme.model import Scheme, Tiering
+from spmcli.scheme.model import Language, Scheme, Tiering
 from spmcli.scheme.periods import Period
 from spmcli.scheme.rules import check_columns, check_types
 
@@ -193,9 +194,10 @@ def prepare(
     except SpmError as error:
         error.lang = lang or error.lang
         raise
-    if lang:
+    if lang:  # one of LANGUAGES (checked above); the scheme's labels follow it
+        run_in = typing.cast(Language, lang)
         scheme_file = dataclasses.replace(
-            scheme_file, scheme=scheme_file.scheme.model_copy(update={"locale": lang})
+            scheme_file, scheme=scheme_file.scheme.in_language(run_in)
         )
     locale = scheme_file.scheme.locale  # the run's language from here on
     try:

@@ -195,7 +195,10 @@ def test_a_misspelt_weight_and_a_misspelt_column_are_reported_in_one_run(tmp_pat
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 2, result.stderr
-    # in file order: the KPI's value on line 35, the role's weights on line 71
-    assert "spm.yaml:35:12: kpis[0].value: unknown column 'amout'" in errors[0]
-    assert "spm.yaml:71:" in errors[1] and "roles.farmer.weights" in errors[1]
+    # in file order: the KPI's value, then the role's weights
+    lines = text.splitlines()
+    value_line = lines.index("    value: SUM(amout)") + 1
+    weights_line = next(n for n, line in enumerate(lines, 1) if "{salse: 30," in line)
+    assert f"spm.yaml:{value_line}:12: kpis[0].value: unknown column 'amout'" in errors[0]
+    assert f"spm.yaml:{weights_line}:" in errors[1] and "roles.farmer.weights" in errors[1]
     assert "'salse'" in errors[1] and "did you mean 'sales'" in errors[1]

@@ -78,14 +78,18 @@ def letter_of(folder: Path, rep_id: str, suffix: str) -> Path:
     return found
 
 
-def check_kpi_rows(rep: dict[str, Any], rows: list[list[str]]) -> int:
-    """Every weighted KPI's row shows the JSON's actual, target, achievement, score, weight."""
+def check_kpi_rows(
+    rep: dict[str, Any], rows: list[list[str]], labels: dict[str, str] | None = None
+) -> int:
+    """Every weighted KPI's row, found by its label in the letter's language (``labels``,
+    default Chinese), shows the JSON's actual, target, achievement, score, weight."""
+    labels = labels or LABELS
     by_label = {row[0]: row for row in rows}
     checked = 0
     for kpi_id, figures in rep["kpis"].items():
         if not figures["weight"]:
             continue
-        label = next(r for r in by_label if r == LABELS[kpi_id])
+        label = next(r for r in by_label if r == labels[kpi_id])
         cells = by_label[label]
         for col, key in enumerate(("actual", "target", "achievement", "score", "weight"), 1):
             assert same(cells[col], figures[key]), (rep["rep_id"], kpi_id, key, cells[col])
@@ -107,6 +111,22 @@ LABELS = {
     "academic": "学术会议场次",
     "team_sales": "团队销售达成",
     "teamwork": "团队协作",
+}
+# the built-in scheme's labels in English: an English letter names the KPIs in English
+LABELS_EN = {
+    "sales": "Sales",
+    "gross_margin": "Gross margin",
+    "collection": "Collection rate",
+    "growth": "Growth YoY",
+    "new_customers": "New customers",
+    "repurchase": "Repurchase rate",
+    "visits": "Visits",
+    "visit_success": "Effective visit rate",
+    "satisfaction": "Customer satisfaction",
+    "trainings": "Customer trainings",
+    "academic": "Academic meetings",
+    "team_sales": "Team sales",
+    "teamwork": "Teamwork",
 }
 
 
@@ -224,8 +244,8 @@ def test_html_letters_show_the_figures_of_evaluation_json(sample: dict[str, Any]
         assert summary[1].startswith(rep["grade"])
         assert summary[2] == f"{rep['rank']} / 40"
         assert same(summary[5], rep["pay"]["total"])
-        kpi_rows = [r for r in page.rows if r and r[0] in LABELS.values() and len(r) == 8]
-        check_kpi_rows(rep, kpi_rows)
+        kpi_rows = [r for r in page.rows if r and r[0] in LABELS_EN.values() and len(r) == 8]
+        assert check_kpi_rows(rep, kpi_rows, LABELS_EN) > 0
         assert page.images[0].startswith("data:image/svg+xml;base64,")  # the chart, inline
         text = "".join(page.text)
         assert f"within {7} days" in text and "Manager (" in text

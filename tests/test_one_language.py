@@ -1,5 +1,7 @@
 """One language per run: a Chinese run's workbooks hold no English sentence from spm, and an
-English run's hold no Chinese but the data's own (names, teams, the scheme's labels)."""
+English run's hold no Chinese but the data's own (names, teams) and the scheme's name: the
+built-in scheme's labels are in both languages, so an English run names its KPIs, roles and
+grades in English."""
 
 from __future__ import annotations
 
@@ -37,12 +39,9 @@ def texts(path: Path, *, skip_rows: tuple[str, ...] = ()) -> list[tuple[str, str
 
 
 def data_values() -> list[str]:
-    """Every text of the sample's own cells and of the built-in scheme's labels."""
+    """Every text of the sample's own cells, and the built-in scheme's name (one text)."""
     values = {text for _, _, text in texts(SAMPLE)}
-    scheme = load_scheme(None).scheme
-    values |= {scheme.name, *(k.title for k in scheme.kpis)}
-    values |= {role.label for role in scheme.roles.values() if role.label}
-    values |= {g.label for g in scheme.grades} | {f"{g.grade} {g.label}" for g in scheme.grades}
+    values.add(load_scheme(None).scheme.name)
     return sorted(values, key=len, reverse=True)
 
 

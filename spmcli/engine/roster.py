@@ -20,7 +20,7 @@ def build_roster(
     """One row per rep: the columns of ROSTER_COLUMNS plus role_label, due and target_bonus.
 
     Without a ``reps`` table the roster is every rep found in ``sales`` with the
-    default role (SPEC §2). A role cell may hold a role id or its label; an unknown
+    default role (SPEC §2). A role cell may hold a role id or its label (zh or en); an unknown
     role falls back to the default role with a warning.
     """
     warnings: list[RunWarning] = []
@@ -34,9 +34,10 @@ def build_roster(
     if "target_bonus" not in reps.columns:
         reps = reps.with_columns(pl.lit(None, dtype=pl.Decimal(38, 6)).alias("target_bonus"))
 
+    # a role cell may hold the role's label in either language (SPEC §3 locale)
     role_names = {normalize(role_id): role_id for role_id in scheme.roles}
     role_names.update(
-        {normalize(r.label): role_id for role_id, r in scheme.roles.items() if r.label}
+        {normalize(text): role_id for role_id, r in scheme.roles.items() for text in r.all_labels}
     )
     lookup = pl.DataFrame(
         {"_role_key": list(role_names), "_role_id": list(role_names.values())},

@@ -19,9 +19,10 @@ def kpi_key(expr: pl.Expr) -> pl.Expr:
 
 
 def kpi_lookup(scheme: Scheme) -> dict[str, str]:
-    """Loose KPI names (id or label) to the KPI id."""
-    names = {k.id.lower(): k.id for k in scheme.kpis}
-    names.update({k.label.strip().lower(): k.id for k in scheme.kpis if k.label})
+    """Loose KPI names to the KPI id: its id, or its label in either language (a targets
+    sheet in Chinese and a scheme run in English still meet); an id wins over a label."""
+    names = {text.lower(): k.id for k in scheme.kpis for text in k.all_labels}
+    names.update({k.id.lower(): k.id for k in scheme.kpis})
     return names
 
 

@@ -15,6 +15,7 @@ that merely moved to another Excel row is no change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -205,6 +206,9 @@ def _flat(value: object, prefix: str = "") -> dict[str, object]:
     return {prefix: value}
 
 
+_LABEL = re.compile(r"\.label(\.|$)")  # kpis[sales].label, roles.farmer.label.en
+
+
 def _concerns(
     path: str,
     role: str,
@@ -216,6 +220,8 @@ def _concerns(
     scored on when their score moved, pay rules when their pay did; grades and other
     scheme-wide rules always (another role's weights never)."""
     moved = {c.what for c in figures}
+    if _LABEL.search(path):
+        return False  # a KPI's, role's or grade's label moves no figure
     if path.startswith("pay."):
         return bool(moved & set(PAY))
     if path.startswith(("roles.", "kpis[")) and "final_score" not in moved:

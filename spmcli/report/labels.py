@@ -478,12 +478,13 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "letter.commission_none": ("「{kpi}」无目标或无实际，无提成", "no target or actual for {kpi}"),
     "letter.pool_reached": (
         "团队「{kpi}」达成率 {achievement} 达到门槛 {threshold}，团队奖金池 {pool}，{split}",
-        "team {kpi} achievement {achievement} reached the {threshold} threshold; "
+        "the team's achievement of {kpi}, {achievement}, reached the {threshold} threshold; "
         "pool {pool}, split {split}",
     ),
     "letter.pool_not_reached": (
         "团队「{kpi}」达成率 {achievement} 未达门槛 {threshold}，本期无团队奖金",
-        "team {kpi} achievement {achievement} is below the {threshold} threshold: no pool",
+        "the team's achievement of {kpi}, {achievement}, is below the {threshold} threshold: "
+        "no pool",
     ),
     "letter.pool_no_team": ("无团队，不参与团队奖金池", "no team: no team pool"),
     "letter.split_equal": ("平均分配", "in equal shares"),

@@ -28,10 +28,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from spmcli.encodings import decode_text
 from spmcli.errors import Problem, SchemeError, did_you_mean
-from spmcli.messages import Msg, joined, msg
+from spmcli.messages import LANGUAGES, Msg, joined, msg
 from spmcli.scheme import rules
 from spmcli.scheme.marks import Loc, Mark, SchemeFile, key_path, where_in
-from spmcli.scheme.model import Scheme
+from spmcli.scheme.model import LabelTexts, Scheme
 
 DEFAULT_SCHEME_PATH = "<built-in default scheme>"
 
@@ -285,6 +285,7 @@ def _load_text(text: str, path: str, sha256: str) -> tuple[SchemeFile, list[Prob
             ]
         )
     scheme, problems, broken = _validated(data, reader, path)
+    scheme = scheme.in_language(scheme.locale)  # labels in its language, until --lang says
     scheme_file = SchemeFile(
         scheme, path, sha256, reader.marks, reader.key_marks, frozenset(broken)
     )
@@ -461,8 +462,7 @@ def _split_loc(loc: Sequence[str | int]) -> tuple[Loc, Loc, Any]:
         if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
             if not isinstance(part, str):
                 return tuple(loc[:index]), tuple(loc[index:]), annotation
-            fields = annotation.model_fields
-            annotation = fields[part].annotation if part in fields else None
+            annotation = _read_as(annotation, part)
         elif origin is list and isinstance(part, int):
             annotation = typing.get_args(annotation)[0]
         elif origin is tuple and isinstance(part, int):
@@ -473,6 +473,30 @@ def _split_loc(loc: Sequence[str | int]) -> tuple[Loc, Loc, Any]:
         else:
             return tuple(loc[:index]), tuple(loc[index:]), annotation
     return tuple(loc), (), annotation
+
+
+def _keys(model: type[pydantic.BaseModel]) -> list[str]:
+    """The keys a model reads, as the YAML writes them (``from``, not ``start``)."""
+    return list(dict.fromkeys(_key(name, field) for name, field in model.model_fields.items()))
+
+
+def _key(name: str, field: Any) -> str:
+    alias = field.validation_alias or field.alias
+    if isinstance(alias, pydantic.AliasChoices):
+        alias = alias.choices[0]
+    return alias if isinstance(alias, str) else name
+
+
+def _read_as(model: type[pydantic.BaseModel], key: str) -> Any:
+    """The type ``key`` is read as; of a key two fields read (a ``label``: its text, and the
+    mapping of its texts) the mapping's, where the problems inside it are."""
+    found = [f.annotation for n, f in model.model_fields.items() if _key(n, f) == key]
+    models = [a for a in found if _is_model(_unwrap(a))]
+    return (models or found or [None])[0]
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel)
 
 
 def _model_at(loc: Loc) -> type[pydantic.BaseModel] | None:
@@ -515,7 +539,10 @@ def _explain(error: Any, loc: Loc, is_key: bool) -> tuple[Msg, Msg | None]:
     name = loc[-1] if loc else ""
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
-        known = list(model.model_fields) if model else []
+        known = _keys(model) if model else []
+        if model is LabelTexts:
+            form = msg("model.label_form", languages=tuple(known))
+            return msg("model.unknown_language", key=name), did_you_mean(str(name), known) or form
         hint = did_you_mean(str(name), known) or (
             msg("model.known_keys", keys=tuple(known)) if known else None
         )
@@ -525,6 +552,8 @@ def _explain(error: Any, loc: Loc, is_key: bool) -> tuple[Msg, Msg | None]:
             arity = _arity(loc[:-1])
             return msg("model.count", count=arity, value=_describe(value)), _pair_hint(loc)
         return msg("model.missing_key", key=name), None
+    if kind == "label_empty":
+        return msg("model.label_empty"), msg("model.label_form", languages=LANGUAGES)
     if kind == "too_long":
         most = ctx.get("max_length")
         return msg("model.count", count=most, value=_describe(value)), _pair_hint(loc)
@@ -551,7 +580,10 @@ def _explain(error: Any, loc: Loc, is_key: bool) -> tuple[Msg, Msg | None]:
         return message, None
     if kind in _EXPECTED:
         expected = msg(_EXPECTED[kind])
-        return msg("model.expected", expected=expected, value=_describe(value)), _pair_hint(loc)
+        hint = _pair_hint(loc)
+        if loc and loc[-1] == "label" and kind == "string_type":
+            hint = msg("model.label_form", languages=LANGUAGES)
+        return msg("model.expected", expected=expected, value=_describe(value)), hint
     return msg("model.invalid", value=_describe(value)), None
 
 

@@ -7,9 +7,18 @@ exist) live in ``spmcli.scheme.rules``.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 Cycle = Literal["month", "quarter", "half", "year"]
 Window = Literal["period", "prev", "yoy", "ytd"]
@@ -30,6 +39,7 @@ TableName = Literal[
 ]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 TierName = Literal["A", "B", "C"]
+Language = Literal["zh", "en"]
 
 
 class Strict(BaseModel):
@@ -39,6 +49,67 @@ class Strict(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class LabelTexts(Strict):
+    """A label written in both languages, ``{zh: 销售额, en: Sales}``; one may be left out."""
+
+    zh: str = ""
+    en: str = ""
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        if not (self.zh.strip() or self.en.strip()):
+            raise PydanticCustomError("label_empty", "a label needs a text in zh or en")
+        return self
+
+    def text(self, lang: Language) -> str:
+        """The text in ``lang``, else the other one."""
+        mine, other = (self.zh, self.en) if lang == "zh" else (self.en, self.zh)
+        return mine.strip() or other.strip()
+
+
+class Labelled(Strict):
+    """A KPI, role or grade: its ``label`` is one text, or a mapping of the two languages.
+
+    Every caller reads ``label`` as text in the run's language: a mapping is kept whole in
+    ``label_texts`` (both fields read the YAML key ``label``) and ``label`` holds its text
+    in one language, the scheme's ``locale`` once ``Scheme.in_language`` has settled it
+    (Chinese, else English, before). Matching a cell against labels uses ``all_labels``.
+    """
+
+    label: str = ""
+    # AliasChoices rather than the bare name, or two `label` parameters in the signature
+    label_texts: LabelTexts | None = Field(
+        default=None, validation_alias=AliasChoices("label"), exclude=True, repr=False
+    )
+
+    @field_validator("label", mode="before")
+    @classmethod
+    def _one_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):  # the mapping's own problems are label_texts'
+            texts = [value.get(lang) for lang in ("zh", "en")]
+            return next((t.strip() for t in texts if isinstance(t, str) and t.strip()), "")
+        return value
+
+    @field_validator("label_texts", mode="before")
+    @classmethod
+    def _only_a_mapping(cls, value: Any) -> Any:
+        return value if isinstance(value, dict) else None
+
+    @property
+    def all_labels(self) -> tuple[str, ...]:
+        """Every text the label has, in any language: what a cell naming it may hold."""
+        texts = [self.label]
+        if self.label_texts:
+            texts += [self.label_texts.zh, self.label_texts.en]
+        return tuple(dict.fromkeys(t.strip() for t in texts if t.strip()))
+
+    def in_language(self, lang: Language) -> Self:
+        """This with ``label`` in ``lang`` (the other language where it has none)."""
+        if self.label_texts is None:
+            return self
+        return self.model_copy(update={"label": self.label_texts.text(lang)})
 
 
 class Source(Strict):
@@ -60,11 +131,10 @@ class Scoring(Strict):
     bands: list[tuple[float, float]] = Field(default_factory=list)
 
 
-class Kpi(Strict):
+class Kpi(Labelled):
     """One KPI: how its actual is computed, targeted and scored."""
 
     id: Identifier
-    label: str = ""
     kind: KpiKind = "aggregate"
     table: TableName = "sales"
     value: str | None = None
@@ -116,17 +186,15 @@ class Kpi(Strict):
         return not (self.scoring.method == "bands" and self.scoring.on == "value")
 
 
-class Role(Strict):
+class Role(Labelled):
     """A role's KPI weights and, optionally, its own evaluation cycle."""
 
-    label: str = ""
     cycle: Cycle | None = None
     weights: dict[str, float]
 
 
-class Grade(Strict):
+class Grade(Labelled):
     grade: str
-    label: str = ""
     min: float
 
 
@@ -219,7 +287,7 @@ class Scheme(Strict):
     name: str = "spm"
     cycle: Cycle = "quarter"
     period: str | None = None
-    locale: Literal["zh", "en"] = "zh"
+    locale: Language = "zh"
     currency: str = "CNY"
     sources: dict[TableName, Source] = Field(default_factory=dict)
     kpis: list[Kpi]
@@ -230,6 +298,18 @@ class Scheme(Strict):
     feedback: Feedback = Field(default_factory=Feedback)
     pay: Pay | None = None
     tiering: Tiering | None = None
+
+    def in_language(self, lang: Language) -> Scheme:
+        """This scheme run in ``lang``: ``locale`` set to it and every KPI's, role's and
+        grade's label in it, so that every output shows the same words (SPEC §3 locale)."""
+        return self.model_copy(
+            update={
+                "locale": lang,
+                "kpis": [kpi.in_language(lang) for kpi in self.kpis],
+                "roles": {name: role.in_language(lang) for name, role in self.roles.items()},
+                "grades": [grade.in_language(lang) for grade in self.grades],
+            }
+        )
 
     def kpi(self, kpi_id: str) -> Kpi:
         return next(k for k in self.kpis if k.id == kpi_id)

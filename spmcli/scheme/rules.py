@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from spmcli.errors import Problem, UsageError, did_you_mean
-from spmcli.messages import msg
+from spmcli.messages import LANGUAGES, msg
 from spmcli.scheme.columns import KNOWN_COLUMNS, REQUIRED_COLUMNS, normalize
-from spmcli.scheme.model import Kpi
+from spmcli.scheme.model import Kpi, Labelled
 from spmcli.scheme.periods import parse_period
 
 if TYPE_CHECKING:
-    from spmcli.scheme.marks import SchemeFile
+    from spmcli.scheme.marks import Loc, SchemeFile
 
 Rule = Callable[["SchemeFile"], list[Problem]]
 
@@ -445,17 +445,27 @@ def rule_roles(sf: SchemeFile) -> list[Problem]:
                         msg("rule.informational"),
                     )
                 )
-        if role.label:
-            other = names.setdefault(normalize(role.label), role_id)
+        for text in role.all_labels:  # a role cell may hold either language
+            other = names.setdefault(normalize(text), role_id)
             if other != role_id:
                 problems.append(
                     sf.problem(
-                        (*loc, "label"),
-                        msg("rule.label_taken", label=role.label, other=other),
+                        _label_loc(role, (*loc, "label"), text),
+                        msg("rule.label_taken", label=text, other=other),
                         msg("rule.role_unique"),
                     )
                 )
     return problems
+
+
+def _label_loc(labelled: Labelled, loc: Loc, text: str) -> Loc:
+    """Where a label's text is written: the label, or its text in one language."""
+    texts = labelled.label_texts
+    if texts is not None:
+        for lang in LANGUAGES:
+            if getattr(texts, lang).strip() == text:
+                return (*loc, lang)
+    return loc
 
 
 def rule_default_role(sf: SchemeFile) -> list[Problem]:
