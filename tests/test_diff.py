@@ -253,7 +253,7 @@ def test_a_new_run_forgets_the_old_record_until_it_writes_its_own(tmp_path: Path
             str(tmp_path / "out"),
             "-q",
             "--force",
-        ],  # fmt: skip
+        ],
     )
     assert failed.exit_code == 1  # stopped before writing: the earlier run stays whole
     assert json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8")) == first
