@@ -161,9 +161,17 @@ def test_unknown_column_in_scheme_is_exit_2(tmp_path: Path) -> None:
     assert "did you mean 'amount'?" in result.stderr
 
 
-def test_four_scheme_typos_are_reported_in_one_run(tmp_path: Path) -> None:
-    """A misspelt method, key, weight and column: one run, file order, exit 2 (issue 9.3)."""
+@pytest.mark.parametrize("same_kpi", [False, True], ids=["two-kpis", "one-kpi"])
+def test_four_scheme_typos_are_reported_in_one_run(tmp_path: Path, same_kpi: bool) -> None:
+    """A misspelt method, key, weight and column: one run, file order, exit 2 (issue 9.3),
+    also when the misspelt method and column are in the same KPI."""
     text = default_scheme_text()
+    column = (
+        ("value: SUM(amount)\n", "value: SUM(amout)\n", "kpis[0].value: unknown column 'amout'")
+        if same_kpi
+        else ('"SUM(amount - cost) / SUM(amount)"', '"SUM(amout - cost) / SUM(amount)"',
+              "kpis[1].value: unknown column 'amout'")
+    )  # fmt: skip
     typos = [
         ("currency: CNY", "curency: CNY", "unknown key 'curency' — did you mean 'currency'?"),
         (
@@ -172,17 +180,14 @@ def test_four_scheme_typos_are_reported_in_one_run(tmp_path: Path) -> None:
             "kpis[0].scoring.method: 'linar' is not one of linear, bands, rating"
             " — did you mean 'linear'?",
         ),
-        (
-            '"SUM(amount - cost) / SUM(amount)"',
-            '"SUM(amout - cost) / SUM(amount)"',
-            "kpis[1].value: unknown column 'amout' in table sales — did you mean 'amount'?",
-        ),
+        (column[0], column[1], f"{column[2]} in table sales — did you mean 'amount'?"),
         (
             "weights: {sales: 30",
             "weights: {salse: 30",
             "roles.farmer.weights.salse: no KPI 'salse' — did you mean 'sales'?",
         ),
     ]
+    typos.sort(key=lambda typo: text.index(typo[0]))
     expected = []
     for old, new, message in typos:
         assert text.count(old) == 1

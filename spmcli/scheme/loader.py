@@ -284,10 +284,16 @@ def _load_text(text: str, path: str, sha256: str) -> tuple[SchemeFile, list[Prob
                 )
             ]
         )
-    scheme, problems, broken = _validated(data, reader, path)
+    scheme, problems, broken, left_out = _validated(data, reader, path)
     scheme = scheme.in_language(scheme.locale)  # labels in its language, until --lang says
     scheme_file = SchemeFile(
-        scheme, path, sha256, reader.marks, reader.key_marks, frozenset(broken)
+        scheme,
+        path,
+        sha256,
+        reader.marks,
+        reader.key_marks,
+        frozenset(broken),
+        left_out=frozenset(left_out),
     )
     return scheme_file, by_position([*reader.problems, *problems, *rules.check_scheme(scheme_file)])
 
@@ -300,8 +306,9 @@ _ATTEMPTS = 4  # a part set aside once can only fail again as a whole
 
 def _validated(
     data: dict[str, Any], reader: _Reader, path: str
-) -> tuple[Scheme, list[Problem], set[Loc]]:
-    """The scheme made of the parts that validate, pydantic's problems, and the broken parts.
+) -> tuple[Scheme, list[Problem], set[Loc], set[Loc]]:
+    """The scheme made of the parts that validate, pydantic's problems, the broken parts and
+    the values left out of them (the whole part, when it stands in as a placeholder).
 
     A broken value is left out (its default applies), or its whole part (a KPI, a role, a
     pay rule ...) stands in as a placeholder, so that the cross-field rules and the column
@@ -312,6 +319,7 @@ def _validated(
     for loc in reader.broken:
         _set_aside(data, loc, _part(loc))
     broken = {_part(loc) for loc in reader.broken}
+    left_out = set(reader.broken)
     problems: list[Problem] | None = None
     for _ in range(_ATTEMPTS):
         try:
@@ -330,8 +338,9 @@ def _validated(
                 elif error["type"] == "missing":
                     loc = loc[:-1]  # a value too short or without its key: leave it all out
                 _set_aside(data, loc, part)
+                left_out.add(loc)
         else:
-            return scheme, problems or [], broken
+            return scheme, problems or [], broken, left_out
     raise SchemeError(by_position(problems or []))
 
 

@@ -38,6 +38,7 @@ class SchemeFile:
     # checks of what lies inside them would report their defaults, not the user's scheme.
     broken: frozenset[Loc] = frozenset()
     text: str = ""  # the scheme as written, for the run record
+    left_out: frozenset[Loc] = frozenset()  # the values of broken parts that were set aside
 
     def where(self, loc: Sequence[str | int], *, key: bool = False) -> str:
         """``file:line:col`` of ``loc`` (its key if ``key``), or of its nearest known ancestor."""
@@ -52,6 +53,21 @@ class SchemeFile:
     def sound(self, problems: Sequence[Problem]) -> list[Problem]:
         """The problems that lie outside every broken part."""
         return [p for p in problems if not any(p.loc[: len(b)] == b for b in self.broken)]
+
+    def sound_columns(self, problems: Sequence[Problem]) -> list[Problem]:
+        """A KPI's column and type problems hold unless what its SQL depends on was set
+        aside — its value, where, table or kind, or the whole KPI — so that a KPI with a
+        misspelt scoring method still has its misspelt column reported in the same run."""
+        kept = []
+        for problem in problems:
+            kpi = problem.loc[:2]
+            reads = [(*kpi, key) for key in ("value", "where", "table", "kind")]
+            if not any(
+                kpi[: len(loc)] == loc or any(loc[: len(r)] == r for r in reads)
+                for loc in self.left_out
+            ):
+                kept.append(problem)
+        return kept
 
 
 def where_in(

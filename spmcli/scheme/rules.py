@@ -767,7 +767,7 @@ def check_columns(sf: SchemeFile, columns: Mapping[str, Collection[str]]) -> lis
                     did_you_mean(bonus.base, present) or msg("rule.bonus_base_fix"),
                 )
             )
-    return sf.sound(problems)
+    return sf.sound_columns(problems)
 
 
 def check_types(sf: SchemeFile, tables: Mapping[str, pl.DataFrame]) -> list[Problem]:
@@ -802,4 +802,4 @@ def check_types(sf: SchemeFile, tables: Mapping[str, pl.DataFrame]) -> list[Prob
                         msg("rule.types_fix"),
                     )
                 )
-    return sf.sound(problems)
+    return sf.sound_columns(problems)
