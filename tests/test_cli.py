@@ -117,12 +117,12 @@ def test_check_on_the_sample(sample_run: tuple[Path, Any]) -> None:
     assert result.exit_code == 0, result.output
     assert "期间 2025-Q3" in result.stderr
     # the warnings evaluate gives, grouped: seven, the unassigned sales spelled out
-    assert result.stderr.startswith("7 条警告：\n")
+    assert result.stderr.startswith("7 条警告，归为 5 项：\n")
     assert "金额 23,541.00）属于不在名单上的代表（R099）" in result.stderr
     assert "指标 sales 对 2 名代表为 N/A（R001、R006）— 本期无目标" in result.stderr
     english = run("check", work / "q3.xlsx", "--lang", "en")
     assert english.exit_code == 0
-    assert english.stderr.startswith("7 warning(s):\n")
+    assert english.stderr.startswith("7 warning(s), in 5 line(s):\n")
     assert "KPI sales is N/A for 2 rep(s) (R001, R006) — no target for this period" in (
         english.stderr
     )

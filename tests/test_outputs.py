@@ -433,7 +433,7 @@ def test_summary_teams_warnings_reconciliation(summary: Any) -> None:
         ["华东", 2, 2, 84.38, 511722.01, 520000, 0.9841],
         ["华北", 2, 1, 88, 80000, 100000, 0.8],
     ]  # fmt: skip
-    assert formats(teams, 2)[3:] == ["0.00", "#,##0.00", "#,##0.00", "0.0%"]
+    assert formats(teams, 2)[3:] == ["0.00", "#,##0.00", "#,##0.00", "0.00%"]
 
     assert values(summary["警告"]) == [
         ["代码", "代表编号", "指标", "内容"],
@@ -478,7 +478,7 @@ def test_summary_grades_with_a_chart(tmp_path: Path, summary: Any) -> None:
         ["D", "待改进", 0, 0, 0],
         [None, "本期不考核", None, 1, None],
     ]
-    assert formats(ws, 2)[2:] == ["0.00", "#,##0", "0.0%"]
+    assert formats(ws, 2)[2:] == ["0.00", "#,##0", "0.00%"]
     with zipfile.ZipFile(tmp_path / "summary.xlsx") as z:
         chart = z.read("xl/charts/chart1.xml").decode("utf-8")
     assert '<c:barDir val="col"/>' in chart
@@ -563,9 +563,9 @@ def test_scorecard(rep_books: dict[str, Any]) -> None:
     assert rows[20][8:] == ["仅供参考", "该角色不考核此指标，仅供参考", None]
     assert [r[0] for r in rows[21:24]] == ["综合得分", "扣分", "最终得分"]
     assert [r[7] for r in rows[21:24]] == [80.25, 5, 75.25]
-    assert formats(ws, 17)[1:8] == ["#,##0.00", "#,##0.00", "0.0%", "0.00", "0.00", "0.00", "0.00"]
+    assert formats(ws, 17)[1:8] == ["#,##0.00", "#,##0.00", "0.00%", "0.00", "0.00", "0.00", "0.00"]
     assert formats(ws, 18)[1:3] == ["#,##0", "General"]  # count; N/A text
-    assert formats(ws, 20)[1:4] == ["0.0%", "0.0%", "0.0%"]  # percent-unit KPI
+    assert formats(ws, 20)[1:4] == ["0.0%", "0.0%", "0.00%"]  # percent-unit KPI
     assert ws["C18"].data_type == "s" and ws["C18"].font.color.rgb == "FF808080"
 
 

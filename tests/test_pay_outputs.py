@@ -144,7 +144,7 @@ def test_statement_commission_tiers_at_130_percent(statements: dict[str, Any]) -
     assert item(rows, "提成指标") == ["提成指标", "销售额"]
     assert item(rows, "实际") == ["实际", 130000]
     assert item(rows, "目标") == ["目标", 100000]
-    assert item(rows, "达成率") == ["达成率", 1.3, "130,000.00 / 100,000.00 = 130.0%"]
+    assert item(rows, "达成率") == ["达成率", 1.3, "130,000.00 / 100,000.00 = 130.00%"]
     assert tier_rows(rows) == [
         ["档位", "起点（达成率）", "止点（达成率）", "起点金额（起点 × 目标）",
          "止点金额（止点 × 目标）", "落在本档的部分", "比例", "金额", "计算"],

@@ -19,7 +19,7 @@ from spmcli.cli.common import (
     user_errors,
 )
 from spmcli.report.labels import label
-from spmcli.report.wording import listing, scheme_source
+from spmcli.report.wording import listing, nobody_scored, scheme_source, verdict
 
 
 def check(
@@ -54,9 +54,17 @@ def check(
             raise typer.Exit(1)
         # The same warnings evaluate gives: the evaluation runs, nothing is written.
         ev = prepared.evaluate().evaluation
+    lang = prepared.scheme.locale
+    void = nobody_scored(ev)  # evaluate would exit 1: so does check, with the same lines
     if not quiet:
-        lang = prepared.scheme.locale
         show_warnings(ev.warnings, lang, None)
+        for line in verdict(ev, lang):
+            err.print(f"[bold yellow]{escape(line)}[/bold yellow]")
+    if void:
+        if quiet:
+            err.print(f"[red]{label('console.error', lang)}[/red]{escape(verdict(ev, lang)[-1])}")
+        raise typer.Exit(1)
+    if not quiet:
         tables = listing(
             [
                 label("console.table_rows", lang).format(table=name, rows=t.frame.height)

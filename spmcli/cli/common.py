@@ -138,7 +138,9 @@ def show_warnings(warnings: Sequence[RunWarning], lang: str, where: str | None) 
     if not warnings:
         return
     lines = warning_summary(warnings, lang)
-    err.print(f"[yellow]{label('console.warnings', lang).format(count=len(warnings))}[/yellow]")
+    key = "console.warnings" if len(lines) == len(warnings) else "console.warnings_grouped"
+    said = label(key, lang).format(count=len(warnings), lines=len(lines))
+    err.print(f"[yellow]{said}[/yellow]")
     for line in lines[:SHOWN_WARNINGS]:
         err.print(f"  • {escape(line)}")
     if len(lines) > SHOWN_WARNINGS:

@@ -157,8 +157,12 @@ def _cell(value: object, column: str, lang: str) -> str:
     words, the rest as read."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return label("tiers.yes" if value else "tiers.no", lang)
     if isinstance(value, Decimal):
         return show(figure(value, "money"), "money")
+    if isinstance(value, float):
+        return show(figure(value, "number"), "number")
     if column == "window" and f"window.{value}" in LABELS:
         return label(f"window.{value}", lang)
     return str(value)

@@ -46,6 +46,7 @@ KPI_COLUMNS = {
     "adjusted": pl.Boolean,
     "reason": pl.String,
     "note": pl.String,
+    "computed": pl.Float64,
 }
 
 
@@ -110,6 +111,8 @@ def score_period(
         else:
             part, source = _rep_kpi(kpi, scheme, frames, when, roster, period_targets, overrides)
         factor = scaling.get(kpi.id, scaling.get(kpi.of or "", 1.0) if kpi.scope == "team" else 1.0)
+        if "computed" not in part.columns:
+            part = part.with_columns(pl.col("actual").alias("computed"))
         parts.append(
             part.with_columns(pl.lit(kpi.id).alias("kpi"), pl.col("actual") * factor)
             .select(pl.col(name).cast(dtype) for name, dtype in KPI_COLUMNS.items())
@@ -231,6 +234,7 @@ def _rep_kpi(
         .with_columns(
             pl.col("value").is_not_null().alias("adjusted"),
             pl.coalesce("value", "actual").alias("actual"),
+            pl.col("actual").alias("computed"),  # what the data gave, before an adjustment
             # The approved reason; the rows the data gave are in the KPI's sources.
             pl.when(pl.col("value").is_not_null())
             .then(pl.col("reason").fill_null(""))

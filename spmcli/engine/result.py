@@ -18,7 +18,8 @@ Frames and their columns
     effective_weight (Float64: share of 100 after renormalisation; 0 when not scored),
     weighted (Float64: score × effective_weight / 100),
     status (String, one of STATUSES), note (String: why N/A, or the adjustment reason),
-    target_row (Int64: the targets table's row of the target; null for a scheme's target).
+    target_row (Int64: the targets table's row of the target; null for a scheme's target),
+    computed (Float64: the actual the data gave, before an approved adjustment replaced it).
 
 ``adjustments`` — the adjustments table's rows applied to due reps (penalty points or a
     KPI's corrected actual): rep_id, kpi, points, value, reason, approved_by, _row.

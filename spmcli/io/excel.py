@@ -78,7 +78,7 @@ def safe_sheet_name(text: str, taken: set[str]) -> str:
 
 NUMBER_FORMATS: dict[Figure, str] = {
     "money": "#,##0.00",
-    "achievement": "0.0%",
+    "achievement": "0.00%",  # as explain, letters and the JSON show it: 69.97%
     "percent": "0.0%",
     "score": "0.00",
     "weight": "0.00",

@@ -65,6 +65,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "实际 {actual} = {formula}，{window} {start} 至 {end}",
         "actual {actual} = {formula} over {window} {start}..{end}",
     ),
+    "computed": (
+        "计算值 {actual} = {formula}，{window} {start} 至 {end}",
+        "computed {actual} = {formula} over {window} {start}..{end}",
+    ),
     "where": ("筛选：{where}", "where {where}"),
     "target_row": (
         "目标 {target}：目标表 {place} 第 {row} 行",
@@ -107,6 +111,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rows_total": ("合计 {column} {total}", "{column} total {total}"),
     "rows_windows": ("其中 {windows}", "of which {windows}"),
     "members": ("团队成员 {count} 人", "{count} team member(s)"),
+    "derived": ("{count} 行", "{count} row(s)"),
     "no_rows": ("没有来源行", "no source rows"),
     "more_rows": (
         "另有 {count} 行（--rows N 显示更多）",
@@ -140,6 +145,7 @@ class KpiStep:
     title: str
     status: str
     figures: Mapping[str, Any]  # the KPI record: actual, target, achievement, score, ...
+    computed: Decimal | int | None  # the actual the data gave, when an adjustment replaced it
     lines: tuple[str, ...]  # actual, target, achievement, score, adjustment, N/A reason
     rows: SourceRows | None
 
@@ -333,11 +339,12 @@ def _kpi_step(
         )
     ]
     start, end = window_range(ev.period, kpi.window)
+    adjusted = status == "adjusted"
     lines.append(
         _say(
-            "actual",
+            "computed" if adjusted else "actual",
             lang,
-            actual=show(figures["actual"], unit),
+            actual=show(figure(raw.get("computed"), unit) if adjusted else figures["actual"], unit),
             formula=kpi_description(kpi, ev.scheme, lang),
             window=label(f"window.{kpi.window}", lang),
             start=start.isoformat(),
@@ -382,6 +389,7 @@ def _kpi_step(
         title=kpi.title,
         status=status,
         figures=figures,
+        computed=figure(raw.get("computed"), unit) if adjusted else None,
         lines=tuple(lines),
         rows=_source_rows(ev, kpi, rep_id, origins, rows),
     )
@@ -479,10 +487,11 @@ def _source_rows(
         return None
     mine = frame.filter(pl.col("rep_id") == rep_id)
     table = kpi_table(kpi, ev.scheme)
-    if "_row" not in mine.columns:  # a team KPI: its members' figures
+    if "_row" not in mine.columns:  # figures derived from rows: team members, customers
         columns = tuple(c for c in mine.columns if c not in ("rep_id", "window"))
         shown = _plain_rows(mine.select(columns))
-        return SourceRows(table, "", mine.height, "", None, None, (), columns, shown, 0)
+        kind = "team" if kpi.scope == "team" else table
+        return SourceRows(kind, "", mine.height, "", None, None, (), columns, shown, 0)
     total_column = "amount" if "amount" in mine.columns else None
     order = [pl.col("amount").abs()] if total_column else [pl.col("_row")]
     ordered = mine.sort([*order, "_row"], descending=[bool(total_column), False])
@@ -536,7 +545,7 @@ def _used_columns(kpi: Kpi, available: Sequence[str]) -> tuple[str, ...]:
 def rows_line(rows: SourceRows, lang: str) -> str:
     """Where a KPI's rows are, how many, their total and, over several windows, how many each."""
     if not rows.place:
-        return _say("members", lang, count=rows.count)
+        return _say("members" if rows.table == "team" else "derived", lang, count=rows.count)
     if not rows.count:
         return _say("no_rows", lang)
     parts = [_say("rows", lang, place=rows.place, ranges=rows.ranges, count=rows.count)]

@@ -135,7 +135,7 @@ def share_text(value: object) -> str:
 
 
 def percent_text(value: object) -> str:
-    """An achievement as a percentage with one decimal, as the workbooks show it: 108.2%."""
+    """A share as a percentage with one decimal (the grade distribution): 20.0%."""
     rounded = figure(value, "achievement")
     if rounded is None:
         return "N/A"

@@ -24,7 +24,11 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "console.what_if": ("假设测算（不写出文件）", "What-if (nothing written)"),
     "console.change": ("变化", "Change"),
     "console.warnings": ("{count} 条警告：", "{count} warning(s):"),
-    "console.more_warnings": ("……另有 {count} 条", "… and {count} more"),
+    "console.warnings_grouped": (
+        "{count} 条警告，归为 {lines} 项：",
+        "{count} warning(s), in {lines} line(s):",
+    ),
+    "console.more_warnings": ("……另有 {count} 项", "… and {count} more line(s)"),
     "console.warnings_in": (
         "全部警告见 {file} 的「{sheet}」表",
         "All warnings: the {sheet} sheet of {file}",

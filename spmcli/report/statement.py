@@ -17,7 +17,6 @@ from spmcli.report.figures import (
     figure,
     is_shortened,
     money_text,
-    percent_text,
     rate_text,
     show,
     working_text,
@@ -81,7 +80,7 @@ def value_text(line: Line) -> str:
     if line.kind == "exact_money":
         return money_text(value)
     if line.kind == "exact_number":
-        return exact_text(value)
+        return working_text(value)  # the cell keeps the exact figure
     if line.kind == "rate":
         return rate_text(value)
     if line.kind == "money":
@@ -211,7 +210,8 @@ def _commission(
     row = kpis.get(rule.kpi, {})
     actual, target, achieved = row.get("actual"), row.get("target"), row.get("achievement")
     usable = actual is not None and target is not None and target > 0
-    ratio = f"{money_text(actual)} / {money_text(target)} = {percent_text(achieved)}"
+    shown = show(figure(achieved, "achievement"), "achievement")  # as the achievement line
+    ratio = f"{money_text(actual)} / {money_text(target)} = {shown}"
     lines = [
         Line(label("pay.kpi", lang), kpi.title),
         Line(label("pay.mode", lang), calc=label(f"pay.mode_{rule.mode}", lang)),
