@@ -807,4 +807,8 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "{file} was changed after the run wrote it",
     ),
     "run.evaluate_again": ("请重新运行 spm evaluate", "run spm evaluate again"),
+    "appeal.already_corrected": (
+        "{place} 第 {row} 行已经调整了代表 {rep} 的指标 {kpi}，spm evaluate 不会再接受第二个调整：请修改那一行",
+        "{place} row {row} already corrects KPI {kpi} of rep {rep}, and spm evaluate takes no second correction: change that row instead",
+    ),
 }

@@ -203,7 +203,10 @@ def test_an_accepted_claim_shows_its_effect_and_the_next_evaluate_applies_it(
     assert effects["R002"].startswith("最终得分 70.14 → 74.94")
     assert "应发合计 27,422.47 → " in effects["R002"]
     # R013's sales is already corrected on the adjustments sheet: evaluate would refuse it
-    assert "第二次调整同一代表的同一指标" in effects["R013"]
+    assert effects["R013"].endswith(
+        "q3.xlsx [考核调整] 第 3 行已经调整了代表 R013 的指标 sales，"
+        "spm evaluate 不会再接受第二个调整：请修改那一行"
+    )
     with (appeals / "appeal_adjustments.csv").open(encoding="utf-8", newline="") as handle:
         kept = [r for r in csv.DictReader(handle) if r["rep_id"] == "R002"]
     (appeals / "appeal_adjustments.csv").write_text(

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.markup import escape
 
@@ -29,6 +30,7 @@ from spmcli.cli.common import (
     wanted_reps,
 )
 from spmcli.cli.explain import origins
+from spmcli.engine.result import Evaluation
 from spmcli.errors import Problem, SpmError, UsageError
 from spmcli.io.appeals import (
     ADJUSTMENTS,
@@ -201,9 +203,20 @@ def _effects(
     if not rows or not inputs:
         return {}
     prepared = prepare(inputs, scheme, lang, period)
-    before = {r["rep_id"]: r for r in evaluation_record(prepared.evaluate().evaluation)["reps"]}
+    base = prepared.evaluate().evaluation
+    before = {r["rep_id"]: r for r in evaluation_record(base)["reps"]}
+    places = origins(prepared)
     effects = {}
     for row in rows:
+        held = _corrected(base, row["rep_id"], row["kpi"])
+        if held is not None:  # evaluate would refuse a second correction: say where the first is
+            table, line = held
+            place = places.get(table, table)
+            said = msg(
+                "appeal.already_corrected", place=place, row=line, rep=row["rep_id"], kpi=row["kpi"]
+            )
+            effects[(row["rep_id"], row["kpi"])] = said.text(words)
+            continue
         trial = prepared.with_adjustment(
             row["rep_id"], row["kpi"], float(row["value"]), row["reason"], row["approved_by"]
         )
@@ -216,6 +229,19 @@ def _effects(
         after = {r["rep_id"]: r for r in evaluation_record(tried)["reps"]}
         effects[(rep, row["kpi"])] = effect(before.get(rep, {}), after.get(rep, {}), words)
     return effects
+
+
+def _corrected(ev: Evaluation, rep_id: str, kpi: str) -> tuple[str, int] | None:
+    """The table and row of the adjustments sheet's correction of this rep's KPI, if any."""
+    if ev.adjustments is None:
+        return None
+    found = ev.adjustments.filter(
+        (pl.col("rep_id") == rep_id)
+        & (pl.col("kpi") == kpi)
+        & pl.col("value").is_not_null()
+        & (pl.col("table") == "adjustments")
+    )
+    return None if found.is_empty() else (str(found["table"][0]), int(found["_row"][0]))
 
 
 def _returned(path: Path) -> bool:
