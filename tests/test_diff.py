@@ -257,3 +257,12 @@ def test_a_new_run_forgets_the_old_record_until_it_writes_its_own(tmp_path: Path
     )
     assert failed.exit_code == 1  # stopped before writing: the earlier run stays whole
     assert json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8")) == first
+
+
+def test_a_removed_row_is_placed_in_the_earlier_file() -> None:
+    import polars as pl
+
+    before = pl.DataFrame({"date": ["d1", "d2"], "amount": [1, 2], "_row": [2, 3]})
+    after = pl.DataFrame({"date": ["d1"], "amount": [1], "_row": [2]})
+    (gone,) = compare_rows("sales", before, after, "new.xlsx [s]", "old.xlsx [s]")
+    assert (gone.kind, gone.before_row, gone.place) == ("removed", 3, "old.xlsx [s]")

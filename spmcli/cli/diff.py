@@ -199,42 +199,47 @@ def _row(change: RowChange, lang: str) -> str:
     return _say(f"row_{change.kind}", lang, table=change.table, place=place, row=row, values=values)
 
 
+def _line(text: str) -> None:
+    """A line as it is: a piped diff keeps its lines whole, for grep and for files."""
+    out.print(text, soft_wrap=True)
+
+
 def _print(found: RunDiff, lang: str, shown: int) -> None:
-    out.print(f"[bold]{escape(_say('title', lang, a=found.before, b=found.after))}[/bold]")
+    _line(f"[bold]{escape(_say('title', lang, a=found.before, b=found.after))}[/bold]")
     if not found.differs:
-        out.print(escape(_say("same", lang)))
+        _line(escape(_say("same", lang)))
         return
     if found.period.before != found.period.after:
-        out.print(escape(_change(found.period, lang)))
+        _line(escape(_change(found.period, lang)))
     if found.scheme:
-        out.print(escape(_say("scheme", lang, count=len(found.scheme))))
+        _line(escape(_say("scheme", lang, count=len(found.scheme))))
         for change in found.scheme:
-            out.print(f"  {escape(_change(change, lang))}")
+            _line(f"  {escape(_change(change, lang))}")
     tables = [
         f"{name} " + ", ".join(_say(kind, lang, n=n) for kind, n in counts.items())
         for name, counts in found.rows.items()
         if counts
     ]
     if tables:
-        out.print(escape(_say("rows", lang, tables="; ".join(tables))))
+        _line(escape(_say("rows", lang, tables="; ".join(tables))))
     for key, changes in (("payroll", found.payroll), ("grades", found.grades)):
         if changes:
-            out.print(escape(f"{_say(key, lang)}: " + "; ".join(_change(c, lang) for c in changes)))
-    out.print(escape(_say("moved", lang, count=len(found.reps))))
+            _line(escape(f"{_say(key, lang)}: " + "; ".join(_change(c, lang) for c in changes)))
+    _line(escape(_say("moved", lang, count=len(found.reps))))
     for move in found.reps:
         who = f"{move.rep_id} {move.name}".strip()
-        out.print(
+        _line(
             f"  [bold]{escape(who)}[/bold]: "
             + escape("; ".join(_change(c, lang) for c in move.figures))
         )
         if move.kpis:
-            out.print(
+            _line(
                 f"    {escape(_say('kpis', lang))}: "
                 + escape("; ".join(_change(c, lang) for c in move.kpis))
             )
         for change in move.scheme:
-            out.print(f"    {escape(_say('because', lang))}: {escape(_change(change, lang))}")
+            _line(f"    {escape(_say('because', lang))}: {escape(_change(change, lang))}")
         for row in move.rows[:shown]:
-            out.print(f"    {escape(_row(row, lang))}")
+            _line(f"    {escape(_row(row, lang))}")
         if len(move.rows) > shown:
-            out.print(f"    {escape(_say('more', lang, count=len(move.rows) - shown))}")
+            _line(f"    {escape(_say('more', lang, count=len(move.rows) - shown))}")

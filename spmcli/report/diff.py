@@ -121,8 +121,8 @@ def compare_runs(a: RunView, b: RunView) -> RunDiff:
         elif after is None and before is not None:
             after = before.clear()
         if before is not None and after is not None:
-            place = b.places.get(name) or a.places.get(name, name)
-            row_changes[name] = compare_rows(name, before, after, place)
+            was, now = a.places.get(name, name), b.places.get(name, name)
+            row_changes[name] = compare_rows(name, before, after, now, was)
     counts: dict[str, dict[str, int]] = {}
     for name, found in row_changes.items():
         tally: dict[str, int] = {}
@@ -239,9 +239,11 @@ def _concerns(
 
 
 def compare_rows(
-    table: str, before: pl.DataFrame, after: pl.DataFrame, place: str
+    table: str, before: pl.DataFrame, after: pl.DataFrame, place: str, was: str | None = None
 ) -> list[RowChange]:
-    """The rows of ``table`` added, removed or changed between two reads (see the module)."""
+    """The rows of ``table`` added, removed or changed between two reads (see the module);
+    ``place`` is where the later read found the table, ``was`` the earlier (for a row that
+    was removed)."""
     columns = [c for c in after.columns if c != ROW and c in before.columns]
     old, new = _as_text(before, columns), _as_text(after, columns)
     occurrence = pl.int_range(pl.len()).over(columns).alias("_n")
@@ -285,8 +287,9 @@ def compare_rows(
         for row in frame.iter_rows(named=True):
             values = {c: row[c] for c in columns}
             before_row, after_row = (row[ROW], None) if kind == "removed" else (None, row[ROW])
+            where = (was or place) if kind == "removed" else place
             changes.append(
-                RowChange(table, kind, row.get("rep_id"), before_row, after_row, place, values, ())
+                RowChange(table, kind, row.get("rep_id"), before_row, after_row, where, values, ())
             )
     return sorted(changes, key=lambda c: (c.after_row or c.before_row or 0, c.kind))
 
