@@ -177,9 +177,11 @@ def test_a_final_close_is_read_only_and_reopened_only_with_a_reason(tmp_path: Pa
 
     def close(*extra: str) -> Any:
         args = ["evaluate", str(data), "--scheme", str(data / "scheme.yaml"), "--out", str(out)]
-        return CliRunner().invoke(app, [*args, "-q", *extra])
+        return CliRunner().invoke(app, [*args, *extra])
 
-    assert close("--finalize").exit_code == 0
+    final = close("--finalize")
+    assert final.exit_code == 0
+    assert f"Final: the files in {out} are read-only now" in final.stderr
     manifest = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert manifest["final"]["at"] and manifest["final"]["by"]
     for path in (out / "evaluation.json", out / "summary.xlsx", out / "reps" / "R1.xlsx"):
@@ -192,6 +194,7 @@ def test_a_final_close_is_read_only_and_reopened_only_with_a_reason(tmp_path: Pa
     reopened = close("--reopen", "--reason", "returns booked late")
     assert reopened.exit_code == 0, reopened.output
     (earlier,) = (out / "history").iterdir()
+    assert f"Reopened: the final run is kept in {earlier}" in reopened.stderr
     assert json.loads((earlier / "run.json").read_text(encoding="utf-8"))["final"]
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["final"] is None

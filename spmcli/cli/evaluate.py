@@ -221,6 +221,13 @@ def evaluate(
             json=target / "evaluation.json",
         )
         err.print(escape(wrote))
+        if reopen:
+            moved = label("console.reopened", lang).format(
+                previous=target / reopened[-1]["previous"]
+            )
+            err.print(escape(moved))
+        if finalize:
+            err.print(escape(label("console.finalized", lang).format(folder=target)))
     # A close in which nobody could be scored is no close: exit 1, the outputs written to
     # show why. Some reps or KPIs N/A is a close with gaps, said above: exit 0.
     void = nobody_scored(ev)

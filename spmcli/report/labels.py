@@ -93,6 +93,15 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "已写出 {count} 份 {format} 面谈函{pdfs}到 {folder}（模板：{template}）",
         "wrote {count} {format} letter(s){pdfs} to {folder} (template: {template})",
     ),
+    "console.finalized": (
+        "已定稿：{folder} 中的文件现为只读；再次写入需加 --reopen --reason",
+        "Final: the files in {folder} are read-only now; writing there again needs "
+        "--reopen --reason",
+    ),
+    "console.reopened": (
+        "已重开：原定稿的结果保留在 {previous}",
+        "Reopened: the final run is kept in {previous}",
+    ),
     "console.appeals_reviewed": (
         "{files} 份申诉表，{claims} 项申诉，{accepted} 项已接受：{register}、{adjustments}",
         "{files} workbook(s), {claims} claim(s), {accepted} accepted: {register}, {adjustments}",
