@@ -426,7 +426,10 @@ def test_a_close_in_which_nobody_is_scored_exits_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "no rep could be scored at all: the data cannot be evaluated" in result.stderr
     # one quarter of lines: nothing to compare repurchase with
-    no_data = "1 weighted KPI(s) have no data to compute for anyone: Repurchase rate. Growth"
+    no_data = (
+        "1 weighted KPI(s) have no data to compute for anyone: Repurchase rate. "
+        "Repurchase rate needs the sales lines of 2025-04-01..2025-06-30\n"
+    )
     assert no_data in result.stderr
     assert (tmp_path / "out" / "summary.xlsx").is_file()  # written, to show why
     quiet = run("evaluate", data, "--out", tmp_path / "out", "--force", "-q")

@@ -13,11 +13,13 @@ from typing import Any
 
 import polars as pl
 
+from spmcli.engine.periods import window_range
 from spmcli.engine.result import Evaluation, Param, RunWarning
 from spmcli.messages import Msg
 from spmcli.report.figures import figure, money_text
 from spmcli.report.labels import LOCALES, label
 from spmcli.scheme.loader import DEFAULT_SCHEME_PATH
+from spmcli.scheme.model import Kpi
 
 _NOT_AVAILABLE = (
     "代表 {rep_id}：指标 {kpi} 为 N/A — {why}",
@@ -173,10 +175,12 @@ VERDICT: dict[str, tuple[str, str]] = {
         "period's targets to the targets table (rep_id, kpi, target)",
     ),
     "kpis_without_data": (
-        "{count} 个计分指标对所有人都没有可计算的数据：{kpis}。"
-        "增长率和复购率需要上一期或去年同期的销售明细",
-        "{count} weighted KPI(s) have no data to compute for anyone: {kpis}. Growth and "
-        "repurchase rate need the sales lines of the previous period or of a year before",
+        "{count} 个计分指标对所有人都没有可计算的数据：{kpis}",
+        "{count} weighted KPI(s) have no data to compute for anyone: {kpis}",
+    ),
+    "needs_window": (
+        "{kpi}需要 {start} 至 {end} 的销售明细",
+        "{kpi} needs the sales lines of {start}..{end}",
     ),
     "some_unscored": (
         "{count} 名代表没有任何指标可以计分，没有得分、等级和排名（{reps}）",
@@ -280,6 +284,19 @@ def nobody_scored(ev: Evaluation) -> bool:
     return due.height > 0 and due["composite"].null_count() == due.height
 
 
+def _needs(ev: Evaluation, kpi: Kpi, lang: str) -> str:
+    """The earlier sales a comparing KPI needs, as dates: growth its base, repurchase rate
+    the previous period's buyers ('' for a KPI that compares with nothing)."""
+    if kpi.kind == "growth":
+        start, end = window_range(ev.period, kpi.vs)
+    elif kpi.kind == "repurchase_rate":
+        start, end = window_range(ev.period, "prev")
+    else:
+        return ""
+    dates = {"kpi": kpi.title, "start": start.isoformat(), "end": end.isoformat()}
+    return _fill(VERDICT["needs_window"], dates, lang)
+
+
 def verdict(ev: Evaluation, lang: str) -> list[str]:
     """A line for each way the close stands on less than the scheme asks, with its fix:
     weighted KPIs N/A for everyone (data missing, no targets, nothing to compute from),
@@ -303,7 +320,11 @@ def verdict(ev: Evaluation, lang: str) -> list[str]:
     for key, ids in groups.items():
         if ids:
             titles = tuple(ev.scheme.kpi(k).title for k in ids)
-            lines.append(_fill(VERDICT[key], {"count": len(titles), "kpis": titles}, lang))
+            line = _fill(VERDICT[key], {"count": len(titles), "kpis": titles}, lang)
+            if key == "kpis_without_data":
+                needs = [_needs(ev, ev.scheme.kpi(k), lang) for k in ids]
+                line += ("。" if lang == "zh" else ". ") + listing([n for n in needs if n], lang)
+            lines.append(line.rstrip("。. "))
     unscored = ev.reps.filter(pl.col("due") & pl.col("composite").is_null())["rep_id"]
     if unscored.len():
         key = "nobody_scored" if nobody_scored(ev) else "some_unscored"
