@@ -434,3 +434,18 @@ def test_a_close_in_which_nobody_is_scored_exits_1(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "summary.xlsx").is_file()  # written, to show why
     quiet = run("evaluate", data, "--out", tmp_path / "out", "--force", "-q")
     assert quiet.exit_code == 1 and "没有任何代表可以计分" in quiet.stderr
+
+
+def test_a_misspelt_target_key_gives_no_knock_on_error(tmp_path: Path) -> None:
+    """The team KPI of a sales KPI that did not validate is not said to have no target."""
+    text = default_scheme_text().replace(
+        "    target: targets\n    scoring: {method: linear, floor: 0.6",
+        "    tagret: targets\n    scoring: {method: linear, floor: 0.6",
+        1,
+    )
+    scheme = tmp_path / "spm.yaml"
+    scheme.write_text(text, encoding="utf-8")
+    result = run("check", SAMPLE, "--scheme", scheme, "--lang", "en")
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.endswith("kpis[0]: unknown key 'tagret' — did you mean 'target'?")

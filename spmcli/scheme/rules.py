@@ -312,6 +312,8 @@ def rule_expressions(sf: SchemeFile) -> list[Problem]:
 def rule_targets(sf: SchemeFile) -> list[Problem]:
     """A KPI scored on achievement has a target; a team KPI's target is its members' sum."""
     by_id = {kpi.id: kpi for kpi in reversed(sf.scheme.kpis)}
+    # A member KPI that did not validate has a default target, not the user's: no knock-on.
+    unsound = {k.id for i, k in enumerate(sf.scheme.kpis) if ("kpis", i) in sf.broken}
     problems = []
     for index, kpi in enumerate(sf.scheme.kpis):
         loc = ("kpis", index)
@@ -339,6 +341,7 @@ def rule_targets(sf: SchemeFile) -> list[Problem]:
                 and member is not None
                 and member.scope == "rep"
                 and member.target is None
+                and member.id not in unsound
             ):
                 problems.append(
                     sf.problem(
