@@ -311,6 +311,26 @@ def test_diff_console(spm: Callable[..., Run], work: Path, update: bool) -> None
     check("console/diff.stdout.txt", about, Masker(work, run).text(run.stdout), update)
 
 
+def test_appeal_console(spm: Callable[..., Run], work: Path, update: bool) -> None:
+    """An appeal workbook for R013, filled in as a rep would, and its review."""
+    sent = spm("appeal", INPUT, "--rep", REP, "--out", "appeal-out")
+    assert sent.exit_code == 0, sent.stderr
+    about = f"stderr of `{sent.command}`, COLUMNS={WIDE} (exit status {sent.exit_code})."
+    check("console/appeal.stderr.txt", about, Masker(work, sent).text(sent.stderr), update)
+    book = openpyxl.load_workbook(work / "appeal-out" / "appeals" / f"{REP}.xlsx")
+    for ref, value in (("H5", "是"), ("I5", 170000), ("J5", "两笔退货被重复冲销")):
+        book["申诉"][ref] = value
+    book.save(work / "appeal-out" / "appeals" / f"{REP}.xlsx")
+    reviewed = spm("appeals", "review", "appeal-out/appeals")
+    assert reviewed.exit_code == 0, reviewed.stderr
+    about = (
+        f"stderr of `{reviewed.command}` after R013 disputed sales in the workbook above, "
+        f"COLUMNS={WIDE} (exit status {reviewed.exit_code})."
+    )
+    text = Masker(work, reviewed).text(reviewed.stderr)
+    check("console/appeals-review.stderr.txt", about, text, update)
+
+
 def test_rich_honours_columns(spm: Callable[..., Run]) -> None:
     """The console width comes from COLUMNS: the wide run uses more than 100 columns and
     shows every KPI column; the narrow one fits 100 and says how many it left out."""
@@ -438,7 +458,8 @@ def test_help(spm: Callable[..., Run], update: bool, stem: str, args: tuple[str,
 def expected_snapshots() -> set[str]:
     return (
         {c[0] for c in CONSOLE}
-        | {"console/diff.stdout.txt"}
+        | {"console/diff.stdout.txt", "console/appeal.stderr.txt"}
+        | {"console/appeals-review.stderr.txt"}
         | {w[0] for w in WORKBOOKS}
         | {f"letters/{REP}.{lang}.{fmt}.txt" for fmt, lang in LETTERS}
         | {"letters/console.txt"}
