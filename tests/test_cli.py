@@ -449,3 +449,16 @@ def test_a_misspelt_target_key_gives_no_knock_on_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.endswith("kpis[0]: unknown key 'tagret' — did you mean 'target'?")
+
+
+def test_a_long_rep_id_is_cut_before_the_final_score_grade_and_pay(tmp_path: Path) -> None:
+    long_id = "REP-EAST-SHANGHAI-000000000001"
+    data = minimal_export(tmp_path / "in", f"2025-07-01,{long_id},C1,1000\n2025-07-02,R2,C2,500\n")
+    (data / "targets.csv").write_text(
+        f"rep_id,kpi,target\n{long_id},sales,900\nR2,sales,900\n", encoding="utf-8"
+    )
+    args = ["evaluate", str(data), "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "80"})
+    row = next(line for line in result.stdout.splitlines() if "REP-EAST" in line)
+    # 1,000 of 900: 111.11, an A, and the commission of the marginal tiers
+    assert "111.11" in row and " A " in row and "6.60" in row

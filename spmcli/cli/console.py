@@ -55,11 +55,15 @@ def ranked_table(ev: Evaluation, shown: int | None = None) -> Table:
         table.add_column(label(key, loc), no_wrap=True)
     for kpi in kpis:
         table.add_column(kpi.title, justify="right")
-    for key in ("col.final_score", "col.grade"):
-        table.add_column(label(key, loc), justify="right")
+    # What a ranking is read for keeps its width; long ids and names are cut first.
+    table.add_column(label("col.final_score", loc), justify="right", no_wrap=True, min_width=6)
+    table.add_column(label("col.grade", loc), justify="right", no_wrap=True, min_width=2)
     pay = "total_pay" in ev.reps.columns
     if pay:
-        table.add_column(label("col.total_pay", loc), justify="right", no_wrap=True)
+        widest = max((len(cents_text(v)) for v in ev.reps["total_pay"].to_list()), default=4)
+        table.add_column(
+            label("col.total_pay", loc), justify="right", no_wrap=True, min_width=widest
+        )
 
     counted = ev.kpis.with_columns(
         pl.when(pl.col("status") == "informational")
