@@ -76,3 +76,10 @@ def test_one_pareto_chart_per_printed_page(out: Path) -> None:
     breaks = [brk.id for brk in pareto.row_breaks.brk]
     assert len(breaks) == 3  # four teams
     assert breaks == sorted(breaks) and breaks[1] - breaks[0] == 24  # CHART_ROWS apart
+
+
+def test_a_very_wide_sheet_prints_two_pages_wide_with_its_names_repeated(out: Path) -> None:
+    reps = sheets(out / "summary.xlsx")["代表"]  # every KPI's score of every rep: 29 columns
+    assert reps.page_setup.fitToWidth == 2 and reps.print_title_cols == "$A:$C"
+    scorecard = sheets(out / "reps" / "R013.xlsx")
+    assert all(ws.page_setup.fitToWidth in (1, None) for ws in scorecard.values())

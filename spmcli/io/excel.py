@@ -169,18 +169,21 @@ def number_width(value: float | int, kind: Figure) -> int:
 
 A4 = 9  # xlsxwriter's paper code
 PORTRAIT_WIDTH = 100  # characters of column width that still print upright on A4
+LANDSCAPE_WIDTH = 200  # beyond this, one landscape page wide is too small to read: two
 
 
 def print_setup(
     ws: Any, title: str, header_rows: int, key_columns: int, width: float, *, wide: bool = False
 ) -> None:
     """How a finance user expects a sheet to print: A4, landscape when wide (or ``wide``: a
-    chart), one page wide, the header rows and key columns repeated on every page, and a
-    header and footer naming the sheet, ``title`` (the period, the rep) and the page."""
+    chart), one page wide (two for a very wide sheet, such as every KPI's score of every rep),
+    the header rows and key columns repeated on every page, and a header and footer naming
+    the sheet, ``title`` (the period, the rep) and the page."""
     ws.set_paper(A4)
     if wide or width > PORTRAIT_WIDTH:
         ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    # Two pages wide only where the key columns repeat, so that the second page says who.
+    ws.fit_to_pages(2 if width > LANDSCAPE_WIDTH and key_columns else 1, 0)
     if header_rows:
         ws.repeat_rows(0, header_rows - 1)
     if key_columns:
