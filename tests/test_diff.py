@@ -269,3 +269,22 @@ def test_a_removed_row_is_placed_in_the_earlier_file() -> None:
     after = pl.DataFrame({"date": ["d1"], "amount": [1], "_row": [2]})
     (gone,) = compare_rows("sales", before, after, "new.xlsx [s]", "old.xlsx [s]")
     assert (gone.kind, gone.before_row, gone.place) == ("removed", 3, "old.xlsx [s]")
+
+
+def test_a_move_through_the_team_names_the_teammates_whose_rows_changed() -> None:
+    import polars as pl
+
+    from spmcli.report.diff import RunView, compare_runs
+
+    def view(pool: str, amount: int) -> RunView:
+        reps = [
+            {"rep_id": "R1", "team": "T", "final_score": Decimal("50.00"), "kpis": {}},
+            {"rep_id": "R2", "team": "T", "final_score": Decimal("60.00"),
+             "pay": {"team_pool": Decimal(pool)}, "kpis": {}},
+        ]  # fmt: skip
+        sales = pl.DataFrame({"rep_id": ["R1"], "date": ["d"], "amount": [amount], "_row": [2]})
+        return RunView("x", {"reps": reps}, "", {"sales": sales}, {})
+
+    found = compare_runs(view("10.00", 100), view("12.00", 150))
+    (move,) = found.reps
+    assert (move.rep_id, move.rows, dict(move.team)) == ("R2", (), {"R1": 1})

@@ -58,6 +58,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "{table} {place} 第 {row} 行：{changes}",
         "{table} {place} row {row}: {changes}",
     ),
+    "team": ("团队成员的输入行有变化：{mates}", "teammates' input rows changed: {mates}"),
     "more": ("另有 {count} 行改动", "{count} more changed row(s)"),
     "final_score": ("最终得分", "final score"),
     "grade": ("等级", "grade"),
@@ -239,6 +240,9 @@ def _print(found: RunDiff, lang: str, shown: int) -> None:
             )
         for change in move.scheme:
             _line(f"    {escape(_say('because', lang))}: {escape(_change(change, lang))}")
+        if move.team and not move.rows:
+            mates = ", ".join(f"{mate} ({n})" for mate, n in sorted(move.team.items()))
+            _line(f"    {escape(_say('team', lang, mates=mates))}")
         for row in move.rows[:shown]:
             _line(f"    {escape(_row(row, lang))}")
         if len(move.rows) > shown:

@@ -85,6 +85,9 @@ class RepMove:
     kpis: tuple[Change, ...]  # "<kpi>.<figure>" that changed
     scheme: tuple[Change, ...]  # scheme lines that can move this rep
     rows: tuple[RowChange, ...]  # input rows of this rep that changed
+    # Teammates whose rows changed, for a move that comes through the team (team KPIs, the
+    # team pool): rep id -> how many of their rows changed.
+    team: Mapping[str, int]
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,12 @@ def compare_runs(a: RunView, b: RunView) -> RunDiff:
         counts[name] = tally
     reps_a = {r["rep_id"]: r for r in a.evaluation["reps"]}
     reps_b = {r["rep_id"]: r for r in b.evaluation["reps"]}
+    changed_by: dict[str, int] = {}
+    for changes in row_changes.values():
+        for change in changes:
+            if change.rep_id is not None:
+                changed_by[change.rep_id] = changed_by.get(change.rep_id, 0) + 1
+    teams = {r["rep_id"]: r.get("team") for r in [*reps_a.values(), *reps_b.values()]}
     moves = []
     for rep_id in sorted(set(reps_a) | set(reps_b)):
         before, after = reps_a.get(rep_id, {}), reps_b.get(rep_id, {})
@@ -153,6 +162,11 @@ def compare_runs(a: RunView, b: RunView) -> RunDiff:
                 kpis=_kpi_changes(before, after),
                 scheme=tuple(c for c in scheme if _concerns(c.what, role, figures, before, after)),
                 rows=rows,
+                team={
+                    mate: n
+                    for mate, n in changed_by.items()
+                    if mate != rep_id and teams.get(rep_id) and teams.get(mate) == teams.get(rep_id)
+                },
             )
         )
     moves.sort(key=lambda m: (*(-size for size in _moved(m)), m.rep_id))
