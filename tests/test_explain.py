@@ -118,13 +118,20 @@ def test_row_ranges() -> None:
     assert row_ranges([]) == ""
 
 
-def _scorecard_scores(path: Path) -> dict[str, Any]:
-    """KPI title -> the score cell of the rep workbook's scorecard."""
+FIGURES = {"actual": "实际", "target": "目标", "achievement": "达成率", "score": "得分"}
+
+
+def _scorecard(path: Path) -> dict[str, dict[str, Any]]:
+    """KPI title -> figure -> the cell of the rep workbook's scorecard."""
     sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row and "得分" in row and "指标" in row)
-    score = rows[header].index("得分")
-    return {row[0]: row[score] for row in rows[header + 1 :] if row and row[0]}
+    at = {key: rows[header].index(title) for key, title in FIGURES.items()}
+    return {
+        row[0]: {key: row[i] for key, i in at.items()}
+        for row in rows[header + 1 :]
+        if row and row[0]
+    }
 
 
 def test_every_sample_rep_is_explained_with_the_figures_of_their_workbook(
@@ -141,12 +148,13 @@ def test_every_sample_rep_is_explained_with_the_figures_of_their_workbook(
         told = explain(ev, rep["rep_id"], {})
         for key in ("composite", "penalty", "final_score", "grade", "rank", "pay"):
             assert told.figures[key] == rep[key], (rep["rep_id"], key)
-        scorecard = _scorecard_scores(tmp_path / "out" / "reps" / f"{rep['rep_id']}.xlsx")
+        scorecard = _scorecard(tmp_path / "out" / "reps" / f"{rep['rep_id']}.xlsx")
         for step in told.kpis:
             assert step.figures == rep["kpis"][step.kpi], (rep["rep_id"], step.kpi)
-            cell = scorecard.get(step.title)
-            cell = None if cell in (None, "N/A") else Decimal(str(cell))
-            assert cell == step.figures["score"], (rep["rep_id"], step.kpi)
+            for key in FIGURES:  # the workbook's cell holds the same figure, N/A as N/A
+                cell = scorecard[step.title][key]
+                cell = None if cell in (None, "N/A") else Decimal(str(cell))
+                assert cell == step.figures[key], (rep["rep_id"], step.kpi, key)
             if step.rows is not None and step.rows.place:
                 source = ev.sources[step.kpi]
                 assert step.rows.count == source.filter(source["rep_id"] == rep["rep_id"]).height
