@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,26 @@ def test_sigint_exits_130_with_one_line(tmp_path: Path, delay: float) -> None:
         return
     assert code == 130, stderr
     assert stderr == "spm: interrupted\n"
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("delay", [0.5, 1.5, 3.0])
+def test_a_hard_kill_leaves_no_half_written_file_and_the_next_run_just_works(
+    tmp_path: Path, delay: float
+) -> None:
+    shutil.copy(SAMPLE, tmp_path / "q3.xlsx")
+    command = [sys.executable, "-m", "spmcli", "evaluate", "q3.xlsx", "--out", "out", "-q",
+               "--force"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.DEVNULL)
+    while not loading_spm(process.pid) and process.poll() is None:
+        time.sleep(0.01)
+    time.sleep(delay)
+    process.kill()  # SIGKILL: no handler runs, temporary files stay behind
+    process.wait(timeout=60)
+    out = tmp_path / "out"
+    for book in out.rglob("*.xlsx") if out.exists() else ():
+        assert zipfile.is_zipfile(book), f"{book} is half-written under its final name"
+    again = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr  # the stale lock is taken over, no clean-up
+    assert not [p for p in out.rglob("*.tmp")], "a killed run's temporary files were left"
+    assert (out / "run.json").is_file()

@@ -74,3 +74,15 @@ def test_two_processes_at_once_never_both_write(data: Path, tmp_path: Path) -> N
     if codes == [0, 2]:
         assert any("another spm run" in text for _, text in results)
     assert (out / "summary.xlsx").is_file() and not (out / LOCK).exists()
+
+
+def test_a_killed_runs_temporary_files_are_removed_by_the_next(data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "reps").mkdir(parents=True)
+    leftovers = [out / ".summary.xlsx.0123456789ab.tmp", out / "reps" / ".R1.xlsx.a1b2c3d4e5f6.tmp"]
+    for path in leftovers:
+        path.write_bytes(b"PK\x03\x04 half a workbook")
+    mine = out / ".notes.tmp"  # not spm's pattern: left alone
+    mine.write_text("the user's", encoding="utf-8")
+    assert evaluate(data, out).exit_code == 0
+    assert not any(p.exists() for p in leftovers) and mine.exists()

@@ -27,6 +27,7 @@ from spmcli import run
 from spmcli.engine.result import Evaluation, RunWarning
 from spmcli.errors import Problem, RowProblem, SpmError, UsageError, did_you_mean
 from spmcli.io.errors_file import write_errors
+from spmcli.io.files import remove_leftovers
 from spmcli.io.lock import output_lock
 from spmcli.messages import DEFAULT_LANGUAGE, LANGUAGES, msg
 from spmcli.report.labels import label
@@ -324,4 +325,5 @@ def locked(folder: Path, lang: str) -> Iterator[None]:
     with output_lock(folder) as stale:
         if stale:
             err.print(escape(msg("lock.stale", folder=folder).text(lang)))
+        remove_leftovers(folder)  # a killed run's half-written temporary files
         yield

@@ -35,6 +35,22 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
+_LEFTOVER = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Remove the temporary files of a run that was killed before it could (``atomic_path``
+    names them ``.<name>.<12 hex>.tmp``); how many. Called while holding the folder's lock,
+    so no live run owns them."""
+    removed = 0
+    for path in folder.rglob(".*.tmp") if folder.is_dir() else ():
+        if path.is_file() and _LEFTOVER.match(path.name):
+            with suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text so that ``path`` holds either the old or the whole new text."""
     with atomic_path(path) as temporary:
