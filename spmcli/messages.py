@@ -811,4 +811,5 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "{place} 第 {row} 行已经调整了代表 {rep} 的指标 {kpi}，spm evaluate 不会再接受第二个调整：请修改那一行",
         "{place} row {row} already corrects KPI {kpi} of rep {rep}, and spm evaluate takes no second correction: change that row instead",
     ),
+    "appeal.reason": ("申诉 {date}：{reason}", "appeal {date}: {reason}"),
 }

@@ -105,7 +105,7 @@ def test_a_claim_goes_to_the_register_and_an_accepted_one_to_the_adjustments(app
         "rep_id": "R013",
         "kpi": "sales",
         "value": "168000",
-        "reason": "appeal 2026-12-05: 退货重复冲销",
+        "reason": "申诉 2026-12-05：退货重复冲销",  # in the run's language
         "approved_by": "'@王海涛",  # text that a spreadsheet would run is defused
     }
 

@@ -170,7 +170,7 @@ def review(
         if unreadable:
             report_problems(unreadable, words)
             raise typer.Exit(1)
-        rows, undecided = accepted_rows(claims, decisions)
+        rows, undecided = accepted_rows(claims, decisions, words)
         problems += undecided
         effects = _effects(rows, inputs or [], scheme, period, lang, words)
         write_register(folder / REGISTER, claims, decisions, effects, words)

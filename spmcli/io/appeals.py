@@ -433,10 +433,10 @@ def write_register(
 
 
 def accepted_rows(
-    claims: Sequence[Claim], decisions: Mapping[tuple[str, str], Decision]
+    claims: Sequence[Claim], decisions: Mapping[tuple[str, str], Decision], lang: str
 ) -> tuple[list[dict[str, str]], list[Problem]]:
-    """The accepted claims as rows of the adjustments table (rep_id, kpi, value, reason,
-    approved_by); a decision without a reviewer or a value is a problem."""
+    """The accepted claims as rows of the adjustments table (rep_id, kpi, value, reason in
+    ``lang``, approved_by); a decision without a reviewer or a value is a problem."""
     rows, problems = [], []
     for claim in claims:
         decided = decisions.get((claim.rep_id, claim.kpi))
@@ -456,7 +456,7 @@ def accepted_rows(
                 "rep_id": claim.rep_id,
                 "kpi": claim.kpi,
                 "value": format(value, "f"),
-                "reason": f"appeal {when}: {claim.reason}",
+                "reason": msg("appeal.reason", date=when, reason=claim.reason).text(lang),
                 "approved_by": decided.reviewer,
             }
         )
