@@ -219,6 +219,7 @@ def evaluate(
             reps=f"{target / 'reps'}/",
             count=count,
             json=target / "evaluation.json",
+            record=target / MANIFEST,
         )
         err.print(escape(wrote))
         if reopen:

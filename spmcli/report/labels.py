@@ -34,12 +34,12 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "All warnings: the {sheet} sheet of {file}",
     ),
     "console.wrote_evaluation": (
-        "已写出 {summary}、{reps}（{count} 个工作簿）、{json}",
-        "wrote {summary}, {reps} ({count} workbooks), {json}",
+        "已写出 {summary}、{reps}（{count} 个工作簿）、{json}，运行记录 {record}",
+        "wrote {summary}, {reps} ({count} workbooks), {json}; the run's record {record}",
     ),
     "console.wrote_no_reps": (
-        "已写出 {summary}、{json}（--reps none：未写代表工作簿）",
-        "wrote {summary} and {json} (--reps none: no rep workbooks)",
+        "已写出 {summary}、{json}（--reps none：未写代表工作簿），运行记录 {record}",
+        "wrote {summary} and {json} (--reps none: no rep workbooks); the run's record {record}",
     ),
     "console.wrote": ("已写出 {files}", "wrote {files}"),
     "console.data_problems": ("数据中有 {count} 个问题", "{count} problem(s) in the data"),
