@@ -158,8 +158,14 @@ def _filtered(kpi: Kpi, rows: pl.LazyFrame, key: str) -> pl.LazyFrame:
 
 
 def _group(rows: pl.DataFrame | pl.LazyFrame, key: str, value: pl.Expr) -> pl.DataFrame:
-    """The aggregate per key, computed from the columns it reads only."""
-    grouped = rows.lazy().group_by(key).agg(value.alias("actual")).collect()
+    """The aggregate per key; rows still to be made are made with only the columns it reads.
+
+    The rows are made first and then grouped, not in one query: a float sum fused with
+    the filter adds in another order, and the last digit of a ratio would change.
+    """
+    if isinstance(rows, pl.LazyFrame):
+        rows = rows.select(list(dict.fromkeys([key, *value.meta.root_names()]))).collect()
+    grouped = rows.group_by(key).agg(value.alias("actual"))
     return grouped.with_columns(as_float(pl.col("actual"), grouped.schema["actual"]))
 
 
