@@ -15,6 +15,7 @@ whether that stops the run (SPEC §2 "Nothing is silently lost").
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import re
@@ -438,9 +439,9 @@ def _parquet_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return column.cast(pl.String)
 
 
-def _as_text(raw: pl.Series, grid: _Grid) -> pl.Series:
+def _as_text(raw: pl.Series, typed: bool) -> pl.Series:
     """A grid column as the cleaned text the parsers read: a typed column's text."""
-    if not grid.typed:
+    if not typed:
         return raw
     return pl.select(values.clean(_parquet_text(pl.lit(raw), raw.dtype))).to_series()
 
@@ -454,14 +455,19 @@ def _present(raw: pl.Expr, dtype: pl.DataType, grid: _Grid) -> pl.Expr:
 
 def _text_grid(frame: pl.DataFrame) -> pl.DataFrame:
     names = [f"c{i}" for i in range(frame.width)]
+    columns = [
+        _cleaned(frame[old]).alias(new) for old, new in zip(frame.columns, names, strict=True)
+    ]
     return (
-        frame.select(
-            values.clean(pl.col(old)).alias(new)
-            for old, new in zip(frame.columns, names, strict=True)
-        )
-        .with_row_index(ROW, offset=1)
-        .with_columns(pl.col(ROW).cast(pl.Int64))
+        pl.DataFrame(columns).with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
     )
+
+
+def _cleaned(column: pl.Series) -> pl.Series:
+    """``values.clean``, without copying a column that is clean already (most are)."""
+    if column.dtype == pl.String and not column.str.contains(r"^\s|\s$|^$").any():
+        return column
+    return pl.select(values.clean(pl.lit(column))).to_series()
 
 
 def _read_csv(place: _Place, data: bytes) -> pl.DataFrame:
@@ -755,18 +761,24 @@ class _Typed:
     empty: pl.Series
 
 
-def _parse_column(raw: pl.Series, grid: _Grid, table: str, source: Source | None) -> _Typed:
+def _parse_column(raw: pl.Series, typed: bool, table: str, source: Source | None) -> _Typed:
     """A grid column typed: text parsed; a Parquet column taken as stored where its type
-    settles the value, and only its other cells parsed as text (SPEC §2)."""
-    stored = _as_stored(raw, raw.name) if grid.typed else None
+    settles the value, and only its other cells parsed as text (SPEC §2). The values are
+    one chunk, as the row numbers are: later steps copy a frame chunked unequally."""
+    found = _parse_cells(raw, typed, table, source)
+    return dataclasses.replace(found, value=found.value.rechunk())
+
+
+def _parse_cells(raw: pl.Series, typed: bool, table: str, source: Source | None) -> _Typed:
+    stored = _as_stored(raw, raw.name) if typed else None
     if stored is None:
-        text = _as_text(raw, grid)
+        text = _as_text(raw, typed)
         parsed = _parse(text, table, source)
         return _Typed(parsed.value, _some(parsed.error), text.is_null())
     rest = (stored.is_null() & raw.is_not_null()).arg_true()
     if len(rest) == 0:
         return _Typed(stored, None, raw.is_null())
-    text = _as_text(raw.gather(rest), grid)
+    text = _as_text(raw.gather(rest), typed)
     parsed = _parse(text, table, source)
     value = stored.scatter(rest, parsed.value.cast(stored.dtype))
     error = pl.repeat(None, len(raw), dtype=pl.String, eager=True).scatter(rest, parsed.error)
@@ -779,9 +791,12 @@ def _some(error: pl.Series) -> pl.Series | None:
 
 
 def _read_table(
-    table: str, place: _Place, grid: _Grid, source: Source | None, notes: list[Msg]
+    table: str, place: _Place, opened: _Opened, source: Source | None, notes: list[Msg]
 ) -> tuple[Table, list[RowProblem], int] | None:
-    """One table from its grid: header found, columns named and typed, bad rows out."""
+    """One table from its place: loaded, header found, columns named and typed, bad rows
+    out. Each column's text is let go once it is typed (kept only where its problems
+    need it), so that text and values are not held side by side for the whole table."""
+    grid = _load(place, opened)
     header_row = _find_header_row(table, grid, source)
     frame = grid.frame
     if header_row == 0:
@@ -802,6 +817,7 @@ def _read_table(
         header_values = frame.slice(header_row - 1, 1).select(cells)
         raw_headers = header_values.row(0) if header_values.height else (None,) * len(cells)
         body = frame.slice(header_row)
+        del above, header_values  # slices hold the whole columns
     schema = frame.schema
     if cells:
         present = body.select(
@@ -826,14 +842,26 @@ def _read_table(
 
     body = body.select(ROW, *(pl.col(cell).alias(columns.names[cell]) for cell in headers))
     names = [columns.names[cell] for cell in headers]
-    typed = {name: _parse_column(body[name], grid, table, source) for name in names}
+    rows = body[ROW]
+    raw = {name: body[name] for name in names}
+    stored_types = grid.typed
+    del grid, frame, body
+    key = UNIQUE_KEYS.get(table)
+    typed: dict[str, _Typed] = {}
+    kept: dict[str, pl.Series] = {}  # the text a problem shows: columns that can have one
+    for name in names:
+        column = raw.pop(name)
+        typed[name] = _parse_column(column, stored_types, table, source)
+        if typed[name].error is not None or name == key or table == "adjustments":
+            kept[name] = column
+        del column
     required = set(REQUIRED_COLUMNS[table])
     found_errors = {name: t.error for name, t in typed.items() if t.error is not None}
     checked = set(found_errors)
     needs_empty = required | ({"points", "kpi", "value"} if table == "adjustments" else set())
     checks = pl.DataFrame(
         [
-            body[ROW],
+            rows,
             *(typed[name].value.alias(f"__value_{name}") for name in names),
             *(error.alias(f"__error_{name}") for name, error in found_errors.items()),
             *(typed[n].empty.alias(f"__empty_{n}") for n in names if n in needs_empty),
@@ -849,7 +877,6 @@ def _read_table(
     ]
     if table == "adjustments":
         rules.append(_adjustment_rule(names, error_of))
-    key = UNIQUE_KEYS.get(table)
     if key is not None:
         value = pl.col(f"__value_{key}")
         repeated = value.is_not_null() & ~value.is_first_distinct()
@@ -868,8 +895,8 @@ def _read_table(
     date_format = source.date_format if source is not None else None
     problems = _row_problems(
         checks.filter(bad),
-        body.filter(bad),
-        grid,
+        {name: column.filter(bad) for name, column in kept.items()},
+        stored_types,
         table,
         place,
         [name for name in names if name in checked],
@@ -901,15 +928,16 @@ def _adjustment_rule(
 
 def _row_problems(
     bad: pl.DataFrame,
-    raw: pl.DataFrame,
-    grid: _Grid,
+    raw: dict[str, pl.Series],
+    typed: bool,
     table: str,
     place: _Place,
     names: list[str],
     headers: dict[str, str],
     date_format: str | None,
 ) -> list[RowProblem]:
-    """The bad cells, each with the reason its error code gives and its value as text."""
+    """The bad cells, each with the reason its error code gives and its value as text
+    (empty where the column's text was not kept: only an empty cell is wrong there)."""
     if bad.height == 0:
         return []
     long = pl.concat(
@@ -917,7 +945,11 @@ def _row_problems(
             [
                 bad[ROW],
                 pl.repeat(position, bad.height, dtype=pl.Int32, eager=True).alias("position"),
-                _as_text(raw[name], grid).fill_null("").alias("value"),
+                (
+                    _as_text(raw[name], typed).fill_null("")
+                    if name in raw
+                    else pl.repeat("", bad.height, dtype=pl.String, eager=True)
+                ).alias("value"),
                 bad[f"__error_{name}"].alias("reason"),
             ]
         ).filter(pl.col("reason").is_not_null())
@@ -956,7 +988,7 @@ def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = No
     skipped = 0
     order = {place: i for i, place in enumerate(places)}
     for table, place in sorted(assigned.items(), key=lambda item: order.get(item[1], len(order))):
-        read = _read_table(table, place, _load(place, opened), sources.get(table), notes)
+        read = _read_table(table, place, opened, sources.get(table), notes)
         if read is None:
             continue
         result, found, dropped = read
