@@ -115,8 +115,10 @@ class _Place:
 
 
 class _Opened:
-    """Every input file read from disk once: its bytes, hashed as they are read, and a
-    workbook's reader made from them — the run record's SHA-256 needs no second read."""
+    """The input files and their SHA-256 for the run record. A workbook is read into
+    memory once, hashed as it is read, and its reader made from those bytes. A CSV or
+    Parquet file is hashed as it streams by and then read by polars from the file: at
+    10 M lines, holding its bytes beside the table would add a gigabyte."""
 
     def __init__(self) -> None:
         self._bytes: dict[Path, bytes] = {}
@@ -131,9 +133,12 @@ class _Opened:
             self.size[path] = len(raw)
         return self._bytes[path]
 
-    def release(self, path: Path) -> None:
-        """Forget a file's bytes once its table is loaded (its hash and size stay)."""
-        self.size[path] = len(self._bytes.pop(path))
+    def digest(self, path: Path) -> None:
+        """A file's SHA-256 and size, without keeping its bytes."""
+        if path not in self.sha256:
+            with path.open("rb") as file:
+                self.sha256[path] = hashlib.file_digest(file, "sha256").hexdigest()
+            self.size[path] = path.stat().st_size
 
     def workbook(self, path: Path) -> fastexcel.ExcelReader:
         if path not in self._readers:
@@ -395,16 +400,16 @@ def _load(place: _Place, opened: _Opened) -> _Grid:
         labels = [_excel_letters(column.absolute_index) for column in sheet.selected_columns]
         return _Grid(_text_grid(frame), labels)
     if place.kind == "csv":
-        frame = _read_csv(place, opened.data(place.path))
-        opened.release(place.path)
+        opened.digest(place.path)
+        frame = _read_csv(place)
         return _Grid(_text_grid(frame), [str(i + 1) for i in range(frame.width)])
+    opened.digest(place.path)
     try:
-        frame = _read_parquet(opened.data(place.path))
+        frame = _read_parquet(place.path)
     except (pl.exceptions.PolarsError, OSError) as error:
         raise DataError(
             [Problem(place.label, msg("read.not_parquet"), msg("plain", text=_first_line(error)))]
         ) from None
-    opened.release(place.path)
     names = [f"c{i}" for i in range(frame.width)]
     header = pl.select(values.clean(pl.lit(pl.Series(frame.columns, dtype=pl.String))))
     grid = (
@@ -416,7 +421,7 @@ def _load(place: _Place, opened: _Opened) -> _Grid:
     return _Grid(grid, labels, headers=tuple(header.to_series().to_list()))
 
 
-def _read_parquet(data: bytes) -> pl.DataFrame:
+def _read_parquet(path: Path) -> pl.DataFrame:
     """A Parquet file's columns as stored, each in one piece.
 
     A column comes in a chunk per row group; later steps copy a whole frame whose columns
@@ -424,9 +429,9 @@ def _read_parquet(data: bytes) -> pl.DataFrame:
     time, each is joined up while the others are not yet decoded: the peak stays about
     the size of the table instead of twice that.
     """
-    names = list(pl.read_parquet_schema(io.BytesIO(data)))
+    names = list(pl.read_parquet_schema(path))
     return pl.DataFrame(
-        [pl.read_parquet(io.BytesIO(data), columns=[name]).to_series().rechunk() for name in names]
+        [pl.read_parquet(path, columns=[name]).to_series().rechunk() for name in names]
     )
 
 
@@ -470,21 +475,18 @@ def _cleaned(column: pl.Series) -> pl.Series:
     return pl.select(values.clean(pl.lit(column))).to_series()
 
 
-def _read_csv(place: _Place, data: bytes) -> pl.DataFrame:
+def _read_csv(place: _Place) -> pl.DataFrame:
     """A CSV file as text: UTF-8 (with or without BOM), else GB18030 as Chinese Excel saves it.
 
     Comma, semicolon or tab separated, whichever the header line has most of.
     """
-    end = data.find(b"\n")
-    first_line = data if end < 0 else data[:end]
+    first_line = _first_line_of(place.path)
     separator = max(",;\t", key=lambda sep: first_line.count(sep.encode()))
     try:
-        return pl.read_csv(
-            io.BytesIO(data), has_header=False, infer_schema=False, separator=separator
-        )
+        return pl.read_csv(place.path, has_header=False, infer_schema=False, separator=separator)
     except pl.exceptions.ComputeError:
         pass  # not UTF-8, or a line with more fields than the first: the careful way
-    text = decode_text(data)
+    text = decode_text(place.path.read_bytes())
     if text is None:
         raise DataError([Problem(place.file, msg("read.not_csv_text"), msg("read.save_csv_utf8"))])
     # Room for the widest line (often just a trailing separator); columns that stay
@@ -506,6 +508,18 @@ def _read_csv(place: _Place, data: bytes) -> pl.DataFrame:
         raise DataError(
             [Problem(place.file, msg("read.not_csv"), msg("plain", text=_first_line(error)))]
         ) from None
+
+
+def _first_line_of(path: Path) -> bytes:
+    """The bytes of a file up to its first line break (or all of it)."""
+    with path.open("rb") as file:
+        line = b""
+        while block := file.read(1 << 16):
+            end = block.find(b"\n")
+            if end >= 0:
+                return line + block[:end]
+            line += block
+    return line
 
 
 # ---------------------------------------------------------------------------------
