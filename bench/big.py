@@ -101,7 +101,8 @@ def main() -> None:
     folders = {p: folder_of(options.data, p, options.format) for p in points}
     for millions, folder in folders.items():
         generate(folder, millions, options.format)
-    print(f"spm evaluate {' '.join(extra)} on {options.format}, tree {options.tree}")
+    shown = " ".join(a if len(a) < 40 else f"<{a.count(',') + 1} ids>" for a in extra)
+    print(f"spm evaluate {shown} on {options.format}, tree {options.tree}")
     for millions, folder in folders.items():
         ends, reads, peaks = [], [], []
         with tempfile.TemporaryDirectory() as scratch:
