@@ -13,6 +13,7 @@ grows linearly.
     python bench/big.py /tmp/big                          # 1, 3 and 10 M, Parquet, no workbooks
     python bench/big.py /tmp/big --format csv --points 1,3
     python bench/big.py /tmp/big --points 1 -- --reps R0001,R0002   # options for spm evaluate
+    python bench/big.py /tmp/big --points 1,3 --baseline /tmp/baseline   # two trees in turns
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ def main() -> None:
     parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     parser.add_argument("--tree", type=Path, default=ROOT, help="spm source tree to run")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--baseline", type=Path, help="another source tree, run in turns with --tree"
+    )
     argv = sys.argv[1:]
     ours, extra = (
         (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
@@ -103,26 +107,36 @@ def main() -> None:
         generate(folder, millions, options.format)
     shown = " ".join(a if len(a) < 40 else f"<{a.count(',') + 1} ids>" for a in extra)
     print(f"spm evaluate {shown} on {options.format}, tree {options.tree}")
+    trees = {"change": options.tree, **({"baseline": options.baseline} if options.baseline else {})}
     for millions, folder in folders.items():
-        ends, reads, peaks = [], [], []
+        reads: list[float] = []
+        ends: dict[str, list[float]] = {name: [] for name in trees}
+        peaks: dict[str, list[float]] = {name: [] for name in trees}
         with tempfile.TemporaryDirectory() as scratch:
             for round_ in range(options.rounds):
                 reads.append(bare_read(folder))
-                seconds, peak = evaluate_sampled(options.tree, folder, Path(scratch), extra)
-                ends.append(seconds)
-                peaks.append(peak / 2**30)
-                print(
-                    f"{millions} M, round {round_ + 1}: end to end {seconds:7.2f} s, "
-                    f"peak {peaks[-1]:.2f} GiB, bare read {reads[-1]:.2f} s",
-                    flush=True,
-                )
-        ratios = [e / r for e, r in zip(ends, reads, strict=True)]
+                for name, tree in trees.items():
+                    seconds, peak = evaluate_sampled(tree, folder, Path(scratch), extra)
+                    ends[name].append(seconds)
+                    peaks[name].append(peak / 2**30)
+                    print(
+                        f"{millions} M, round {round_ + 1}, {name}: end to end {seconds:7.2f} s, "
+                        f"peak {peaks[name][-1]:.2f} GiB, bare read {reads[-1]:.2f} s",
+                        flush=True,
+                    )
         print(f"{millions} M sales lines ({folder}):")
-        print(line("end to end", ends, " s"))
-        print(line("per million lines", [e / millions for e in ends], " s"))
         print(line("bare polars read", reads, " s"))
-        print(line("end to end / bare read", ratios, " ×"))
-        print(line("peak RSS, all processes", peaks, " GiB"), flush=True)
+        for name in trees:
+            ratios = [e / r for e, r in zip(ends[name], reads, strict=True)]
+            print(f" {name} ({trees[name]}):")
+            print(line("end to end", ends[name], " s"))
+            print(line("per million lines", [e / millions for e in ends[name]], " s"))
+            print(line("end to end / bare read", ratios, " ×"))
+            print(line("peak RSS, all processes", peaks[name], " GiB"))
+        if options.baseline:
+            pairs = zip(ends["baseline"], ends["change"], strict=True)
+            print(line("change / baseline", [c / b for b, c in pairs], " ×"))
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

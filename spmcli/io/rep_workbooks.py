@@ -121,6 +121,7 @@ class Context:
 
 CHUNK = 50  # workbooks between two progress updates when written in this process
 CHUNKS_PER_WORKER = 4
+MOST_PER_CHUNK = 250  # a chunk's sheet XML is made at once: bounded, a worker stays small
 
 
 def write_rep_workbooks(
@@ -204,7 +205,7 @@ def writing_rep_workbooks(
         return
     # A few chunks per process: each worker gets only its reps' source rows, and the
     # progress moves as chunks finish.
-    count = workers * CHUNKS_PER_WORKER
+    count = max(workers * CHUNKS_PER_WORKER, -(-len(plans) // MOST_PER_CHUNK))
     chunks = [chunk for chunk in (plans[i::count] for i in range(count)) if chunk]
     # Each chunk's rows made before the first is sent, and the sheets let go: the pending
     # chunks hold one copy of the rows, not two.
