@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -169,14 +170,19 @@ def evaluate(
                     done = steps.step("workbooks", words, total=count)
                 else:
                     steps.show("summary", words)
-                # The summary and the JSON are written while the workers write the workbooks.
-                with writing_rep_workbooks(
-                    ev, target / "reps", cpu_workers(workers), advance=done, only=chosen
+                # The summary and the JSON are written while the workers write the workbooks,
+                # and the tables for `spm diff` beside them (polars writes them without the GIL).
+                with (
+                    writing_rep_workbooks(
+                        ev, target / "reps", cpu_workers(workers), advance=done, only=chosen
+                    ),
+                    ThreadPoolExecutor(1) as beside,
                 ):
+                    tables = beside.submit(write_sources, prepared.inputs, target)
                     write_summary(ev, target / "summary.xlsx", _run_info(run))
                     text = evaluation_json(ev)  # once, for the file and for --json
                     write_text_atomic(target / "evaluation.json", text + "\n")
-                    write_sources(prepared.inputs, target)
+                    tables.result()
                 options: dict[str, object] = {
                     "scheme": str(scheme) if scheme else None,
                     "period": period,

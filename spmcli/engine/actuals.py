@@ -3,6 +3,11 @@
 Every function here is columnar: it filters a table to a window, groups by the
 key column (``rep_id``, or ``team`` for team-scope KPIs) and aggregates with a
 polars expression parsed from the scheme's SQL.
+
+The source rows are a lazy query, not a copy: a KPI's figures are computed from the
+columns they read, and its rows are made only when something shows them (a rep's
+workbook, ``spm explain``). At 10 M sales lines a filtered copy per KPI would cost
+more memory than the sales table itself.
 """
 
 from __future__ import annotations
@@ -24,10 +29,11 @@ _ZERO_WHEN_EMPTY = re.compile(r"\s*(SUM|COUNT)\s*\((?:[^()]|\([^()]*\))*\)\s*", 
 
 @dataclass(frozen=True)
 class Actuals:
-    """A KPI's actual per key, and the rows it came from (with the key and a ``window`` label)."""
+    """A KPI's actual per key, and the rows it came from (with the key and a ``window``
+    label), as a query to collect when they are shown."""
 
     values: pl.DataFrame
-    sources: pl.DataFrame
+    sources: pl.LazyFrame
 
 
 def as_float(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -138,21 +144,28 @@ def zero_when_empty(kpi: Kpi) -> bool:
     return kpi.kind == "aggregate" and bool(_ZERO_WHEN_EMPTY.fullmatch(kpi.value or ""))
 
 
-def _in_window(frame: pl.DataFrame, period: Period, window: str) -> pl.DataFrame:
+def _in_window(frame: pl.DataFrame, period: Period, window: str) -> pl.LazyFrame:
     if "date" not in frame.columns:
-        return frame
+        return frame.lazy()
     start, end = window_range(period, window)
-    return frame.filter(pl.col("date").is_between(start, end))
+    return frame.lazy().filter(pl.col("date").is_between(start, end))
 
 
-def _filtered(kpi: Kpi, frame: pl.DataFrame, key: str) -> pl.DataFrame:
+def _filtered(kpi: Kpi, rows: pl.LazyFrame, key: str) -> pl.LazyFrame:
     if kpi.where:
-        frame = frame.filter(pl.sql_expr(kpi.where))
-    return frame.filter(pl.col(key).is_not_null())
+        rows = rows.filter(pl.sql_expr(kpi.where))
+    return rows.filter(pl.col(key).is_not_null())
 
 
-def _group(frame: pl.DataFrame, key: str, value: pl.Expr) -> pl.DataFrame:
-    grouped = frame.group_by(key).agg(value.alias("actual"))
+def _group(rows: pl.DataFrame | pl.LazyFrame, key: str, value: pl.Expr) -> pl.DataFrame:
+    """The aggregate per key; rows still to be made are made with only the columns it reads.
+
+    The rows are made first and then grouped, not in one query: a float sum fused with
+    the filter adds in another order, and the last digit of a ratio would change.
+    """
+    if isinstance(rows, pl.LazyFrame):
+        rows = rows.select(list(dict.fromkeys([key, *value.meta.root_names()]))).collect()
+    grouped = rows.group_by(key).agg(value.alias("actual"))
     return grouped.with_columns(as_float(pl.col("actual"), grouped.schema["actual"]))
 
 
@@ -197,9 +210,9 @@ def _growth(
     return Actuals(values, sources)
 
 
-def _purchases(kpi: Kpi, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+def _purchases(kpi: Kpi, tables: Mapping[str, pl.DataFrame]) -> pl.LazyFrame:
     """Sales lines that are purchases (positive amount), after the KPI's filter."""
-    sales = tables["sales"]
+    sales = tables["sales"].lazy()
     if kpi.where:
         sales = sales.filter(pl.sql_expr(kpi.where))
     return sales.filter(pl.col("amount") > 0)
@@ -210,12 +223,18 @@ def _new_customers(
 ) -> Actuals:
     """Customers whose first purchase ever falls in the window, credited to that line's rep."""
     purchases = _purchases(kpi, tables)
-    # The earliest line of each customer (earliest date, then lowest row), without a full sort.
-    first = purchases.filter(pl.col("date") == pl.col("date").min().over("customer_id")).filter(
-        pl.col("_row") == pl.col("_row").min().over("customer_id")
-    )
+    # The earliest line of each customer (earliest date, then lowest row), without a full
+    # sort; found on the few columns it needs, then those lines taken whole.
     start, end = window_range(period, window)
-    rows = first.filter(pl.col("date").is_between(start, end) & pl.col(key).is_not_null())
+    first = (
+        purchases.select("customer_id", "date", "_row", key)
+        .filter(pl.col("date") == pl.col("date").min().over("customer_id"))
+        .filter(pl.col("_row") == pl.col("_row").min().over("customer_id"))
+        .filter(pl.col("date").is_between(start, end) & pl.col(key).is_not_null())
+        .select("_row")
+        .collect()
+    )
+    rows = tables["sales"].lazy().filter(pl.col("_row").is_in(first["_row"].implode()))
     values = _group(rows, key, pl.col("customer_id").n_unique())
     return Actuals(values, rows.with_columns(pl.lit("first_purchase").alias("window")))
 
@@ -233,6 +252,7 @@ def _repurchase_rate(
             purchases.filter(pl.col("date").is_between(start, end))
             .group_by(key, "customer_id")
             .agg(pl.col("amount").sum().alias(name))
+            .collect()
         )
 
     earlier = bought(previous(period), "amount_before")
@@ -241,9 +261,8 @@ def _repurchase_rate(
         pl.col("amount_now").is_not_null().alias("bought_again")
     )
     values = _group(pairs, key, pl.col("bought_again").mean())
-    return Actuals(
-        values, pairs.sort(key, "customer_id").with_columns(pl.lit("prev").alias("window"))
-    )
+    sources = pairs.lazy().sort(key, "customer_id").with_columns(pl.lit("prev").alias("window"))
+    return Actuals(values, sources)
 
 
 def _rating(kpi: Kpi, tables: Mapping[str, pl.DataFrame], period: Period, key: str) -> Actuals:
@@ -262,7 +281,7 @@ def _rating(kpi: Kpi, tables: Mapping[str, pl.DataFrame], period: Period, key: s
         .alias("mapped")
     )
     values = _group(rows, key, pl.col("mapped").mean())
-    return Actuals(values, rows.with_columns(pl.lit("period").alias("window")))
+    return Actuals(values, rows.lazy().with_columns(pl.lit("period").alias("window")))
 
 
 def _coverage(
@@ -294,17 +313,21 @@ def _coverage(
         pl.col(key).is_not_null() & pl.col("tier").is_in(kpi.tiers) & (pl.col("required") > 0)
     )
     values = _group(rows, key, pl.col("met").mean())
-    sources = rows.sort(key, "tier", "customer_id").select(
-        *([key] if key != "rep_id" else []),
-        "rep_id",
-        "customer_id",
-        pl.col("name").alias("customer_name"),
-        "tier",
-        pl.col("value").alias("tier_value"),
-        "required",
-        "visits",
-        "met",
-        pl.lit(window).alias("window"),
+    sources = (
+        rows.lazy()
+        .sort(key, "tier", "customer_id")
+        .select(
+            *([key] if key != "rep_id" else []),
+            "rep_id",
+            "customer_id",
+            pl.col("name").alias("customer_name"),
+            "tier",
+            pl.col("value").alias("tier_value"),
+            "required",
+            "visits",
+            "met",
+            pl.lit(window).alias("window"),
+        )
     )
     return Actuals(values, sources)
 

@@ -6,7 +6,7 @@ achievement and score per KPI, composite, penalty, grade, rank.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 import polars as pl
@@ -21,7 +21,7 @@ from spmcli.engine.actuals import (
 from spmcli.engine.composite import composite_scores, grade_and_rank, team_summary
 from spmcli.engine.pay import compute_pay
 from spmcli.engine.periods import period_of
-from spmcli.engine.result import DataIssue, Evaluation, Reconciliation, RunWarning
+from spmcli.engine.result import DataIssue, Evaluation, Reconciliation, RunWarning, SourceRows
 from spmcli.engine.roster import build_roster
 from spmcli.engine.scoring import achievement, score
 from spmcli.engine.targets import (
@@ -91,9 +91,9 @@ def score_period(
     penalties, overrides = adjustments_for(applied)
 
     parts: list[pl.DataFrame] = []
-    sources: dict[str, pl.DataFrame] = {}
+    sources: dict[str, pl.LazyFrame] = {}
     team_figures: list[pl.DataFrame] = []
-    source: pl.DataFrame | None
+    source: pl.LazyFrame | None
     unavailable: set[str] = set()
     for kpi in scheme.kpis:
         missing = unavailability(kpi, scheme, frames)
@@ -144,7 +144,7 @@ def score_period(
             "rep_id", pl.col("kpi").cast(pl.Enum([k.id for k in scheme.kpis]))
         ),
         teams=teams,
-        sources=sources,
+        sources=SourceRows(sources),
         reconciliation=reconciliation,
         warnings=(*warnings, *stray),
         pay=pay,
@@ -170,17 +170,40 @@ def issue_problem(issue: DataIssue) -> Problem:
 def _credit_rows(
     frames: dict[str, pl.DataFrame], roster: pl.DataFrame
 ) -> tuple[dict[str, pl.DataFrame], list[RunWarning]]:
-    """Give every rep-level row its rep's team, and surveys without a rep the customer's rep."""
-    teams = roster.select("rep_id", pl.col("team").replace("", None).alias(TEAM_KEY))
+    """Give surveys without a rep the customer's rep."""
     survey = frames.get("satisfaction")
     warnings: list[RunWarning] = []
     if survey is not None:
         frames["satisfaction"], warnings = _credit_surveys(survey, frames)
-    credited = {
-        name: frame.join(teams, on="rep_id", how="left") if "rep_id" in frame.columns else frame
-        for name, frame in frames.items()
-    }
-    return credited, warnings
+    return frames, warnings
+
+
+class _WithTeams(Mapping[str, pl.DataFrame]):
+    """The frames with every rep-level row's team (``TEAM_KEY``, null for a rep off the
+    roster or without a team), for a team-scope KPI: a column added to the tables the KPI
+    reads, when it reads them; the other columns are not copied."""
+
+    def __init__(self, frames: Mapping[str, pl.DataFrame], roster: pl.DataFrame) -> None:
+        teams = roster.select("rep_id", pl.col("team").replace("", None).alias(TEAM_KEY))
+        self._team_of = pl.col("rep_id").replace_strict(
+            teams["rep_id"], teams[TEAM_KEY], default=None, return_dtype=pl.String
+        )
+        self._frames = frames
+        self._done: dict[str, pl.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        if name not in self._done:
+            frame = self._frames[name]
+            if "rep_id" in frame.columns:
+                frame = frame.with_columns(self._team_of.alias(TEAM_KEY))
+            self._done[name] = frame
+        return self._done[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frames)
+
+    def __len__(self) -> int:
+        return len(self._frames)
 
 
 def _credit_surveys(
@@ -193,10 +216,12 @@ def _credit_surveys(
     orphans = survey.filter(pl.col("rep_id").is_null())["customer_id"].unique().implode()
     owners = (
         frames["sales"]
+        .lazy()
         .filter(pl.col("customer_id").is_in(orphans))
         .sort("date", "_row")
         .group_by("customer_id")
         .agg(pl.col("rep_id").last().alias("_owner"))
+        .collect()
     )
     customers = frames.get("customers")
     if customers is not None and "rep_id" in customers.columns:
@@ -224,7 +249,7 @@ def _rep_kpi(
     roster: pl.DataFrame,
     period_targets: pl.DataFrame,
     overrides: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.LazyFrame]:
     actuals = compute_actuals(kpi, scheme, frames, when, "rep_id")
     values = _on_roster(roster.select("rep_id"), "rep_id", kpi, actuals)
     mine = overrides.filter(pl.col("kpi") == kpi.id).select("rep_id", pl.col("value"), "reason")
@@ -252,15 +277,14 @@ def _team_kpi(
     when: Period,
     roster: pl.DataFrame,
     period_targets: pl.DataFrame,
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.LazyFrame, pl.DataFrame]:
     """SPEC §4 scope: team — the `of` KPI over the whole team, target the members' sum;
     every member gets the team's figures. Returns the per-rep part, the members' breakdown
     (the sources) and the team figures."""
     of = scheme.kpi(kpi.of or "")
     teams = roster.select(pl.col("team").replace("", None).alias(TEAM_KEY)).drop_nulls().unique()
-    team_actuals = _on_roster(
-        teams, TEAM_KEY, of, compute_actuals(of, scheme, frames, when, TEAM_KEY)
-    )
+    by_team = compute_actuals(of, scheme, _WithTeams(frames, roster), when, TEAM_KEY)
+    team_actuals = _on_roster(teams, TEAM_KEY, of, by_team)
     members = roster.select(
         "rep_id", "name", pl.col("team").replace("", None).alias(TEAM_KEY)
     ).join(rep_targets(of, period_targets, roster), on="rep_id", how="left")
@@ -296,7 +320,7 @@ def _team_kpi(
         TEAM_KEY
     )
     sources = viewers.join(breakdown, on=TEAM_KEY).with_columns(pl.lit("period").alias("window"))
-    return part, sources.sort("rep_id", "member_id"), _team_columns(kpi, team)
+    return part, sources.sort("rep_id", "member_id").lazy(), _team_columns(kpi, team)
 
 
 def _team_columns(kpi: Kpi, team: pl.DataFrame) -> pl.DataFrame:

@@ -30,11 +30,13 @@ Frames and their columns
 
 ``sources`` — per KPI id, the rows behind the figure: the source table's columns,
     ``rep_id`` (the rep credited), ``_row`` (the row number in the input as Excel
-    shows it) and ``window`` (period / prev / yoy / ytd / first_purchase ...).
+    shows it) and ``window`` (period / prev / yoy / ytd / first_purchase ...). Made
+    when asked for (``SourceRows``), so that a run that shows no rows holds no copy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -116,6 +118,27 @@ class PayDetail:
     team_pool: pl.DataFrame | None
 
 
+class SourceRows(Mapping[str, pl.DataFrame]):
+    """Per KPI id, the rows behind its figures, each made from the input frames when it is
+    looked up (a query per KPI, kept; the rows are not). Looking a KPI up twice gives
+    the same rows twice; a caller that needs them more than once keeps the frame."""
+
+    def __init__(self, queries: Mapping[str, pl.LazyFrame]) -> None:
+        self._queries = dict(queries)
+
+    def __getitem__(self, kpi_id: str) -> pl.DataFrame:
+        return self._queries[kpi_id].collect()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._queries)
+
+    def __len__(self) -> int:
+        return len(self._queries)
+
+    def __repr__(self) -> str:
+        return f"SourceRows({sorted(self._queries)})"
+
+
 @dataclass(frozen=True)
 class Evaluation:
     period: Period
@@ -123,7 +146,7 @@ class Evaluation:
     reps: pl.DataFrame
     kpis: pl.DataFrame
     teams: pl.DataFrame
-    sources: dict[str, pl.DataFrame]
+    sources: Mapping[str, pl.DataFrame]  # SourceRows from score_period
     reconciliation: Reconciliation
     warnings: tuple[RunWarning, ...] = ()
     pay: PayDetail | None = None

@@ -15,10 +15,11 @@ whether that stops the run (SPEC §2 "Nothing is silently lost").
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -114,19 +115,30 @@ class _Place:
 
 
 class _Opened:
-    """Every input file read from disk once: its bytes, hashed as they are read, and a
-    workbook's reader made from them — the run record's SHA-256 needs no second read."""
+    """The input files and their SHA-256 for the run record. A workbook is read into
+    memory once, hashed as it is read, and its reader made from those bytes. A CSV or
+    Parquet file is hashed as it streams by and then read by polars from the file: at
+    10 M lines, holding its bytes beside the table would add a gigabyte."""
 
     def __init__(self) -> None:
         self._bytes: dict[Path, bytes] = {}
         self._readers: dict[Path, fastexcel.ExcelReader] = {}
         self.sha256: dict[Path, str] = {}
+        self.size: dict[Path, int] = {}
 
     def data(self, path: Path) -> bytes:
         if path not in self._bytes:
             raw = self._bytes[path] = path.read_bytes()
             self.sha256[path] = hashlib.sha256(raw).hexdigest()
+            self.size[path] = len(raw)
         return self._bytes[path]
+
+    def digest(self, path: Path) -> None:
+        """A file's SHA-256 and size, without keeping its bytes."""
+        if path not in self.sha256:
+            with path.open("rb") as file:
+                self.sha256[path] = hashlib.file_digest(file, "sha256").hexdigest()
+            self.size[path] = path.stat().st_size
 
     def workbook(self, path: Path) -> fastexcel.ExcelReader:
         if path not in self._readers:
@@ -349,11 +361,21 @@ def _no_sales(places: list[_Place]) -> Problem:
 
 @dataclass(frozen=True)
 class _Grid:
-    """A sheet as text: columns c0..cn (cleaned, empty = null) and ``_row``."""
+    """A sheet: columns c0..cn and ``_row``.
+
+    From a workbook or CSV the columns are text (cleaned, empty = null) and the header is
+    one of the rows. From Parquet they are the columns as stored, typed, and the header
+    is the schema (``headers``, row 1): they are typed here column by column, and only
+    the cells that the stored type does not settle are read as text (``_parse_column``).
+    """
 
     frame: pl.DataFrame
     column_labels: list[str]  # how the file names a column position: 'C' or '3'
-    header_fixed: bool  # Parquet: the header is the schema, row 1
+    headers: tuple[str | None, ...] | None = None  # Parquet: the column names, cleaned
+
+    @property
+    def typed(self) -> bool:
+        return self.headers is not None
 
 
 def _excel_letters(index: int) -> str:
@@ -376,21 +398,41 @@ def _load(place: _Place, opened: _Opened) -> _Grid:
             hint = msg("plain", text=_first_line(error))
             raise DataError([Problem(place.label, msg("read.cannot_read"), hint)]) from None
         labels = [_excel_letters(column.absolute_index) for column in sheet.selected_columns]
-        return _Grid(_text_grid(frame), labels, header_fixed=False)
+        return _Grid(_text_grid(frame), labels)
     if place.kind == "csv":
-        frame = _read_csv(place, opened.data(place.path))
-        return _Grid(_text_grid(frame), [str(i + 1) for i in range(frame.width)], False)
+        opened.digest(place.path)
+        frame = _read_csv(place)
+        return _Grid(_text_grid(frame), [str(i + 1) for i in range(frame.width)])
+    opened.digest(place.path)
     try:
-        frame = pl.read_parquet(io.BytesIO(opened.data(place.path)))
+        frame = _read_parquet(place.path)
     except (pl.exceptions.PolarsError, OSError) as error:
         raise DataError(
             [Problem(place.label, msg("read.not_parquet"), msg("plain", text=_first_line(error)))]
         ) from None
-    header = pl.DataFrame([pl.Series([name], dtype=pl.String) for name in frame.columns])
-    header.columns = frame.columns
-    body = frame.select(_parquet_text(pl.col(name), frame.schema[name]) for name in frame.columns)
-    grid = pl.concat([header, body], how="vertical")
-    return _Grid(_text_grid(grid), [str(i + 1) for i in range(frame.width)], header_fixed=True)
+    names = [f"c{i}" for i in range(frame.width)]
+    header = pl.select(values.clean(pl.lit(pl.Series(frame.columns, dtype=pl.String))))
+    grid = (
+        frame.rename(dict(zip(frame.columns, names, strict=True)))
+        .with_row_index(ROW, offset=2)  # row 1 is the header
+        .with_columns(pl.col(ROW).cast(pl.Int64))
+    )
+    labels = [str(i + 1) for i in range(frame.width)]
+    return _Grid(grid, labels, headers=tuple(header.to_series().to_list()))
+
+
+def _read_parquet(path: Path) -> pl.DataFrame:
+    """A Parquet file's columns as stored, each in one piece.
+
+    A column comes in a chunk per row group; later steps copy a whole frame whose columns
+    are chunked unequally (the row numbers added here are one chunk). Read a column at a
+    time, each is joined up while the others are not yet decoded: the peak stays about
+    the size of the table instead of twice that.
+    """
+    names = list(pl.read_parquet_schema(path))
+    return pl.DataFrame(
+        [pl.read_parquet(path, columns=[name]).to_series().rechunk() for name in names]
+    )
 
 
 def _parquet_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -402,33 +444,49 @@ def _parquet_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return column.cast(pl.String)
 
 
+def _as_text(raw: pl.Series, typed: bool) -> pl.Series:
+    """A grid column as the cleaned text the parsers read: a typed column's text."""
+    if not typed:
+        return raw
+    return pl.select(values.clean(_parquet_text(pl.lit(raw), raw.dtype))).to_series()
+
+
+def _present(raw: pl.Expr, dtype: pl.DataType, grid: _Grid) -> pl.Expr:
+    """True where a grid cell holds something: text that is not blank, a typed value."""
+    if grid.typed and dtype == pl.String:
+        return values.clean(raw).is_not_null()
+    return raw.is_not_null()
+
+
 def _text_grid(frame: pl.DataFrame) -> pl.DataFrame:
     names = [f"c{i}" for i in range(frame.width)]
+    columns = [
+        _cleaned(frame[old]).alias(new) for old, new in zip(frame.columns, names, strict=True)
+    ]
     return (
-        frame.select(
-            values.clean(pl.col(old)).alias(new)
-            for old, new in zip(frame.columns, names, strict=True)
-        )
-        .with_row_index(ROW, offset=1)
-        .with_columns(pl.col(ROW).cast(pl.Int64))
+        pl.DataFrame(columns).with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
     )
 
 
-def _read_csv(place: _Place, data: bytes) -> pl.DataFrame:
+def _cleaned(column: pl.Series) -> pl.Series:
+    """``values.clean``, without copying a column that is clean already (most are)."""
+    if column.dtype == pl.String and not column.str.contains(r"^\s|\s$|^$").any():
+        return column
+    return pl.select(values.clean(pl.lit(column))).to_series()
+
+
+def _read_csv(place: _Place) -> pl.DataFrame:
     """A CSV file as text: UTF-8 (with or without BOM), else GB18030 as Chinese Excel saves it.
 
     Comma, semicolon or tab separated, whichever the header line has most of.
     """
-    end = data.find(b"\n")
-    first_line = data if end < 0 else data[:end]
+    first_line = _first_line_of(place.path)
     separator = max(",;\t", key=lambda sep: first_line.count(sep.encode()))
     try:
-        return pl.read_csv(
-            io.BytesIO(data), has_header=False, infer_schema=False, separator=separator
-        )
+        return pl.read_csv(place.path, has_header=False, infer_schema=False, separator=separator)
     except pl.exceptions.ComputeError:
         pass  # not UTF-8, or a line with more fields than the first: the careful way
-    text = decode_text(data)
+    text = decode_text(place.path.read_bytes())
     if text is None:
         raise DataError([Problem(place.file, msg("read.not_csv_text"), msg("read.save_csv_utf8"))])
     # Room for the widest line (often just a trailing separator); columns that stay
@@ -450,6 +508,18 @@ def _read_csv(place: _Place, data: bytes) -> pl.DataFrame:
         raise DataError(
             [Problem(place.file, msg("read.not_csv"), msg("plain", text=_first_line(error)))]
         ) from None
+
+
+def _first_line_of(path: Path) -> bytes:
+    """The bytes of a file up to its first line break (or all of it)."""
+    with path.open("rb") as file:
+        line = b""
+        while block := file.read(1 << 16):
+            end = block.find(b"\n")
+            if end >= 0:
+                return line + block[:end]
+            line += block
+    return line
 
 
 # ---------------------------------------------------------------------------------
@@ -478,7 +548,7 @@ def _find_header_row(table: str, grid: _Grid, source: Source | None) -> int:
     non-empty row is used when no row names a known column.
     """
     body = grid.frame
-    if grid.header_fixed:
+    if grid.typed:
         return 1
     if body.height == 0:
         return 0
@@ -630,7 +700,7 @@ def _missing_column(table: str, place: _Place, column: str, columns: _Columns) -
 
 
 def _parse(column: pl.Series, table: str, source: Source | None) -> values.Parsed:
-    """The typed value of one column, by what the column is (SPEC §2)."""
+    """The typed value of one column of text, by what the column is (SPEC §2)."""
     name = column.name
     if name in DATE_COLUMNS:
         date_format = source.date_format if source is not None else None
@@ -646,10 +716,101 @@ def _parse(column: pl.Series, table: str, source: Source | None) -> values.Parse
     return values.parse_text(column)
 
 
+# A whole number below this reads the same stored or as text: its text has at most
+# 15 characters, so the parsers' fast tier takes it as it is (values.EXCEL_DIGITS).
+_WHOLE_LIMIT = 10 ** (values.EXCEL_DIGITS - 2)
+# Text that cleaning or parse_text would change: surrounding space, '123.0'.
+_TEXT_TO_CLEAN = r"^\s|\s$|^-?[0-9]+\.0+$"
+
+
+def _as_stored(raw: pl.Series, name: str) -> pl.Series | None:
+    """A Parquet column's typed values where its stored type settles them exactly as its
+    text would be parsed, null for the cells it does not (they are read as text); None
+    when the stored type settles nothing (the whole column is read as text).
+
+    Only these are taken as stored: dates (Date, Datetime without a time zone, within
+    the years a sale can have), whole numbers and decimals of at most 6 places for
+    amounts and numbers (short enough that a spreadsheet shows every digit), and text
+    that needs no cleaning. Floats, text in a date or number column, and everything
+    else go through the text parsers, so a bad value is reported as it is in a CSV.
+    """
+    dtype = raw.dtype
+    whole = dtype.is_integer()
+    decimal = isinstance(dtype, pl.Decimal) and (dtype.scale or 0) <= 6
+    if name in DATE_COLUMNS:
+        if dtype == pl.Date:
+            date = pl.lit(raw)
+        elif isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
+            date = pl.lit(raw).dt.date()
+        else:
+            return None
+        in_range = date.dt.year().is_between(values.MIN_YEAR, values.MAX_YEAR)
+        return pl.select(pl.when(in_range).then(date).alias(name)).to_series()
+    if name in MONEY_COLUMNS or name in NUMBER_COLUMNS or name not in COLUMN_ALIASES:
+        if name in PERIOD_COLUMNS or not (whole or (decimal and name in MONEY_COLUMNS)):
+            return None
+        scale = (dtype.scale or 0) if isinstance(dtype, pl.Decimal) else 0
+        limit = _WHOLE_LIMIT // 10**scale
+        short = pl.lit(raw).is_between(-limit + 1, limit - 1)
+        known = name in MONEY_COLUMNS or name in NUMBER_COLUMNS
+        # An unknown column is a number only when every value is one (values.is_numeric).
+        if not known and not pl.select(short.all()).item():
+            return None
+        target = values.MONEY if name in MONEY_COLUMNS else pl.Float64
+        return pl.select(pl.when(short).then(pl.lit(raw)).cast(target).alias(name)).to_series()
+    if name in PERIOD_COLUMNS or dtype != pl.String:
+        return None
+    plain = ~raw.str.contains(_TEXT_TO_CLEAN) & (raw.str.len_bytes() > 0)
+    if plain.all():
+        return raw
+    return pl.select(pl.when(pl.lit(plain)).then(pl.lit(raw)).alias(name)).to_series()
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """A column typed: its values, why cells failed (None: none did) and which were empty."""
+
+    value: pl.Series
+    error: pl.Series | None
+    empty: pl.Series
+
+
+def _parse_column(raw: pl.Series, typed: bool, table: str, source: Source | None) -> _Typed:
+    """A grid column typed: text parsed; a Parquet column taken as stored where its type
+    settles the value, and only its other cells parsed as text (SPEC §2). The values are
+    one chunk, as the row numbers are: later steps copy a frame chunked unequally."""
+    found = _parse_cells(raw, typed, table, source)
+    return dataclasses.replace(found, value=found.value.rechunk())
+
+
+def _parse_cells(raw: pl.Series, typed: bool, table: str, source: Source | None) -> _Typed:
+    stored = _as_stored(raw, raw.name) if typed else None
+    if stored is None:
+        text = _as_text(raw, typed)
+        parsed = _parse(text, table, source)
+        return _Typed(parsed.value, _some(parsed.error), text.is_null())
+    rest = (stored.is_null() & raw.is_not_null()).arg_true()
+    if len(rest) == 0:
+        return _Typed(stored, None, raw.is_null())
+    text = _as_text(raw.gather(rest), typed)
+    parsed = _parse(text, table, source)
+    value = stored.scatter(rest, parsed.value.cast(stored.dtype))
+    error = pl.repeat(None, len(raw), dtype=pl.String, eager=True).scatter(rest, parsed.error)
+    empty = raw.is_null().scatter(rest, text.is_null())
+    return _Typed(value.alias(raw.name), _some(error), empty)
+
+
+def _some(error: pl.Series) -> pl.Series | None:
+    return error if error.null_count() < len(error) else None
+
+
 def _read_table(
-    table: str, place: _Place, grid: _Grid, source: Source | None, notes: list[Msg]
+    table: str, place: _Place, opened: _Opened, source: Source | None, notes: list[Msg]
 ) -> tuple[Table, list[RowProblem], int] | None:
-    """One table from its grid: header found, columns named and typed, bad rows out."""
+    """One table from its place: loaded, header found, columns named and typed, bad rows
+    out. Each column's text is let go once it is typed (kept only where its problems
+    need it), so that text and values are not held side by side for the whole table."""
+    grid = _load(place, opened)
     header_row = _find_header_row(table, grid, source)
     frame = grid.frame
     if header_row == 0:
@@ -657,16 +818,32 @@ def _read_table(
             raise DataError([Problem(place.label, msg("read.sales_empty"))])
         notes.append(msg("note.empty_table", place=place.label, table=table))
         return None
-    above = frame.filter(pl.col(ROW) < header_row).drop(ROW)
-    if above.height and above.select(pl.any_horizontal(pl.all().is_not_null()).any()).item():
-        notes.append(msg("note.header_below", place=place.label, row=header_row))
     cells = [c for c in frame.columns if c != ROW]
-    header_values = frame.filter(pl.col(ROW) == header_row).select(cells)
-    raw_headers = header_values.row(0) if header_values.height else (None,) * len(cells)
-    body = frame.filter(pl.col(ROW) > header_row)
+    if grid.headers is not None:
+        raw_headers: tuple[str | None, ...] = grid.headers
+        body = frame
+    else:
+        # The rows are numbered 1, 2, … in order: the header's row and those above it
+        # are a slice, not a filtered copy.
+        above = frame.head(header_row - 1).drop(ROW)
+        if above.height and above.select(pl.any_horizontal(pl.all().is_not_null()).any()).item():
+            notes.append(msg("note.header_below", place=place.label, row=header_row))
+        header_values = frame.slice(header_row - 1, 1).select(cells)
+        raw_headers = header_values.row(0) if header_values.height else (None,) * len(cells)
+        body = frame.slice(header_row)
+        del above, header_values  # slices hold the whole columns
+    schema = frame.schema
     if cells:
-        body = body.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in cells))
-    filled = body.select(pl.col(c).is_not_null().any() for c in cells).row(0) if cells else ()
+        present = body.select(
+            *(_present(pl.col(c), schema[c], grid).alias(c) for c in cells),
+        )
+        filled_row = present.select(pl.any_horizontal(pl.all()).alias("filled")).to_series()
+        if not filled_row.all():
+            body = body.filter(filled_row)
+            present = present.filter(filled_row)
+        filled = present.select(pl.all().any()).row(0)
+    else:
+        filled = ()
     headers: dict[str, str] = {}
     for cell, label, header, has_data in zip(
         cells, grid.column_labels, raw_headers, filled or (False,) * len(cells), strict=True
@@ -679,84 +856,116 @@ def _read_table(
 
     body = body.select(ROW, *(pl.col(cell).alias(columns.names[cell]) for cell in headers))
     names = [columns.names[cell] for cell in headers]
-    parsed = {name: _parse(body[name], table, source) for name in names}
+    rows = body[ROW]
+    raw = {name: body[name] for name in names}
+    stored_types = grid.typed
+    del grid, frame, body
+    key = UNIQUE_KEYS.get(table)
+    typed: dict[str, _Typed] = {}
+    kept: dict[str, pl.Series] = {}  # the text a problem shows: columns that can have one
+    for name in names:
+        column = raw.pop(name)
+        typed[name] = _parse_column(column, stored_types, table, source)
+        if typed[name].error is not None or name == key or table == "adjustments":
+            kept[name] = column
+        del column
     required = set(REQUIRED_COLUMNS[table])
-    typed = pl.DataFrame(
+    found_errors = {name: t.error for name, t in typed.items() if t.error is not None}
+    checked = set(found_errors)
+    needs_empty = required | ({"points", "kpi", "value"} if table == "adjustments" else set())
+    checks = pl.DataFrame(
         [
-            body[ROW],
-            *(body[name] for name in names),
-            *(parsed[name].value.alias(f"__value_{name}") for name in names),
-            *(parsed[name].error.alias(f"__error_{name}") for name in names),
+            rows,
+            *(typed[name].value.alias(f"__value_{name}") for name in names),
+            *(error.alias(f"__error_{name}") for name, error in found_errors.items()),
+            *(typed[n].empty.alias(f"__empty_{n}") for n in names if n in needs_empty),
         ]
     )
-    rules: list[pl.Expr] = []
-    for name in names:
-        if name in required:
-            rules.append(
-                pl.when(pl.col(name).is_null())
-                .then(pl.lit("cell.empty"))
-                .otherwise(pl.col(f"__error_{name}"))
-                .alias(f"__error_{name}")
-            )
+
+    def error_of(name: str) -> pl.Expr:
+        return pl.col(f"__error_{name}") if name in checked else pl.lit(None, pl.String)
+
+    # (column, condition, error code): the rules beyond each cell's own value.
+    rules: list[tuple[str, pl.Expr, str]] = [
+        (name, pl.col(f"__empty_{name}"), "cell.empty") for name in names if name in required
+    ]
     if table == "adjustments":
-        rules.append(_adjustment_rule(names))
-    key = UNIQUE_KEYS.get(table)
+        rules.append(_adjustment_rule(names, error_of))
     if key is not None:
         value = pl.col(f"__value_{key}")
-        rules.append(
-            pl.when(value.is_not_null() & ~value.is_first_distinct())
-            .then(pl.lit("cell.repeated_key"))
-            .otherwise(pl.col(f"__error_{key}"))
-            .alias(f"__error_{key}")
-        )
-    for rule in rules:  # one at a time: several may refine the same column's error
-        typed = typed.with_columns(rule)
-    bad = pl.any_horizontal(pl.col(f"__error_{name}").is_not_null() for name in names)
+        repeated = value.is_not_null() & ~value.is_first_distinct()
+        rules.append((key, repeated, "cell.repeated_key"))
+    for name, condition, code in rules:  # one at a time: several may refine one column
+        rule = pl.when(condition).then(pl.lit(code)).otherwise(error_of(name))
+        found = checks.select(rule.alias(f"__error_{name}"))
+        if name in checked or found.to_series().null_count() < checks.height:
+            checks = checks.with_columns(found)
+            checked.add(name)
+    errors = [pl.col(f"__error_{name}").is_not_null() for name in names if name in checked]
+    out = checks.select(*(pl.col(f"__value_{name}").alias(name) for name in names), ROW)
+    if not errors:
+        return Table(table, out, place.file, place.sheet, dict(columns.headers)), [], 0
+    bad = checks.select(pl.any_horizontal(errors)).to_series()
     date_format = source.date_format if source is not None else None
-    problems = _row_problems(typed.filter(bad), table, place, names, columns.headers, date_format)
-    good = typed.filter(~bad)
-    out = good.select(*(pl.col(f"__value_{name}").alias(name) for name in names), ROW)
+    problems = _row_problems(
+        checks.filter(bad),
+        {name: column.filter(bad) for name, column in kept.items()},
+        stored_types,
+        table,
+        place,
+        [name for name in names if name in checked],
+        columns.headers,
+        date_format,
+    )
+    good = out.filter(~bad)
     return (
-        Table(table, out, place.file, place.sheet, dict(columns.headers)),
+        Table(table, good, place.file, place.sheet, dict(columns.headers)),
         problems,
-        typed.height - good.height,
+        out.height - good.height,
     )
 
 
-def _adjustment_rule(names: list[str]) -> pl.Expr:
+def _adjustment_rule(
+    names: list[str], error_of: Callable[[str], pl.Expr]
+) -> tuple[str, pl.Expr, str]:
     """An adjustment row needs points, or a kpi and a value (SPEC §2)."""
-    has_points = pl.col("points").is_not_null() if "points" in names else pl.lit(False)
+    has_points = ~pl.col("__empty_points") if "points" in names else pl.lit(False)
     has_kpi = (
-        pl.col("kpi").is_not_null() & pl.col("value").is_not_null()
+        ~pl.col("__empty_kpi") & ~pl.col("__empty_value")
         if {"kpi", "value"} <= set(names)
         else pl.lit(False)
     )
     target = "points" if "points" in names else "kpi"
-    return (
-        pl.when(~has_points & ~has_kpi & pl.col(f"__error_{target}").is_null())
-        .then(pl.lit("cell.adjustment_empty"))
-        .otherwise(pl.col(f"__error_{target}"))
-        .alias(f"__error_{target}")
-    )
+    condition = ~has_points & ~has_kpi & error_of(target).is_null()
+    return target, condition, "cell.adjustment_empty"
 
 
 def _row_problems(
     bad: pl.DataFrame,
+    raw: dict[str, pl.Series],
+    typed: bool,
     table: str,
     place: _Place,
     names: list[str],
     headers: dict[str, str],
     date_format: str | None,
 ) -> list[RowProblem]:
-    """The bad cells, each with the reason its error code gives."""
+    """The bad cells, each with the reason its error code gives and its value as text
+    (empty where the column's text was not kept: only an empty cell is wrong there)."""
     if bad.height == 0:
         return []
     long = pl.concat(
-        bad.select(
-            pl.col(ROW),
-            pl.lit(position, pl.Int32).alias("position"),
-            pl.col(name).fill_null("").alias("value"),
-            pl.col(f"__error_{name}").alias("reason"),
+        pl.DataFrame(
+            [
+                bad[ROW],
+                pl.repeat(position, bad.height, dtype=pl.Int32, eager=True).alias("position"),
+                (
+                    _as_text(raw[name], typed).fill_null("")
+                    if name in raw
+                    else pl.repeat("", bad.height, dtype=pl.String, eager=True)
+                ).alias("value"),
+                bad[f"__error_{name}"].alias("reason"),
+            ]
         ).filter(pl.col("reason").is_not_null())
         for position, name in enumerate(names)
     ).sort([ROW, "position"])
@@ -793,7 +1002,7 @@ def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = No
     skipped = 0
     order = {place: i for i, place in enumerate(places)}
     for table, place in sorted(assigned.items(), key=lambda item: order.get(item[1], len(order))):
-        read = _read_table(table, place, _load(place, opened), sources.get(table), notes)
+        read = _read_table(table, place, opened, sources.get(table), notes)
         if read is None:
             continue
         result, found, dropped = read
@@ -803,6 +1012,6 @@ def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = No
     files: dict[str, InputFile] = {}
     for place in sorted(assigned.values(), key=lambda p: order.get(p, len(order))):
         if place.file not in files and any(t.file == place.file for t in tables.values()):
-            size = len(opened.data(place.path))
+            size = opened.size[place.path]
             files[place.file] = InputFile(place.file, opened.sha256[place.path], size)
     return Inputs(tables, list(files.values()), problems, skipped, notes)

@@ -121,6 +121,7 @@ class Context:
 
 CHUNK = 50  # workbooks between two progress updates when written in this process
 CHUNKS_PER_WORKER = 4
+MOST_PER_CHUNK = 250  # a chunk's sheet XML is made at once: bounded, a worker stays small
 
 
 def write_rep_workbooks(
@@ -204,12 +205,18 @@ def writing_rep_workbooks(
         return
     # A few chunks per process: each worker gets only its reps' source rows, and the
     # progress moves as chunks finish.
-    count = workers * CHUNKS_PER_WORKER
+    count = max(workers * CHUNKS_PER_WORKER, -(-len(plans) // MOST_PER_CHUNK))
     chunks = [chunk for chunk in (plans[i::count] for i in range(count)) if chunk]
+    # Each chunk's rows made before the first is sent, and the sheets let go: the pending
+    # chunks hold one copy of the rows, not two.
+    parts = [_only_reps(sources, chunk) for chunk in chunks]
+    del sources
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [
-            pool.submit(write_reps, context, chunk, _only_reps(sources, chunk)) for chunk in chunks
+            pool.submit(write_reps, context, chunk, part)
+            for chunk, part in zip(chunks, parts, strict=True)
         ]
+        del parts
         if advance is not None:
             step = advance
             sizes = {future: len(chunk) for future, chunk in zip(futures, chunks, strict=True)}
@@ -434,11 +441,21 @@ def _table_sheet(
 ) -> SourceSheet:
     """One table's rows used by any KPI, each row once, in the order of the input file,
     with a column per group of KPIs that read the same rows marking them with their
-    window: a rep filters that column to see exactly the rows behind the figure."""
+    window: a rep filters that column to see exactly the rows behind the figure.
+    ``groups`` is emptied once its rows are taken, so that they are not held twice."""
     keys = ["rep_id", ROW_COLUMN]
-    rows = (
-        pl.concat([f.drop(WINDOW_COLUMN, strict=False) for _, f in groups], how="diagonal_relaxed")
-        .unique(keys, keep="first", maintain_order=True)
+    # The rows are found and marked on their row numbers alone, then taken in one gather:
+    # at 10 M sales lines every step made on whole rows is a copy of a few million of
+    # them. The row number is enough: these are rows of one input table as read, each
+    # credited to the rep_id it has.
+    frames = [f.drop(WINDOW_COLUMN, strict=False) for _, f in groups]
+    same = all(f.schema == frames[0].schema for f in frames)
+    stacked = pl.concat(frames, how="vertical" if same else "diagonal_relaxed", rechunk=False)
+    del frames
+    index = (
+        stacked.select(keys)
+        .with_row_index("_at")
+        .unique(ROW_COLUMN, keep="first", maintain_order=True)
         .sort(keys)
     )
     words = _window_words(lang)
@@ -452,18 +469,22 @@ def _table_sheet(
         header = sep.join(k.title for k in members)
         marks[column] = (header, members)
         window = pl.col(WINDOW_COLUMN) if WINDOW_COLUMN in frame.columns else pl.lit("period")
-        marked = frame.select(*keys, window.replace(words).alias(column))
-        if marked.n_unique(keys) < marked.height:  # a row read in two windows names both
-            marked = marked.group_by(keys, maintain_order=True).agg(
+        marked = frame.select(ROW_COLUMN, window.replace(words).alias(column))
+        if marked[ROW_COLUMN].n_unique() < marked.height:  # a row read in two windows names both
+            marked = marked.group_by(ROW_COLUMN, maintain_order=True).agg(
                 pl.col(column).unique(maintain_order=True).str.join(sep)
             )
-        rows = rows.join(marked, on=keys, how="left", maintain_order="left")
+        index = index.join(marked, on=ROW_COLUMN, how="left", maintain_order="left")
         filtered = _filter_text(members[0], scheme, lang)
         lines.append(
             label("source.column", lang).format(
                 column=header, filter=filtered, windows=_window_text(frame, lang)
             )
         )
+    rows = stacked.select(pl.all().gather(index["_at"])).hstack(index.select(*marks))
+    # The groups' rows are all in ``rows`` now: let them go before the rows are cleaned.
+    del stacked, index, frame
+    groups.clear()
     return _sheet(kpis, label(f"table.{table}", lang), lines, rows, lang, taken, marks)
 
 
@@ -474,24 +495,36 @@ def prepare_sources(ev: Evaluation, lang: str) -> list[SourceSheet]:
     taken = {label("sheet.scorecard", lang).casefold()}
     if ev.scheme.pay is not None:
         taken.add(label("sheet.pay_statement", lang).casefold())
+    tables, order = _by_table(ev)
+    sheets = []
+    for table, kpis, own in order:
+        if table is not None:
+            sheets.append(_table_sheet(table, tables[table], ev.scheme, lang, taken))
+        elif own is not None:
+            lines = _own_text(kpis[0], own, ev.scheme, lang)
+            sheets.append(_sheet(kpis, kpis[0].title, lines, own, lang, taken))
+    return sheets
+
+
+def _by_table(
+    ev: Evaluation,
+) -> tuple[
+    dict[str, list[tuple[list[Kpi], pl.DataFrame]]],
+    list[tuple[str | None, list[Kpi], pl.DataFrame | None]],
+]:
+    """The groups of source rows by input table, and the sheets in order: a table's
+    (its rows in the first mapping) or a KPI's own rows."""
     tables: dict[str, list[tuple[list[Kpi], pl.DataFrame]]] = {}
-    order: list[tuple[str | None, list[Kpi], pl.DataFrame]] = []
+    order: list[tuple[str | None, list[Kpi], pl.DataFrame | None]] = []
     for kpis, frame in source_groups(ev):
         table = table_of(kpis[0], ev.scheme) if ROW_COLUMN in frame.columns else None
         if table is None:
             order.append((None, kpis, frame))
         else:
             if table not in tables:
-                order.append((table, kpis, frame))
+                order.append((table, kpis, None))
             tables.setdefault(table, []).append((kpis, frame))
-    sheets = []
-    for table, kpis, frame in order:
-        if table is not None:
-            sheets.append(_table_sheet(table, tables[table], ev.scheme, lang, taken))
-        else:
-            lines = _own_text(kpis[0], frame, ev.scheme, lang)
-            sheets.append(_sheet(kpis, kpis[0].title, lines, frame, lang, taken))
-    return sheets
+    return tables, order
 
 
 SOURCE_FORMATS: tuple[CellFormat, ...] = ("money", "date", "datetime")

@@ -125,6 +125,8 @@ def parse_text(text: pl.Series) -> Parsed:
     a formula (``=1+1``) is just text.
     """
     # Only text ending in 0 can be '123.0': that cheap test leaves few cells for the regex.
+    if not text.filter(text.str.ends_with("0")).str.contains(_INTEGRAL).any():
+        return Parsed(text, _no_errors(text))  # nothing to change: the column itself, no copy
     return _tiered(
         text,
         [lambda t: pl.when(~t.str.ends_with("0")).then(t)],
