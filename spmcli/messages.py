@@ -606,6 +606,13 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "为空（或是 #N/A 之类的公式错误）；{table} 表的每一行都需要 {column}",
         "is empty (or a formula error such as #N/A); every {table} row needs {column}",
     ),
+    "cell.beyond_header": (
+        "在表头之外：这一行的字段比表头多，多半是未加引号的分隔符（如 1,000 或地址中的逗号）"
+        "把后面的值挤到了右边；请给该字段加引号后重新导出",
+        "lies beyond the header: this line has more fields than the header, most likely an "
+        "unquoted separator (as in 1,000, or a comma in an address) shifted the values to the "
+        "right; quote that field and export again",
+    ),
     "cell.repeated_key": (
         "与上面已列出的 {column} 重复；每个 {column} 只能出现一次",
         "repeats a {column} already listed above; each {column} must appear once",

@@ -600,3 +600,34 @@ def test_legacy_xls_that_is_not_a_workbook(tmp_path: Path) -> None:
     fake.write_text("<html><table><tr><td>1</td></tr></table></html>")
     with pytest.raises(DataError, match=r"open it and save it as \.xlsx"):
         read_inputs([fake])
+
+
+def test_a_csv_line_with_more_fields_than_the_header_is_reported_not_shifted(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        "date,rep_id,customer_id,amount\n2025-07-01,R001,C1,1,000\n2025-07-02,R001,C2,2500\n",
+        encoding="utf-8",
+    )
+    inputs = read_inputs([path])
+    (problem,) = inputs.problems
+    assert (problem.row, problem.column, problem.value) == (2, "column 5", "000")
+    assert "more fields than the header" in problem.text("en")
+    # the line is left out as a whole: its amount is not read as 1
+    assert inputs.tables["sales"].frame["amount"].to_list() == [Decimal("2500")]
+    assert inputs.skipped_rows == 1
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf"], ids=["empty", "bom-only"])
+def test_an_empty_csv_is_an_empty_table_not_a_traceback(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "sales.csv").write_text("date,rep_id,customer_id,amount\n2025-07-01,R1,C1,5\n")
+    (tmp_path / "visits.csv").write_bytes(content)
+    inputs = read_inputs([tmp_path])
+    assert "visits" not in inputs.tables and inputs.tables["sales"].frame.height == 1
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    (lone / "sales.csv").write_bytes(content)
+    with pytest.raises(DataError) as refused:
+        read_inputs([lone])
+    assert refused.value.problems[0].text("en").endswith("the sales table is empty (no header row)")

@@ -484,6 +484,8 @@ def _read_csv(place: _Place) -> pl.DataFrame:
     separator = max(",;\t", key=lambda sep: first_line.count(sep.encode()))
     try:
         return pl.read_csv(place.path, has_header=False, infer_schema=False, separator=separator)
+    except pl.exceptions.NoDataError:
+        return pl.DataFrame()  # an empty file (or only a BOM): a table without a header
     except pl.exceptions.ComputeError:
         pass  # not UTF-8, or a line with more fields than the first: the careful way
     text = decode_text(place.path.read_bytes())
@@ -845,13 +847,17 @@ def _read_table(
     else:
         filled = ()
     headers: dict[str, str] = {}
+    beyond: list[str] = []  # CSV cells right of the header: a line with more fields than it
     for cell, label, header, has_data in zip(
         cells, grid.column_labels, raw_headers, filled or (False,) * len(cells), strict=True
     ):
         if header is None and not has_data:
             continue  # a blank column
         headers[cell] = header if header is not None else f"column {label}"
+        if header is None and place.kind == "csv":
+            beyond.append(cell)
     columns = _map_columns(table, place, headers, source, notes)
+    beyond = [columns.names[cell] for cell in beyond]
     _check_required(table, place, columns)
 
     body = body.select(ROW, *(pl.col(cell).alias(columns.names[cell]) for cell in headers))
@@ -866,13 +872,15 @@ def _read_table(
     for name in names:
         column = raw.pop(name)
         typed[name] = _parse_column(column, stored_types, table, source)
-        if typed[name].error is not None or name == key or table == "adjustments":
+        if typed[name].error is not None or name == key or table == "adjustments" or name in beyond:
             kept[name] = column
         del column
     required = set(REQUIRED_COLUMNS[table])
     found_errors = {name: t.error for name, t in typed.items() if t.error is not None}
     checked = set(found_errors)
-    needs_empty = required | ({"points", "kpi", "value"} if table == "adjustments" else set())
+    needs_empty = (
+        required | ({"points", "kpi", "value"} if table == "adjustments" else set()) | set(beyond)
+    )
     checks = pl.DataFrame(
         [
             rows,
@@ -889,6 +897,9 @@ def _read_table(
     rules: list[tuple[str, pl.Expr, str]] = [
         (name, pl.col(f"__empty_{name}"), "cell.empty") for name in names if name in required
     ]
+    # An unquoted separator (1,000; an address) shifts a CSV line's values to the right: the
+    # line is reported, never read with its values in the wrong columns.
+    rules += [(name, ~pl.col(f"__empty_{name}"), "cell.beyond_header") for name in beyond]
     if table == "adjustments":
         rules.append(_adjustment_rule(names, error_of))
     if key is not None:
