@@ -119,11 +119,11 @@ def test_check_on_the_sample(sample_run: tuple[Path, Any]) -> None:
     # the warnings evaluate gives, grouped: seven, the unassigned sales spelled out
     assert result.stderr.startswith("7 条警告，归为 5 项：\n")
     assert "金额 23,541.00）属于不在名单上的代表（R099）" in result.stderr
-    assert "指标 sales 对 2 名代表为 N/A（R001、R006）— 本期无目标" in result.stderr
+    assert "指标 销售额（sales） 对 2 名代表为 N/A（R001、R006）— 本期无目标" in result.stderr
     english = run("check", work / "q3.xlsx", "--lang", "en")
     assert english.exit_code == 0
     assert english.stderr.startswith("7 warning(s), in 5 line(s):\n")
-    assert "KPI sales is N/A for 2 rep(s) (R001, R006) — no target for this period" in (
+    assert "KPI Sales (sales) is N/A for 2 rep(s) (R001, R006) — no target for this period" in (
         english.stderr
     )
     assert "ok: scheme the built-in default scheme; period 2025-Q3" in english.stderr
@@ -408,7 +408,8 @@ def test_a_minimal_export_with_targets_is_scored_on_all_its_sales(tmp_path: Path
     assert result.exit_code == 0
     # no category column: the default scheme's "not OTC" filter cannot apply, every line counts
     assert (
-        "KPI sales: table 'sales' has no column 'category', so its filter category <> 'OTC' is "
+        "KPI Sales (sales): table 'sales' has no column 'category', so its filter "
+        "category <> 'OTC' is "
         "not applied and every row counts" in result.stderr
     )
     reps = {

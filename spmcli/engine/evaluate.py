@@ -146,10 +146,19 @@ def score_period(
         teams=teams,
         sources=SourceRows(sources),
         reconciliation=reconciliation,
-        warnings=(*warnings, *stray),
+        warnings=tuple(_titled(scheme, w) for w in (*warnings, *stray)),
         pay=pay,
         adjustments=applied.filter(pl.col("rep_id").is_in(due["rep_id"].implode())),
     )
+
+
+def _titled(scheme: Scheme, warning: RunWarning) -> RunWarning:
+    """The warning with its KPI's label beside the id, so that the words can name the KPI
+    as every other output does (销售额, Sales) and still give the id the scheme uses."""
+    kpi = next((k for k in scheme.kpis if k.id == warning.kpi), None)
+    if kpi is None or kpi.title == kpi.id:
+        return warning
+    return RunWarning(warning.code, (*warning.params, ("title", kpi.title)), warning.rep_id, kpi.id)
 
 
 def issue_problem(issue: DataIssue) -> Problem:
