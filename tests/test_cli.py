@@ -416,6 +416,9 @@ def test_a_minimal_export_with_targets_is_scored_on_all_its_sales(tmp_path: Path
         r["rep_id"]: r
         for r in json.loads((tmp_path / "out" / "evaluation.json").read_text())["reps"]
     }
+    written = json.loads((tmp_path / "out" / "evaluation.json").read_text())
+    (roster,) = [w["message"] for w in written["warnings"] if w["code"] == "no_reps_table"]
+    assert roster.endswith("all with the default role 'Farmer (farmer)'")  # label and id
     # sales is the one KPI the data allows: R1 1500 / 1500 = 100 %, R2 800 / 1000 = 80 %
     assert (reps["R1"]["final_score"], reps["R1"]["grade"], reps["R1"]["rank"]) == (100.0, "A", 1)
     assert (reps["R2"]["final_score"], reps["R2"]["grade"], reps["R2"]["rank"]) == (80.0, "B", 2)

@@ -21,7 +21,14 @@ from spmcli.engine.actuals import (
 from spmcli.engine.composite import composite_scores, grade_and_rank, team_summary
 from spmcli.engine.pay import compute_pay
 from spmcli.engine.periods import period_of
-from spmcli.engine.result import DataIssue, Evaluation, Reconciliation, RunWarning, SourceRows
+from spmcli.engine.result import (
+    DataIssue,
+    Evaluation,
+    Param,
+    Reconciliation,
+    RunWarning,
+    SourceRows,
+)
 from spmcli.engine.roster import build_roster
 from spmcli.engine.scoring import achievement, score
 from spmcli.engine.targets import (
@@ -153,12 +160,19 @@ def score_period(
 
 
 def _titled(scheme: Scheme, warning: RunWarning) -> RunWarning:
-    """The warning with its KPI's label beside the id, so that the words can name the KPI
-    as every other output does (销售额, Sales) and still give the id the scheme uses."""
+    """The warning with the labels of its KPI and default role beside their ids, so that the
+    words name them as every other output does (销售额, 维护型) and still give the ids the
+    scheme uses."""
+    extra: list[tuple[str, Param]] = []
     kpi = next((k for k in scheme.kpis if k.id == warning.kpi), None)
-    if kpi is None or kpi.title == kpi.id:
+    if kpi is not None and kpi.title != kpi.id:
+        extra.append(("title", kpi.title))
+    role = scheme.roles.get(str(warning.values.get("default_role", "")))
+    if role is not None and role.label:
+        extra.append(("default_role_title", role.label))
+    if not extra:
         return warning
-    return RunWarning(warning.code, (*warning.params, ("title", kpi.title)), warning.rep_id, kpi.id)
+    return RunWarning(warning.code, (*warning.params, *extra), warning.rep_id, warning.kpi)
 
 
 def issue_problem(issue: DataIssue) -> Problem:

@@ -403,8 +403,8 @@ def _shown(key: str, value: Param, params: Mapping[str, Param], lang: str) -> st
         return _listed(key, value, params, lang)
     if isinstance(value, str) and key in ("on", "by", "split", "per", "kind") and value in WORDS:
         return WORDS[value][LOCALES.index(lang)]
-    title = params.get("title")
-    if key == "kpi" and isinstance(title, str) and title != value:
+    title = params.get({"kpi": "title", "default_role": "default_role_title"}.get(key, ""))
+    if isinstance(title, str) and title != value:
         return f"{title}（{value}）" if lang == "zh" else f"{title} ({value})"
     return str(value)
 
