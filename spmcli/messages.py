@@ -753,16 +753,6 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "不是 .xlsx 工作簿（启用宏的工作簿和其他格式不予受理）",
         "is not an .xlsx workbook (macro-enabled and other formats are refused)",
     ),
-    "appeal.not_zip": (
-        "不是有效的 .xlsx 文件（已损坏，或是改了扩展名的其他格式）",
-        "is not a valid .xlsx file (damaged, or another format renamed)",
-    ),
-    "appeal.inflates": (
-        "解压后有 {mb} MB，不可能是申诉表",
-        "inflates to {mb} MB, which no appeal workbook does",
-    ),
-    "appeal.macros": ("含有宏", "holds macros"),
-    "appeal.links": ("链接了其他工作簿（外部链接）", "links to other workbooks (external links)"),
     "appeal.sheet_removed": ("工作表 '{sheet}' 被删除了", "sheet '{sheet}' was removed"),
     "appeal.changed": (
         "由 {before} 被改为 {after}；只能修改填写栏",
@@ -819,4 +809,24 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "{place} row {row} already corrects KPI {kpi} of rep {rep}, and spm evaluate takes no second correction: change that row instead",
     ),
     "appeal.reason": ("申诉 {date}：{reason}", "appeal {date}: {reason}"),
+    "container.encrypted": (
+        "是加密（设了密码）的工作簿，或改了扩展名的旧 .xls：请去掉密码或另存为 .xlsx 后重试",
+        "is a password-protected workbook, or an old .xls renamed: remove the password or save it as .xlsx, and run again",
+    ),
+    "container.not_zip": (
+        "不是有效的 .xlsx 文件（已损坏，或是改了扩展名的其他格式）",
+        "is not a valid .xlsx file (damaged, or another format renamed)",
+    ),
+    "container.inflates": (
+        "解压后有 {mb} MB，不可能是这样的工作簿",
+        "inflates to {mb} MB, which no such workbook does",
+    ),
+    "container.macros": (
+        "含有宏：请另存为不含宏的 .xlsx（Excel 工作簿）后重试",
+        "holds macros: save it as a macro-free .xlsx (Excel Workbook) and run again",
+    ),
+    "container.links": (
+        "链接了其他工作簿（外部链接），其中的数字可能已过时：请断开链接或粘贴为数值后保存",
+        "links to other workbooks (external links), so its figures may be stale: break the links or paste as values, and save",
+    ),
 }

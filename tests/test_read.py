@@ -458,7 +458,8 @@ def test_two_sheets_for_one_table(tmp_path: Path) -> None:
 def test_unreadable_and_missing_files(tmp_path: Path) -> None:
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a workbook")
-    with pytest.raises(DataError, match=r"broken\.xlsx: cannot be read as a workbook"):
+    damaged = r"broken\.xlsx: is not a valid \.xlsx file \(damaged, or another format renamed\)"
+    with pytest.raises(DataError, match=damaged):
         read_inputs([broken])
     with pytest.raises(UsageError, match=r"nothing\.xlsx: no such file or folder"):
         read_inputs([tmp_path / "nothing.xlsx"])
@@ -631,3 +632,44 @@ def test_an_empty_csv_is_an_empty_table_not_a_traceback(tmp_path: Path, content:
     with pytest.raises(DataError) as refused:
         read_inputs([lone])
     assert refused.value.problems[0].text("en").endswith("the sales table is empty (no header row)")
+
+
+def _workbook_with(tmp_path: Path, name: str, part: str) -> Path:
+    import zipfile
+
+    sample = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
+    path = tmp_path / name
+    with zipfile.ZipFile(sample) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item, old.read(item))
+        new.writestr(part, b"x" * 1000)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "part", "said"),
+    [
+        ("macros.xlsm", "xl/vbaProject.bin", "holds macros: save it as a macro-free .xlsx"),
+        ("linked.xlsx", "xl/externalLinks/externalLink1.xml", "links to other workbooks"),
+    ],
+)
+def test_a_workbook_with_macros_or_links_is_refused(
+    tmp_path: Path, name: str, part: str, said: str
+) -> None:
+    with pytest.raises(DataError) as refused:
+        read_inputs([_workbook_with(tmp_path, name, part)])
+    assert said in refused.value.problems[0].text("en")
+
+
+def test_a_workbook_that_inflates_beyond_reason_or_is_encrypted_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("spmcli.io.read.MOST_INFLATED", 1024 * 1024)  # the sample inflates more
+    with pytest.raises(DataError) as bomb:
+        read_inputs([Path(__file__).parent.parent / "sample_data" / "q3.xlsx"])
+    assert "inflates to" in bomb.value.problems[0].text("en")
+    locked = tmp_path / "locked.xlsx"
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))  # an encrypted package
+    with pytest.raises(DataError) as encrypted:
+        read_inputs([locked])
+    assert "password-protected workbook" in encrypted.value.problems[0].text("en")

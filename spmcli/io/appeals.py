@@ -13,7 +13,6 @@ or used as a path.
 from __future__ import annotations
 
 import json
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +24,7 @@ import openpyxl
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from spmcli.errors import Problem
+from spmcli.io.containers import workbook_refusal
 from spmcli.io.excel import SheetWriter, Styles, atomic_workbook
 from spmcli.io.files import safe_file_stem, write_text_atomic
 from spmcli.messages import Msg, msg
@@ -164,19 +164,7 @@ def _refuse_container(path: Path) -> Msg | None:
     """Why the file is refused before it is opened, or None."""
     if path.suffix.lower() != ".xlsx":
         return msg("appeal.not_xlsx")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
-        return msg("appeal.not_zip")
-    if inflated > MAX_INFLATED:
-        return msg("appeal.inflates", mb=inflated // (1024 * 1024))
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
-        return msg("appeal.macros")
-    if any(name.startswith("xl/externalLinks/") for name in names):
-        return msg("appeal.links")
-    return None
+    return workbook_refusal(path, MAX_INFLATED)
 
 
 def _sheet_cells(book: Any, name: str) -> dict[str, Any]:

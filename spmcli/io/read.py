@@ -30,6 +30,7 @@ import polars as pl
 from spmcli.encodings import decode_text
 from spmcli.errors import DataError, Problem, RowProblem, UsageError, did_you_mean
 from spmcli.io import values
+from spmcli.io.containers import workbook_refusal
 from spmcli.messages import Msg, msg
 from spmcli.scheme.columns import (
     COLUMN_ALIASES,
@@ -56,6 +57,8 @@ PERCENT_COLUMNS = frozenset({"target", "value"})  # '12%' means 0.12 here
 PERIOD_COLUMNS = frozenset({"period"})
 UNIQUE_KEYS = {"reps": "rep_id", "customers": "customer_id"}
 
+# A 1,048,576-row export inflates to about 1 GB; anything far beyond is no spreadsheet.
+MOST_INFLATED = 4 * 1024**3
 ROW = "_row"
 _HEADER_SEARCH_ROWS = 30  # a title block above the header is at most this deep
 
@@ -147,6 +150,10 @@ class _Opened:
 
 
 def _workbook_sheets(path: Path, shown: str, opened: _Opened) -> list[_Place]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        refused = workbook_refusal(path, MOST_INFLATED)
+        if refused is not None:
+            raise DataError([Problem(shown, refused)])
     try:
         reader = opened.workbook(path)
     except fastexcel.FastExcelError as error:
