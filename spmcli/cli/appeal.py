@@ -233,8 +233,6 @@ def _effects(
 
 def _corrected(ev: Evaluation, rep_id: str, kpi: str) -> tuple[str, int] | None:
     """The table and row of the adjustments sheet's correction of this rep's KPI, if any."""
-    if ev.adjustments is None:
-        return None
     found = ev.adjustments.filter(
         (pl.col("rep_id") == rep_id)
         & (pl.col("kpi") == kpi)

@@ -37,7 +37,7 @@ Frames and their columns
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -139,6 +139,19 @@ class SourceRows(Mapping[str, pl.DataFrame]):
         return f"SourceRows({sorted(self._queries)})"
 
 
+# The adjustments an evaluation applied (``Evaluation.adjustments``).
+ADJUSTMENT_COLUMNS = {
+    "rep_id": pl.String,
+    "kpi": pl.String,
+    "points": pl.Float64,
+    "value": pl.Float64,
+    "reason": pl.String,
+    "approved_by": pl.String,
+    "_row": pl.Int64,
+    "table": pl.String,  # adjustments, or appeal_adjustments
+}
+
+
 @dataclass(frozen=True)
 class Evaluation:
     period: Period
@@ -150,7 +163,9 @@ class Evaluation:
     reconciliation: Reconciliation
     warnings: tuple[RunWarning, ...] = ()
     pay: PayDetail | None = None
-    adjustments: pl.DataFrame | None = None  # the applied rows, as ADJUSTMENT_COLUMNS say
+    adjustments: pl.DataFrame = field(  # the applied rows, as ADJUSTMENT_COLUMNS say
+        default_factory=lambda: pl.DataFrame(schema=ADJUSTMENT_COLUMNS)
+    )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from spmcli.engine.actuals import period_key
-from spmcli.engine.result import DataIssue
+from spmcli.engine.result import ADJUSTMENT_COLUMNS, DataIssue
 from spmcli.messages import Msg, msg
 from spmcli.scheme.model import Kpi, Scheme
 from spmcli.scheme.periods import Period
@@ -143,16 +143,6 @@ def _issues(rows: pl.DataFrame, table: str, column: str, reason: Msg) -> list[Da
     ]
 
 
-ADJUSTMENT_COLUMNS = {
-    "rep_id": pl.String,
-    "kpi": pl.String,
-    "points": pl.Float64,
-    "value": pl.Float64,
-    "reason": pl.String,
-    "approved_by": pl.String,
-    "_row": pl.Int64,
-    "table": pl.String,
-}
 ADJUSTMENT_TABLES = ("adjustments", "appeal_adjustments")
 
 

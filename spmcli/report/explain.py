@@ -310,8 +310,7 @@ def _top_lines(
 
 
 def _adjustments(ev: Evaluation, rep_id: str) -> pl.DataFrame:
-    frame = ev.adjustments if ev.adjustments is not None else pl.DataFrame()
-    return frame.filter(pl.col("rep_id") == rep_id) if frame.height else frame
+    return ev.adjustments.filter(pl.col("rep_id") == rep_id)
 
 
 def _kpi_step(
