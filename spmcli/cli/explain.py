@@ -34,6 +34,7 @@ from spmcli.report.explain import explain as explain_rep
 from spmcli.report.figures import figure, rate_text, show
 from spmcli.report.labels import LABELS, label, source_header
 from spmcli.report.statement import Line, value_text
+from spmcli.report.wording import beside
 from spmcli.run import Prepared
 
 RepOpt = Annotated[str, typer.Option("--rep", "-r", help="The rep to explain (rep_id).")]
@@ -101,9 +102,7 @@ def origins(prepared: Prepared) -> dict[str, str]:
 
 
 def _tree(told: Explanation, lang: str) -> Tree:
-    person = told.rep_id
-    if told.name:
-        person = f"{told.name}（{told.rep_id}）" if lang == "zh" else f"{told.name} ({told.rep_id})"
+    person = beside(told.name, told.rep_id, lang) if told.name else told.rep_id
     who = " · ".join(x for x in (person, told.team, told.role, told.period) if x)
     tree = Tree(f"[bold]{escape(who)}[/bold]")
     for said in told.lines:

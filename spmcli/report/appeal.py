@@ -16,6 +16,7 @@ from typing import Any
 from spmcli.report.explain import Explanation, SourceRows
 from spmcli.report.figures import show
 from spmcli.report.labels import source_header, status_label
+from spmcli.report.wording import beside
 from spmcli.scheme.model import Scheme
 
 FORMAT = 1
@@ -105,7 +106,7 @@ def appeal_form(scheme: Scheme, told: Explanation, today: date, lang: str) -> Ap
     the records'); the deadline is ``feedback.appeal_days`` after ``today``."""
     days = scheme.feedback.appeal_days
     deadline = today + timedelta(days=days)
-    who = f"{told.name}（{told.rep_id}）" if lang == "zh" else f"{told.name} ({told.rep_id})"
+    who = beside(told.name, told.rep_id, lang) if told.name else told.rep_id
     instructions = Sheet(
         say("sheet.instructions", lang),
         (

@@ -17,10 +17,18 @@ import polars as pl
 
 from spmcli.engine.periods import window_range
 from spmcli.engine.result import Evaluation
-from spmcli.report.figures import figure, kpi_description, kpi_table, kpi_unit, show
+from spmcli.report.figures import (
+    figure,
+    kpi_description,
+    kpi_table,
+    kpi_unit,
+    rate_text,
+    show,
+)
 from spmcli.report.labels import label, source_header, status_label
 from spmcli.report.records import evaluation_record, kpi_records, pay_detail_records, rep_records
 from spmcli.report.statement import Statement, pay_statement
+from spmcli.report.wording import beside, listing
 from spmcli.scheme.model import Kpi, Scheme
 
 SHOWN_ROWS = 5
@@ -239,11 +247,7 @@ def _top_lines(
     if record["final_score"] is None:
         return [_say("final_no_score", lang)]
     graded = sum(1 for r in ev.reps["rank"].to_list() if r is not None)
-    grade = (
-        f"{record['grade']}（{record['grade_label']}）"
-        if lang == "zh"
-        else (f"{record['grade']} ({record['grade_label']})")
-    )
+    grade = beside(record["grade"], record["grade_label"], lang)
     lines = [
         _say(
             "final",
@@ -299,9 +303,7 @@ def _top_lines(
             _say(
                 "renormalised",
                 lang,
-                kpis="、".join(k.title for k, _ in left)
-                if lang == "zh"
-                else ", ".join(k.title for k, _ in left),
+                kpis=listing([k.title for k, _ in left], lang),
                 left=show(sum((r["weight"] for _, r in left), Decimal(0)), "weight"),
                 weights=show(weights, "weight"),
             )
@@ -424,10 +426,6 @@ def _target_line(
     )
 
 
-def _percent(value: float) -> str:
-    return f"{(Decimal(repr(value)) * 100).normalize():f}%"
-
-
 def _rule_line(kpi: Kpi, figures: Mapping[str, Any], unit: str, lang: str) -> str:
     rule = kpi.scoring
     score = show(figures["score"], "score")
@@ -438,28 +436,28 @@ def _rule_line(kpi: Kpi, figures: Mapping[str, Any], unit: str, lang: str) -> st
         on_value = rule.on == "value"
         x = figures["actual"] if on_value else figures["achievement"]
         shown_x = show(x, unit) if on_value else show(x, "achievement")
-        bands = ", ".join(
-            f"≥ {threshold:g} → {points:g}" if on_value else f"≥ {_percent(threshold)} → {points:g}"
-            for threshold, points in sorted(rule.bands, reverse=True)
-        )
-        hit = next((t for t, _ in sorted(rule.bands, reverse=True) if x >= Decimal(repr(t))), None)
+
+        def bound(threshold: float) -> str:  # a value as the scheme writes it, or a share
+            return f"{threshold:g}" if on_value else rate_text(threshold)
+
+        ordered = sorted(rule.bands, reverse=True)
+        bands = ", ".join(f"≥ {bound(t)} → {points:g}" for t, points in ordered)
+        hit = next((t for t, _ in ordered if x >= Decimal(repr(t))), None)
         on = label("col.actual", lang) if on_value else label("col.achievement", lang)
         line = _say("bands", lang, score=score, on=on, bands=bands)
         reading = (
             _say("band_none", lang, x=shown_x)
             if hit is None
-            else _say(
-                "band_hit", lang, x=shown_x, threshold=f"{hit:g}" if on_value else _percent(hit)
-            )
+            else _say("band_hit", lang, x=shown_x, threshold=bound(hit))
         )
         return f"{line}; {reading}"
     key = "linear" if rule.floor else "linear_no_floor"
-    line = _say(key, lang, score=score, floor=_percent(rule.floor), cap=_percent(rule.cap))
+    line = _say(key, lang, score=score, floor=rate_text(rule.floor), cap=rate_text(rule.cap))
     achievement = figures["achievement"]
     if achievement < Decimal(repr(rule.floor)):
-        return f"{line}; {_say('below_floor', lang, floor=_percent(rule.floor))}"
+        return f"{line}; {_say('below_floor', lang, floor=rate_text(rule.floor))}"
     if achievement > Decimal(repr(rule.cap)):
-        return f"{line}; {_say('capped', lang, cap=_percent(rule.cap))}"
+        return f"{line}; {_say('capped', lang, cap=rate_text(rule.cap))}"
     return line
 
 

@@ -343,6 +343,11 @@ def money_header(key: str, currency: str, lang: str) -> str:
     return label("col.with_currency", lang).format(column=label(key, lang), currency=currency)
 
 
+def beside(text: str, aside: object, lang: str) -> str:
+    """A text with what it stands for beside it, as each language brackets: 销售额（sales）."""
+    return f"{text}（{aside}）" if lang == "zh" else f"{text} ({aside})"
+
+
 def listing(items: Sequence[str], lang: str) -> str:
     """Items joined as each language lists them: 甲、乙 / a, b."""
     return ("、" if lang == "zh" else ", ").join(items)
@@ -405,7 +410,7 @@ def _shown(key: str, value: Param, params: Mapping[str, Param], lang: str) -> st
         return WORDS[value][LOCALES.index(lang)]
     title = params.get({"kpi": "title", "default_role": "default_role_title"}.get(key, ""))
     if isinstance(title, str) and title != value:
-        return f"{title}（{value}）" if lang == "zh" else f"{title} ({value})"
+        return beside(title, value, lang)
     return str(value)
 
 
