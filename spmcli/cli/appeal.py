@@ -49,7 +49,7 @@ from spmcli.messages import msg
 from spmcli.report.appeal import appeal_form, effect
 from spmcli.report.explain import explain
 from spmcli.report.labels import label
-from spmcli.report.records import evaluation_record
+from spmcli.report.records import rep_figure_records
 
 RepsOpt = Annotated[
     list[str],
@@ -204,7 +204,8 @@ def _effects(
         return {}
     prepared = prepare(inputs, scheme, lang, period)
     base = prepared.evaluate().evaluation
-    before = {r["rep_id"]: r for r in evaluation_record(base)["reps"]}
+    claimed = {row["rep_id"] for row in rows}
+    before = {r["rep_id"]: r for r in rep_figure_records(base, claimed)}
     places = origins(prepared)
     effects = {}
     for row in rows:
@@ -226,7 +227,7 @@ def _effects(
         except SpmError as refused:  # as evaluate would refuse it: say why instead
             effects[(rep, row["kpi"])] = "; ".join(p.text(words) for p in refused.problems)
             continue
-        after = {r["rep_id"]: r for r in evaluation_record(tried)["reps"]}
+        after = {r["rep_id"]: r for r in rep_figure_records(tried, {rep})}
         effects[(rep, row["kpi"])] = effect(before.get(rep, {}), after.get(rep, {}), words)
     return effects
 

@@ -315,8 +315,8 @@ def _as_text(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
     for column in columns:
         expr = pl.col(column)
         dtype = frame.schema[column]
-        if dtype.is_numeric():
-            expr = expr.cast(pl.Float64).cast(pl.Decimal(38, 6))
+        if dtype.is_numeric():  # one scale for every number type: 1200 = 1200.0
+            expr = expr.cast(pl.Decimal(38, 6), strict=False)  # NaN or inf: no value
         texts.append(expr.cast(pl.String).alias(column))
     return frame.select(*texts, pl.col(ROW))
 

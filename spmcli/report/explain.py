@@ -26,7 +26,7 @@ from spmcli.report.figures import (
     show,
 )
 from spmcli.report.labels import label, source_header, status_label
-from spmcli.report.records import evaluation_record, kpi_records, pay_detail_records, rep_records
+from spmcli.report.records import kpi_records, pay_detail_records, rep_figure_records, rep_records
 from spmcli.report.statement import Statement, pay_statement
 from spmcli.report.wording import beside, listing
 from spmcli.scheme.model import Kpi, Scheme
@@ -190,7 +190,7 @@ def explain(
     name each input table's place (``q3.xlsx [销售明细]``). The rep must be on the roster
     and due."""
     lang = lang or ev.scheme.locale
-    record = next(r for r in evaluation_record(ev)["reps"] if r["rep_id"] == rep_id)
+    (record,) = rep_figure_records(ev, {rep_id})
     rep = next(r for r in rep_records(ev) if r["rep_id"] == rep_id)
     raw = kpi_records(ev).get(rep_id, {})
     chosen = [k for k in ev.scheme.kpis if kpi is None or k.id == kpi]

@@ -49,7 +49,7 @@ rates, pool bases) are exact, not rounded, so that they recompute the amounts::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -296,8 +296,9 @@ def pay_totals(ev: Evaluation) -> dict[str, Decimal]:
     return totals
 
 
-def evaluation_record(ev: Evaluation) -> dict[str, Any]:
-    """The whole evaluation as plain values (Decimals for figures), in output order."""
+def rep_figure_records(ev: Evaluation, only: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The records of the reps (of those ``only`` names), as ``evaluation_record`` holds them:
+    for a command that shows one rep without wording the whole evaluation."""
     kpis_of = kpi_records(ev)
     pay = pay_columns(ev.reps)
     details = pay_detail_records(ev)
@@ -305,6 +306,8 @@ def evaluation_record(ev: Evaluation) -> dict[str, Any]:
     reps = []
     notes = kpi_notes(ev, ev.scheme.locale)
     for rep in rep_records(ev):
+        if only is not None and rep["rep_id"] not in only:
+            continue
         due = bool(rep.get("due"))
         rows = kpis_of.get(rep["rep_id"], {})
         reps.append(
@@ -341,6 +344,13 @@ def evaluation_record(ev: Evaluation) -> dict[str, Any]:
                 ),
             }
         )
+    return reps
+
+
+def evaluation_record(ev: Evaluation) -> dict[str, Any]:
+    """The whole evaluation as plain values (Decimals for figures), in output order."""
+    pay = pay_columns(ev.reps)
+    reps = rep_figure_records(ev)
     teams = [
         {
             "team": team.get("team"),
