@@ -829,4 +829,17 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "链接了其他工作簿（外部链接），其中的数字可能已过时：请断开链接或粘贴为数值后保存",
         "links to other workbooks (external links), so its figures may be stale: break the links or paste as values, and save",
     ),
+    "appeal.record_damaged": (
+        "对应的发出记录 {file} 已损坏",
+        "its record of what was sent, {file}, is damaged",
+    ),
+    "appeal.send_again": (
+        "请用 spm appeal 重新发出申诉表",
+        "send the appeal workbook again with spm appeal",
+    ),
+    "appeal.register_damaged": ("不是可读取的申诉登记表", "is not a readable appeals register"),
+    "appeal.register_how": (
+        "从备份恢复它，或删除它后重新审核（已填写的决定会丢失）",
+        "restore it from a copy, or remove it and review again (the decisions entered in it are lost)",
+    ),
 }

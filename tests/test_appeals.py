@@ -249,3 +249,17 @@ def test_hostile_rep_ids_and_names_stay_inside_the_folder_and_stay_text(tmp_path
     reviewed = spm("appeals", "review", out / "appeals")
     assert reviewed.exit_code == 0, reviewed.output
     assert register(out / "appeals")[1][:4] == ("../../x", "sales", 1200, 1500)
+
+
+def test_a_damaged_record_or_register_is_a_message_not_a_traceback(appeals: Path) -> None:
+    fill(appeals / "R013.xlsx", {"H5": "是", "I5": 170000})
+    (appeals / "appeals.xlsx").write_text("not a workbook", encoding="utf-8")
+    register_damaged = spm("appeals", "review", appeals, "--lang", "en")
+    assert register_damaged.exit_code == 1
+    assert "appeals.xlsx: is not a readable appeals register" in register_damaged.stderr
+    (appeals / "appeals.xlsx").unlink()
+    (appeals / "sent" / "R013.json").write_text("{bad", encoding="utf-8")
+    record_damaged = spm("appeals", "review", appeals, "--lang", "en")
+    assert record_damaged.exit_code == 1
+    assert "R013.json, is damaged — send the appeal workbook again" in record_damaged.stderr
+    assert "Traceback" not in record_damaged.output + register_damaged.output

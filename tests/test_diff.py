@@ -288,3 +288,23 @@ def test_a_move_through_the_team_names_the_teammates_whose_rows_changed() -> Non
     found = compare_runs(view("10.00", 100), view("12.00", 150))
     (move,) = found.reps
     assert (move.rep_id, move.rows, dict(move.team)) == ("R2", (), {"R1": 1})
+
+
+def test_a_damaged_record_or_table_is_a_message_not_a_traceback(
+    runs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import shutil
+
+    a, b = runs
+    table = Path(shutil.copytree(b, tmp_path / "table"))
+    (table / "sources" / "sales.parquet").write_bytes(b"garbage")
+    result = spm_diff(a, table, "--lang", "en")
+    assert result.exit_code == 2  # the tables are hashed in run.json like every output
+    assert "sales.parquet was changed after the run wrote it" in result.stderr
+    shape = Path(shutil.copytree(b, tmp_path / "shape"))
+    manifest = json.loads((shape / "run.json").read_text(encoding="utf-8"))
+    manifest["outputs"] = ["summary.xlsx"]
+    (shape / "run.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = spm_diff(a, shape, "--lang", "en")
+    assert result.exit_code == 2 and "run.json cannot be read: TypeError" in result.stderr
+    assert "Traceback" not in result.output

@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 import yaml
 from rich.markup import escape
@@ -16,7 +15,7 @@ from rich.markup import escape
 from spmcli.cli.common import DebugOpt, JsonOpt, LangOpt, out, user_errors
 from spmcli.errors import Problem, UsageError
 from spmcli.io.json_result import dumps
-from spmcli.io.manifest import MANIFEST, StoredRun, read_run
+from spmcli.io.manifest import MANIFEST, read_run
 from spmcli.messages import msg
 from spmcli.report.diff import Change, RowChange, RunDiff, RunView, compare_runs
 from spmcli.report.figures import show
@@ -127,18 +126,9 @@ def _view(folder: Path) -> RunView:
         label=str(folder),
         evaluation=run.evaluation,
         scheme_text=str(run.manifest.get("scheme", {}).get("text", "")),
-        tables=_tables(run),
-        places={t["table"]: run.place(t["table"]) for t in run.manifest.get("tables", [])},
+        tables=run.tables,
+        places=run.places,
     )
-
-
-def _tables(run: StoredRun) -> dict[str, pl.DataFrame]:
-    found = {}
-    for entry in run.manifest.get("tables", []):
-        frame = run.table(entry["table"])
-        if frame is not None:
-            found[entry["table"]] = frame
-    return found
 
 
 def _locale(scheme_text: str) -> str:

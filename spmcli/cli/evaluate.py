@@ -61,7 +61,7 @@ from spmcli.report.wording import nobody_scored, verdict
 from spmcli.run import Run
 
 OUTPUTS = ("summary.xlsx", "evaluation.json", "reps", SOURCES, MANIFEST)
-RECORDED = ("summary.xlsx", "evaluation.json", "reps")  # hashed in run.json
+RECORDED = ("summary.xlsx", "evaluation.json", "reps", SOURCES)  # hashed in run.json
 
 FinalizeOpt = Annotated[
     bool,

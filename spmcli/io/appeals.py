@@ -152,8 +152,12 @@ def read_returned(path: Path, sent_folder: Path) -> tuple[list[Claim], list[Prob
         if record_path is None or not record_path.is_file():
             missing = msg("appeal.not_sent")
             return [], [Problem(shown, missing, msg("appeal.record_in", folder=sent_folder))]
-        record = json.loads(record_path.read_text(encoding="utf-8"))
-        if record.get("rep_id") != rep_id:
+        try:
+            record = json.loads(record_path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            damaged = msg("appeal.record_damaged", file=record_path)
+            return [], [Problem(shown, damaged, msg("appeal.send_again"))]
+        if not isinstance(record, dict) or record.get("rep_id") != rep_id:
             return [], [Problem(shown, msg("appeal.other_rep", rep=rep_id))]
         return _claims(book, record, path, shown)
     finally:
@@ -348,7 +352,10 @@ def read_decisions(path: Path) -> tuple[dict[tuple[str, str], Decision], list[Pr
     the register is a problem (its text would otherwise stand for a name or a value)."""
     if not path.is_file():
         return {}, []
-    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # any unreadable register is refused alike
+        return {}, [Problem(str(path), msg("appeal.register_damaged"), msg("appeal.register_how"))]
     try:
         rows = [list(row) for row in book.worksheets[0].iter_rows(min_row=2)]
     finally:

@@ -115,23 +115,14 @@ def _sha256(path: Path) -> str:
 
 @dataclass(frozen=True)
 class StoredRun:
-    """A run read back from its folder: its manifest, its evaluation record, its tables."""
+    """A run read back from its folder: its manifest, its evaluation record, the tables it
+    read and where it found each (file [sheet])."""
 
     folder: Path
     manifest: Mapping[str, Any]
     evaluation: Mapping[str, Any]
-
-    def table(self, name: str) -> pl.DataFrame | None:
-        """The table as the run read it, or None when the run had no such table."""
-        path = self.folder / SOURCES / f"{name}.parquet"
-        return pl.read_parquet(path) if path.is_file() else None
-
-    def place(self, name: str) -> str:
-        """Where the run read a table: file [sheet]."""
-        for table in self.manifest.get("tables", []):
-            if table["table"] == name:
-                return f"{table['file']} [{table['sheet']}]" if table["sheet"] else table["file"]
-        return name
+    tables: Mapping[str, pl.DataFrame]
+    places: Mapping[str, str]
 
 
 def read_run(folder: Path) -> StoredRun:
@@ -149,13 +140,30 @@ def read_run(folder: Path) -> StoredRun:
             texts[name] = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ValueError(msg("run.bad_json", file=path, reason=error)) from None
-    for output in texts[MANIFEST].get("outputs", []):
-        path = folder / output["path"]
+    manifest = texts[MANIFEST]
+    try:
+        outputs = [(str(o["path"]), str(o["sha256"])) for o in manifest.get("outputs", [])]
+        entries = [(str(t["table"]), str(t["file"]), str(t["sheet"])) for t in manifest["tables"]]
+    except (AttributeError, KeyError, TypeError) as error:
+        reason = f"{type(error).__name__}: {error}"
+        raise ValueError(msg("run.bad_json", file=folder / MANIFEST, reason=reason)) from None
+    for name, sha256 in outputs:
+        path = folder / name
         if not path.is_file():
             raise ValueError(msg("run.output_missing", file=path))
-        if _sha256(path) != output["sha256"]:
+        if _sha256(path) != sha256:
             raise ValueError(msg("run.output_changed", file=path))
-    return StoredRun(folder, texts[MANIFEST], texts["evaluation.json"])
+    tables, places = {}, {}
+    for name, file, sheet in entries:
+        path = folder / SOURCES / f"{Path(name).name}.parquet"
+        if not path.is_file():  # a run written before the tables were kept: nothing to compare
+            continue
+        try:
+            tables[name] = pl.read_parquet(path)
+        except pl.exceptions.PolarsError as error:
+            raise ValueError(msg("run.bad_json", file=path, reason=error)) from None
+        places[name] = f"{file} [{sheet}]" if sheet else file
+    return StoredRun(folder, manifest, texts["evaluation.json"], tables, places)
 
 
 def forget_run(folder: Path) -> None:
