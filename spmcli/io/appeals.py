@@ -68,8 +68,8 @@ def write_appeal(form: AppealForm, path: Path, sent: Path) -> None:
             meta_cells[f"A{i}"], meta_cells[f"B{i}"] = key, str(value)
         cells[META_SHEET] = meta_cells
     record = {"rep_id": form.rep_id, "period": form.period, "lang": form.lang,
-              "answers": list(form.answers),
-              "appeal_sheet": form.appeal.name, "cells": cells}  # fmt: skip
+              "answers": list(form.answers), "appeal_sheet": form.appeal.name,
+              "kpi_rows": _kpi_rows(form), "cells": cells}  # fmt: skip
     write_text_atomic(sent, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
 
@@ -92,7 +92,7 @@ def _write_grid(writer: SheetWriter, sheet: Sheet) -> dict[str, Cell]:
 
 
 def _validations(ws: Any, form: AppealForm) -> None:
-    first, last = HEADER_ROW + 1, HEADER_ROW + len(form.appeal.rows) - HEADER_ROW - 1
+    first, last = HEADER_ROW + 1, HEADER_ROW + _kpi_rows(form)
     column = {name: APPEAL_COLUMNS.index(name) for name in FILL_IN}
     ws.data_validation(
         first,
@@ -157,7 +157,10 @@ def read_returned(path: Path, sent_folder: Path) -> tuple[list[Claim], list[Prob
         except (UnicodeDecodeError, json.JSONDecodeError):
             damaged = msg("appeal.record_damaged", file=record_path)
             return [], [Problem(shown, damaged, msg("appeal.send_again"))]
-        if not isinstance(record, dict) or record.get("rep_id") != rep_id:
+        if not isinstance(record, dict) or not _whole(record):
+            damaged = msg("appeal.record_damaged", file=record_path)
+            return [], [Problem(shown, damaged, msg("appeal.send_again"))]
+        if record.get("rep_id") != rep_id:
             return [], [Problem(shown, msg("appeal.other_rep", rep=rep_id))]
         return _claims(book, record, path, shown)
     finally:
@@ -189,7 +192,7 @@ def _claims(
     appeal_sheet = record["appeal_sheet"]
     fill = {
         f"{xl_rowcol_to_cell(r, APPEAL_COLUMNS.index(c))}"
-        for r in range(HEADER_ROW + 1, HEADER_ROW + 1 + _kpi_count(record))
+        for r in range(HEADER_ROW + 1, HEADER_ROW + 1 + record["kpi_rows"])
         for c in FILL_IN
     }
     found: dict[str, dict[str, Any]] = {}
@@ -222,7 +225,7 @@ def _claims(
     )
     claims = []
     given_cells = record["cells"][appeal_sheet]
-    for r in range(HEADER_ROW + 1, HEADER_ROW + 1 + _kpi_count(record)):
+    for r in range(HEADER_ROW + 1, HEADER_ROW + 1 + record["kpi_rows"]):
 
         def at(column: str, r: int = r) -> Any:
             return cells.get(xl_rowcol_to_cell(r, APPEAL_COLUMNS.index(column)))
@@ -268,9 +271,20 @@ def _claims(
     return ([], problems) if problems else (claims, [])
 
 
-def _kpi_count(record: Mapping[str, Any]) -> int:
-    given = record["cells"][record["appeal_sheet"]]
-    return sum(1 for ref in given if ref.startswith("A") and int(ref[1:]) > HEADER_ROW + 1)
+def _whole(record: Mapping[str, Any]) -> bool:
+    """Whether a record of what was sent holds what the review reads."""
+    cells = record.get("cells")
+    return (
+        isinstance(record.get("kpi_rows"), int)
+        and isinstance(record.get("answers"), list)
+        and isinstance(cells, dict)
+        and record.get("appeal_sheet") in cells
+    )
+
+
+def _kpi_rows(form: AppealForm) -> int:
+    """How many KPI rows the appeal sheet has below its header."""
+    return len(form.appeal.rows) - HEADER_ROW - 1
 
 
 def _ref_order(ref: str) -> tuple[int, str]:

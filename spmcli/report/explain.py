@@ -246,7 +246,7 @@ def _top_lines(
 ) -> list[str]:
     if record["final_score"] is None:
         return [_say("final_no_score", lang)]
-    graded = sum(1 for r in ev.reps["rank"].to_list() if r is not None)
+    graded = ev.reps["rank"].count()  # the ranked reps
     grade = beside(record["grade"], record["grade_label"], lang)
     lines = [
         _say(
