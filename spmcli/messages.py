@@ -814,12 +814,28 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "is a password-protected workbook, or an old .xls renamed: remove the password or save it as .xlsx, and run again",
     ),
     "container.not_zip": (
-        "不是有效的 .xlsx 文件（已损坏，或是改了扩展名的其他格式）",
-        "is not a valid .xlsx file (damaged, or another format renamed)",
+        "不是 .xlsx 文件（多半是改了扩展名的其他格式）：请用生成它的程序打开，另存为 .xlsx 后重试",
+        "is not an .xlsx file (another format renamed, most likely): open it in the program that made it, save it as .xlsx, and run again",
+    ),
+    "container.truncated": (
+        "已损坏或不完整（文件的结尾缺失，多半是复制或下载中断）：请重新复制、下载或导出后重试",
+        "is damaged or cut short (the end of the file is missing, as after an interrupted copy or download): copy, download or export it again",
+    ),
+    "container.web_page": (
+        "其实是网页（HTML）或 XML 文件，只是扩展名为 .xlsx（有些系统这样导出）：请用 Excel 打开，另存为 .xlsx（Excel 工作簿）后重试",
+        "is really a web page (HTML) or XML file under an .xlsx name, as some systems export: open it in Excel, save it as .xlsx (Excel Workbook), and run again",
+    ),
+    "container.text": (
+        "其实是文本文件（多半是改了扩展名的 CSV），不是工作簿：请把扩展名改为 .csv，或用 Excel 打开另存为 .xlsx 后重试",
+        "is really a text file (a CSV renamed, most likely), not a workbook: rename it to .csv, or open it in Excel and save it as .xlsx, and run again",
+    ),
+    "container.not_workbook": (
+        "是压缩包，但其中没有 Excel 工作簿（例如改了扩展名的 Word 文档）：请用生成它的程序打开，另存为 .xlsx 后重试",
+        "is a zip archive but holds no Excel workbook (a Word document renamed, for example): open it in the program that made it, save it as .xlsx, and run again",
     ),
     "container.inflates": (
-        "解压后有 {mb} MB，不可能是这样的工作簿",
-        "inflates to {mb} MB, which no such workbook does",
+        "解压后有 {mb} MB，不可能是这样的工作簿（多半是“压缩炸弹”）：请向发送方重新索取该文件",
+        "inflates to {mb} MB, which no such workbook does (a zip bomb, most likely): ask whoever sent it for the file again",
     ),
     "container.macros": (
         "含有宏：请另存为不含宏的 .xlsx（Excel 工作簿）后重试",
