@@ -531,7 +531,14 @@ TEXTS: Mapping[str, tuple[str, str]] = {
     "read.not_parquet": ("无法作为 Parquet 读取", "cannot be read as Parquet"),
     "read.not_csv_text": ("既不是 UTF-8 也不是 GB18030 文本", "is neither UTF-8 nor GB18030 text"),
     "read.save_csv_utf8": ("请另存为 CSV UTF-8", "save it as CSV UTF-8"),
-    "read.not_csv": ("无法作为 CSV 读取", "cannot be read as CSV"),
+    "read.csv_quote": (
+        "第 {line} 行的引号没有闭合，之后的每一行都会被读进同一个字段",
+        "a quote on line {line} is never closed, so every line after it would be read into one field",
+    ),
+    "read.csv_quote_fix": (
+        '请补上闭合的引号，或把整个字段放在引号中并把其中的每个引号写两遍（""），然后重新导出',
+        'close it, or put the whole field in quotes and write every quote inside it twice (""), and export again',
+    ),
     "read.no_header": (
         "{place} 中没有表头 '{header}'；看到的表头：{headers}",
         "no header '{header}' in {place}; headers seen: {headers}",

@@ -569,7 +569,7 @@ def test_csv_ragged_lines_semicolons_and_multiline_cells(tmp_path: Path) -> None
     path.write_text(
         "date;rep_id;customer_id;amount;note\n"
         '2025-07-01;R1;C1;1234.5;"two\nlines"\n'
-        "2025-07-02;R2;C2;7;;\n"
+        "2025-07-02;R2;C2;7\n"
         '2025-07-03;R3;C3;"1.234,5";\n'
     )
     inputs = read_inputs([path])
@@ -581,6 +581,45 @@ def test_csv_ragged_lines_semicolons_and_multiline_cells(tmp_path: Path) -> None
     assert [(p.row, p.column, p.value) for p in english(inputs.problems)] == [
         (4, "amount", "1.234,5")
     ]
+
+
+@pytest.mark.parametrize("quoted", ["", '"'], ids=["unquoted", "quoted elsewhere"])
+def test_a_line_with_more_fields_is_reported_even_when_the_extra_one_is_empty(
+    tmp_path: Path, quoted: str
+) -> None:
+    """An unquoted 1,000 before an empty last column gives the line one more field, an empty
+    one: read as it stands, its amount would be 1 and its note 000."""
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        "date,rep_id,customer_id,amount,note\n2025-07-01,R1,C1,1,000,\n"
+        f"2025-07-02,R1,{quoted}C2{quoted},2500,\n"
+    )
+    inputs = read_inputs([path])
+    assert [(p.row, p.column, p.value) for p in inputs.problems] == [(2, "column 6", "")]
+    assert "more fields than the header" in inputs.problems[0].text("en")
+    assert inputs.tables["sales"].frame["amount"].to_list() == [Decimal("2500")]
+
+
+def test_quotes_inside_fields_that_are_not_quoted_are_text(tmp_path: Path) -> None:
+    """As Excel reads them: a quote inside a field, or text after a closing quote."""
+    path = tmp_path / "sales.csv"
+    path.write_text('date,rep_id,customer_id,amount\n2025-07-01,R"1,"C1"x,5\n')
+    assert read_one(path).select("rep_id", "customer_id").rows() == [('R"1', "C1x")]
+
+
+def test_a_quote_that_is_never_closed_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "sales.csv"
+    path.write_text(
+        'date,rep_id,customer_id,amount\n2025-07-01,R1,C1,5\n2025-07-02,"R2,C2,7\n'
+        "2025-07-03,R3,C3,9\n"
+    )
+    with pytest.raises(DataError) as refused:
+        read_inputs([path])
+    assert str(refused.value) == (
+        f"{path}: a quote on line 3 is never closed, so every line after it would be read into "
+        "one field — close it, or put the whole field in quotes and write every quote inside it "
+        'twice (""), and export again'
+    )
 
 
 def test_sources_file_for_a_table(tmp_path: Path) -> None:
