@@ -457,6 +457,23 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "模板不能读取其他文件；请把所有内容放在一个模板中",
         "templates cannot read other files; put everything in one template",
     ),
+    "template.too_big": (
+        "生成的文本、列表或数字超出了任何信函的需要（超过 {chars} 个字符或元素，或超过 {digits} 位的数字）",
+        "makes a text, list or number larger than any letter needs (more than {chars} characters or items, or a number of more than {digits} digits)",
+    ),
+    "template.too_slow": (
+        "生成一封信超过了 {seconds} 秒",
+        "takes more than {seconds} s for one letter",
+    ),
+    "template.too_deep": (
+        "调用自身没有尽头（宏或递归循环）",
+        "calls itself without end (a macro or a recursive loop)",
+    ),
+    "template.range": ("range() 最多只能数 {limit} 个数", "range() counts at most {limit} numbers"),
+    "template.bounded": (
+        "信函模板是一页文档而不是程序：请检查循环套循环、调用自身的宏或被重复很多次的文本",
+        "a letter template is a page, not a program: look for loops inside loops, a macro that calls itself, or text repeated many times",
+    ),
     "template.variables": (
         "README 的“spm letters”一节列出了所有模板变量",
         "the README's 'spm letters' section lists every template variable",

@@ -516,7 +516,8 @@ def _read_csv(place: _Place) -> tuple[pl.DataFrame, pl.Series | None]:
     # Without quotes a line is a record, and its separators say how many fields it has.
     lines = pl.Series(text.split("\n")[: -1 if text.endswith("\n") else None], dtype=pl.String)
     fields = (lines.str.count_matches(separator, literal=True) + 1).cast(pl.Int64)
-    schema = {f"column_{i + 1}": pl.String for i in range(int(fields.max() or 1))}
+    widest = fields.max()
+    schema = {f"column_{i + 1}": pl.String for i in range(widest if isinstance(widest, int) else 1)}
     frame = pl.read_csv(
         io.BytesIO(utf8),
         has_header=False,
