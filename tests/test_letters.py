@@ -419,6 +419,11 @@ BOUNDS = {
         TOO_BIG,
     ),
     "power": ("{{ 9 ** (10 ** 8) }}", TOO_BIG),
+    "nesting": (
+        "{% set n = namespace(c=['x']) %}{% for i in range(64) %}{% set n.c = [n.c, n.c] %}"
+        "{% endfor %}{{ n.c }}",
+        TOO_BIG,
+    ),
 }
 ATTACKS |= BOUNDS
 

@@ -1,5 +1,6 @@
 """The letter sandbox's bounds (``spmcli.letters.sandbox``): whatever can multiply its input is
-refused before it runs when it would pass them; what letters do is untouched. The attacks
+refused before it runs when it would pass them, and so is a list that holds itself twice a step
+(it shows 2**40 items after 40); what letters do is untouched. The attacks
 through ``spm letters`` in every format are in tests/test_letters.py."""
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ GROWS = [
     "{{ (1).to_bytes(6000000, 'big') }}",
     "{{ 2 ** 20000 }}",
     "{% set n = namespace(v=3) %}{% for i in range(20) %}{% set n.v = n.v * n.v %}{% endfor %}",
+    "{% set n = namespace(c=['x']) %}{% for i in range(40) %}{% set n.c = [n.c, n.c] %}"
+    "{% endfor %}",
+    "{% set n = namespace(c={}) %}{% for i in range(40) %}{% set n.c = {'a': n.c, 'b': n.c} %}"
+    "{% endfor %}",
+    "{% set n = namespace(c=()) %}{% for i in range(40) %}{% set n.c = (n.c, n.c) %}{% endfor %}",
+    "{% set n = namespace(c=[1]) %}{% for i in range(40) %}{% set n.c = n.c + n.c %}{% endfor %}",
     "{{ 'x' * 3000000 ~ 'y' * 3000000 }}",
     "{{ 'x' * 3000000 + 'y' * 3000000 }}",
     "{% set s %}{% for i in range(3000) %}{{ 'x' * 3000 }}{% endfor %}{% endset %}",
@@ -70,6 +77,11 @@ def test_what_would_pass_the_size_bound_is_stopped(text: str) -> None:
         ("{{ {'k': 1}|tojson(indent=2) }}", '{\n  "k": 1\n}'),
         ("{{ [[1], [2]]|sum(start=[]) }}", "[1, 2]"),
         ("{{ 2 ** 64 }} {{ 7 // 2 }} {{ 1 - 3 }}", "18446744073709551616 3 -2"),
+        (
+            "{% set a, b = [1, 2] %}{% for k, v in {'x': (a, b)}|dictsort %}{{ k }}{{ v }}"
+            "{% endfor %}",
+            "x(1, 2)",
+        ),
         ("{% for i in range(3) %}{{ i }}{{ '' if loop.last else ',' }}{% endfor %}", "0,1,2"),
     ],
 )

@@ -59,11 +59,56 @@ def too_big() -> LetterBound:
     return LetterBound(msg("template.too_big", chars=f"{MAX_CHARS:,}", digits=f"{MAX_DIGITS:,}"))
 
 
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+_SIZED = (str, bytes, *_CONTAINERS)
+
+
+def shown_size(value: Any) -> int:
+    """About how many characters ``value`` shows as text (an upper bound on what comparing or
+    walking it costs): a container counts its items and what they show, each time it holds
+    them, so that a list holding itself twice per level, 40 levels deep, is 2**40 although
+    it is 40 lists. Each distinct container is looked at once."""
+    if not isinstance(value, _CONTAINERS):
+        return _leaf_size(value)
+    sizes: dict[int, int] = {}
+    opened: set[int] = set()  # containers whose items are being sized (a cycle counts 0)
+    todo: list[tuple[Any, bool]] = [(value, False)]
+    while todo:
+        container, ready = todo.pop()
+        if id(container) in sizes or (not ready and id(container) in opened):
+            continue
+        items = _items(container)
+        if ready:
+            sizes[id(container)] = len(items) + sum(
+                sizes.get(id(item), 0) if isinstance(item, _CONTAINERS) else _leaf_size(item)
+                for item in items
+            )
+            continue
+        opened.add(id(container))
+        todo.append((container, True))
+        todo += [(item, False) for item in items if isinstance(item, _CONTAINERS)]
+    return sizes[id(value)]
+
+
+def _items(container: Any) -> list[Any]:
+    if isinstance(container, dict):
+        return [part for pair in container.items() for part in pair]
+    return list(container)
+
+
+def _leaf_size(value: Any) -> int:
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, int):
+        return value.bit_length() // 3 + 1
+    return 1
+
+
 def sized(value: Any) -> Any:
     """``value``, unless it is larger than a letter's bound."""
-    if isinstance(value, str | bytes | list | tuple | dict | set) and len(value) > MAX_CHARS:
-        raise too_big()
     if isinstance(value, int) and value.bit_length() > _MAX_BITS:
+        raise too_big()
+    if isinstance(value, _SIZED) and shown_size(value) > MAX_CHARS:
         raise too_big()
     return value
 
@@ -90,7 +135,7 @@ def _formatted(template: str, fields: Sequence[str], values: Iterable[Any]) -> i
     widest = max((int(n) for field in fields for n in _WIDTH.findall(field)), default=0)
     if any("*" in field or "{" in field for field in fields):
         widest = max([widest, *(abs(v) for v in shown if isinstance(v, int))])
-    longest = max((len(str(value)) for value in shown), default=0)
+    longest = max((shown_size(value) for value in shown), default=0)
     return len(template) + len(fields) * (widest + longest)
 
 
@@ -127,7 +172,7 @@ def _replaced(text: Any, old: Any, new: Any, count: Any) -> int:
 
 
 def _joined(separator: Any, items: list[Any]) -> int:
-    return sum(len(str(item)) for item in items) + len(str(separator)) * max(0, len(items) - 1)
+    return sum(shown_size(item) for item in items) + len(str(separator)) * max(0, len(items) - 1)
 
 
 def _width(value: Any) -> int:
@@ -135,7 +180,7 @@ def _width(value: Any) -> int:
 
 
 def _lines(text: Any) -> int:
-    return str(text).count("\n") + 1
+    return text.count("\n") + 1 if isinstance(text, str) else 1
 
 
 # name -> the size a str method's result can reach, from the text and its arguments in order
@@ -152,15 +197,15 @@ _METHODS: dict[str, Callable[[Any, list[Any]], int]] = {
 # name -> the same for a filter, from its arguments by name
 _FILTERS: dict[str, Callable[[dict[str, Any]], int]] = {
     "center": lambda a: _width(a["width"]),
-    "indent": lambda a: len(str(a["s"])) + _lines(a["s"]) * _width(a["width"]),
-    "wordwrap": lambda a: len(str(a["s"])) * max(1, _width(a["wrapstring"])),
+    "indent": lambda a: shown_size(a["s"]) + _lines(a["s"]) * _width(a["width"]),
+    "wordwrap": lambda a: shown_size(a["s"]) * max(1, _width(a["wrapstring"])),
     "replace": lambda a: _replaced(a["s"], a["old"], a["new"], a["count"]),
     "join": lambda a: _joined(a["d"], a["value"]),
     "format": lambda a: percent_size(str(a["value"]), a["args"] or a["kwargs"]),
-    "tojson": lambda a: len(str(a["value"])) * (1 + _width(a["indent"])),
+    "tojson": lambda a: shown_size(a["value"]) * (1 + _width(a["indent"])),
     "batch": lambda a: _width(a["linecount"]),
     "slice": lambda a: _width(a["slices"]),
-    "sum": lambda a: sum(len(v) for v in a["iterable"] if isinstance(v, list | tuple | str)),
+    "sum": lambda a: sum(shown_size(v) for v in a["iterable"] if isinstance(v, list | tuple | str)),
 }
 # What jinja passes first to a filter marked pass_context, pass_eval_context or
 # pass_environment, and the name the filter gives it.
@@ -253,6 +298,26 @@ class _CountingCodeGenerator(CodeGenerator):
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.letter_text(")
         super().visit_Concat(node, frame)
+        self.write(")")
+
+    # Literals: [n.c, n.c] in a loop doubles what a list shows at each step.
+
+    def visit_List(self, node: nodes.List, frame: Frame) -> None:
+        self.write("environment.letter_text(")
+        super().visit_List(node, frame)
+        self.write(")")
+
+    def visit_Dict(self, node: nodes.Dict, frame: Frame) -> None:
+        self.write("environment.letter_text(")
+        super().visit_Dict(node, frame)
+        self.write(")")
+
+    def visit_Tuple(self, node: nodes.Tuple, frame: Frame) -> None:
+        if node.ctx != "load":  # a, b = …: names to assign to
+            super().visit_Tuple(node, frame)
+            return
+        self.write("environment.letter_text(")
+        super().visit_Tuple(node, frame)
         self.write(")")
 
 
