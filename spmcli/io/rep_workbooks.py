@@ -39,20 +39,16 @@ import polars as pl
 from spmcli.engine.result import Evaluation
 from spmcli.io.excel import (
     MAX_WIDTH,
-    Body,
     ExactKind,
     SheetWriter,
     Styles,
-    add_body_sheet,
-    atomic_workbook,
     cell_ref,
     display_width,
-    excel_serial,
     print_setup,
     safe_sheet_name,
-    table_bodies,
 )
 from spmcli.io.files import unique_file_stems
+from spmcli.io.xlsx import Body, atomic_workbook, excel_serial, table_bodies
 from spmcli.report.figures import (
     Figure,
     kpi_description,
@@ -601,7 +597,7 @@ def write_reps(context: Context, plans: list[RepPlan], sources: list[SourceSheet
                 pay = SheetWriter(workbook.add_worksheet(statement), styles, lang, title)
                 _pay_statement(pay, context, plan)
             for sheet, (body, _) in written:
-                ws = add_body_sheet(workbook, sheet.sheet_name)
+                ws = workbook.add_worksheet(sheet.sheet_name)
                 _write_source(SheetWriter(ws, styles, lang, title), sheet, body)
     return [plan.path for plan in plans]
 
