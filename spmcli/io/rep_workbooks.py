@@ -25,10 +25,9 @@ round-robin over a process pool, each process receiving only its reps' rows.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -48,6 +47,7 @@ from spmcli.io.excel import (
     safe_sheet_name,
 )
 from spmcli.io.files import unique_file_stems
+from spmcli.io.workers import process_pool
 from spmcli.io.xlsx import Body, atomic_workbook, excel_serial, table_bodies
 from spmcli.report.figures import (
     Figure,
@@ -207,7 +207,7 @@ def writing_rep_workbooks(
     # chunks hold one copy of the rows, not two.
     parts = [_only_reps(sources, chunk) for chunk in chunks]
     del sources
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with process_pool(workers) as pool:
         futures = [
             pool.submit(write_reps, context, chunk, part)
             for chunk, part in zip(chunks, parts, strict=True)
