@@ -603,8 +603,8 @@ TEXTS: Mapping[str, tuple[str, str]] = {
     # --- cells that cannot be used ---------------------------------------------------------
     "cell.problem": ("{where}：{value} {reason}", "{where}: {value} {reason}"),
     "cell.empty": (
-        "为空（或是 #N/A 之类的公式错误）；{table} 表的每一行都需要 {column}",
-        "is empty (or a formula error such as #N/A); every {table} row needs {column}",
+        "为空；{table} 表的每一行都需要 {column}",
+        "is empty; every {table} row needs {column}",
     ),
     "cell.beyond_header": (
         "在表头之外：这一行的字段比表头多，多半是未加引号的分隔符（如 1,000 或地址中的逗号）"

@@ -400,7 +400,7 @@ def _load(place: _Place, opened: _Opened) -> _Grid:
             sheet = opened.workbook(place.path).load_sheet(
                 place.sheet, header_row=None, skip_rows=0, dtypes="string"
             )
-            frame = sheet.to_polars()
+            frame = _sheet_text(sheet)
         except fastexcel.FastExcelError as error:
             hint = msg("plain", text=_first_line(error))
             raise DataError([Problem(place.label, msg("read.cannot_read"), hint)]) from None
@@ -426,6 +426,50 @@ def _load(place: _Place, opened: _Opened) -> _Grid:
     )
     labels = [str(i + 1) for i in range(frame.width)]
     return _Grid(grid, labels, headers=tuple(header.to_series().to_list()))
+
+
+# fastexcel words an error cell it could not read as text "Expected string but got
+# 'Error(Div0)'", in calamine's names of the error values; Excel shows them as these.
+_ERROR_TEXTS = {
+    "Div0": "#DIV/0!",
+    "NA": "#N/A",
+    "Name": "#NAME?",
+    "Null": "#NULL!",
+    "Num": "#NUM!",
+    "Ref": "#REF!",
+    "Value": "#VALUE!",
+    "GettingData": "#GETTING_DATA",
+}
+
+
+def _sheet_text(sheet: fastexcel.ExcelSheet) -> pl.DataFrame:
+    """A loaded sheet as text, each error cell as the text Excel shows (#DIV/0!).
+
+    fastexcel reads an error cell as an empty one, and says where the errors were only
+    beside an Arrow batch. As text, an error in cost is reported as one, not read as no
+    cost (SPEC §2); the grid's rows and columns are the batch's.
+    """
+    batch, errors = sheet.to_arrow_with_errors()
+    frame = pl.DataFrame(batch)
+    if errors is None:
+        return frame
+    found: dict[int, tuple[list[int], list[str]]] = {}
+    for error in errors.errors:
+        row, column = error.position
+        rows, texts = found.setdefault(column, ([], []))
+        rows.append(row)
+        texts.append(_error_text(error.detail))
+    return frame.with_columns(
+        frame.to_series(column).scatter(rows, texts) for column, (rows, texts) in found.items()
+    )
+
+
+def _error_text(detail: str) -> str:
+    kind = re.search(r"'Error\((\w+)\)'", detail)
+    if kind is None or kind[1] not in _ERROR_TEXTS:
+        # Only an error cell fails to read as text: fastexcel changed its wording.
+        raise RuntimeError(f"fastexcel reported a cell spm does not know: {detail}")
+    return _ERROR_TEXTS[kind[1]]
 
 
 def _read_parquet(path: Path) -> pl.DataFrame:
@@ -728,8 +772,8 @@ def _parse(column: pl.Series, table: str, source: Source | None) -> values.Parse
 # A whole number below this reads the same stored or as text: its text has at most
 # 15 characters, so the parsers' fast tier takes it as it is (values.EXCEL_DIGITS).
 _WHOLE_LIMIT = 10 ** (values.EXCEL_DIGITS - 2)
-# Text that cleaning or parse_text would change: surrounding space, '123.0'.
-_TEXT_TO_CLEAN = r"^\s|\s$|^-?[0-9]+\.0+$"
+# Text that cleaning or parse_text would change: surrounding space, '123.0', '#N/A'.
+_TEXT_TO_CLEAN = r"^\s|\s$|^-?[0-9]+\.0+$|^#"
 
 
 def _as_stored(raw: pl.Series, name: str) -> pl.Series | None:
