@@ -51,7 +51,7 @@ def test_a_sheet_whose_cells_span_too_large_a_grid_is_refused(tmp_path: Path) ->
     assert str(caught.value) == (
         f"{path} [sales]: its cells reach A1:XFD{rows} (16,384 columns × {rows:,} rows, "
         f"{16_384 * rows:,} cells), more than the {MOST_CELLS:,} spm reads in one sheet; the "
-        f"value furthest right is in XFD2, the one furthest down in A{rows} — delete the "
+        f"value furthest right is in XFD{rows}, the one furthest down in A{rows} — delete the "
         "columns and rows beyond the data (select them and delete them, not just their "
         "contents) and save, or split the data over several files"
     )

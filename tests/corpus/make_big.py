@@ -4,8 +4,9 @@ Each kind is a workbook with one sheet 'sales' of five columns (date, rep_id,
 customer_id, amount, cost) and ``lines`` sales lines under the header, plus:
 
 - ``tall``: nothing else; with --lines 1048575 the sheet is the Excel maximum, 1,048,576 rows.
-- ``wide``: a stray space in the last column Excel has (XFD, the 16,384th) of the first
-  line, so that the sheet's cells span 16,384 columns of which 5 are used.
+- ``wide``: a stray space in the last column Excel has (XFD, the 16,384th) of the last
+  line, so that the sheet's cells span 16,384 columns of which 5 are used (in the last
+  line: xlsxwriter's constant-memory mode walks every column up to the widest so far).
 - ``formatted``: the cells of column XFD formatted (a fill) beside the data, and the rows
   below it formatted down to ``to_row``, with no value anywhere there; the last cell
   Excel has, XFD1048576, is formatted too, so the sheet's cells span the whole grid.
@@ -42,7 +43,7 @@ def make(kind: str, path: Path, lines: int, to_row: int = LAST_ROW) -> Path:
         sheet.write_string(line, 2, f"H{line % 5000:04d}")
         sheet.write_number(line, 3, 100 + line % 900)
         sheet.write_number(line, 4, 60 + line % 500)
-        if kind == "wide" and line == 1:
+        if kind == "wide" and line == lines:
             sheet.write_string(line, LAST_COLUMN - 1, " ")
         if kind == "formatted":
             sheet.write_blank(line, LAST_COLUMN - 1, None, fill)
