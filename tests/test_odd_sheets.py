@@ -12,13 +12,11 @@ import pytest
 import xlsxwriter
 from corpus.make_big import LAST_ROW, make
 from test_read import SALES_HEADER
+from typer.testing import CliRunner
 
+from spmcli.cli.app import app
 from spmcli.errors import DataError
 from spmcli.io.read import MOST_CELLS, read_inputs
-
-
-def notes(path: Path) -> list[str]:
-    return [note.text("en") for note in read_inputs([path]).notes]
 
 
 def test_the_last_row_excel_has_is_read_with_its_number(tmp_path: Path) -> None:
@@ -143,3 +141,11 @@ def test_a_hidden_sheet_is_read_and_named(tmp_path: Path) -> None:
         f"{path} [代表]: the sheet is hidden in the workbook; it was read as the reps table all "
         "the same (delete it if it is not meant to be read)"
     ]
+
+
+def test_spm_check_refuses_the_sheet_with_exit_1_and_no_traceback(tmp_path: Path) -> None:
+    path = make("wide", tmp_path / "q3.xlsx", lines=MOST_CELLS // 16_384)
+    result = CliRunner().invoke(app, ["check", str(path), "--lang", "en"])
+    assert result.exit_code == 1
+    assert f"{path} [sales]: its cells reach A1:XFD4097 (16,384 columns" in result.stderr
+    assert "Traceback" not in result.output
