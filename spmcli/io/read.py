@@ -60,8 +60,8 @@ UNIQUE_KEYS = {"reps": "rep_id", "customers": "customer_id"}
 
 # A 1,048,576-row export inflates to about 1 GB; anything far beyond is no spreadsheet.
 MOST_INFLATED = 4 * 1024**3
-# fastexcel holds a sheet as a grid of about 60 bytes a cell (spm's reading doubles it):
-# as many cells as a full-height sheet of 64 columns, at most 8 GB (sheet_parts).
+# fastexcel holds a sheet as the whole grid, empty cells too, at about 60 bytes a cell while
+# spm reads it (bench/odd_sheets.py): as many as a full-height sheet of 64 columns is 4 GB.
 MOST_CELLS = 1_048_576 * 64
 ZIPPED_WORKBOOKS = (".xlsx", ".xlsm")
 ROW = "_row"

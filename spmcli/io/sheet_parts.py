@@ -5,7 +5,8 @@ fastexcel (calamine) holds a sheet as a grid from its first to its last cell wit
 about 60 bytes a cell even where the grid is empty: one stray value in column XFD under a
 million lines would ask for a terabyte. The sheet's ``<dimension>`` says how far its cells
 reach before anything is read; only when it claims more than ``most_cells`` are the cells
-themselves looked at (formatting alone reaches far and holds no value), streamed.
+themselves looked at (formatting alone reaches far and holds no value), streamed. A sheet
+that gives no dimension (Excel and the usual writers always do) is read as it is.
 
 Merged cells are listed at the end of a sheet's XML; they are looked for only to explain a
 header that could not be read.
@@ -115,8 +116,8 @@ def _dimension(archive: zipfile.ZipFile, part: str) -> tuple[_Cell, _Cell] | Non
 def _valued_reach(archive: zipfile.ZipFile, part: str) -> tuple[_Cell, _Cell] | None:
     """The cells with a value furthest right and furthest down (None: no value at all).
 
-    Each cell's opening tag is looked at once: those closed at once hold no value. A tag
-    seen twice, at the end of one block and the start of the next, changes nothing."""
+    A cell whose tag closes at once (``<c r="XFD2" s="1"/>``) is formatting, not a value. A
+    tag at the end of one block is seen again at the start of the next: no maximum moves."""
     right: _Cell | None = None
     down: _Cell | None = None
     for block in _blocks(archive, part):
