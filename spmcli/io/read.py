@@ -16,6 +16,7 @@ whether that stops the run (SPEC §2 "Nothing is silently lost").
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import re
@@ -465,6 +466,7 @@ def _sheet_text(sheet: fastexcel.ExcelSheet) -> pl.DataFrame:
     )
 
 
+@functools.cache  # a column of failed lookups says the same a million times
 def _error_text(detail: str) -> str:
     kind = re.search(r"'Error\((\w+)\)'", detail)
     if kind is None or kind[1] not in _ERROR_TEXTS:
