@@ -19,8 +19,11 @@ import dataclasses
 import functools
 import hashlib
 import io
+import queue
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -131,7 +134,7 @@ class _Opened:
 
     def __init__(self) -> None:
         self._bytes: dict[Path, bytes] = {}
-        self._readers: dict[Path, fastexcel.ExcelReader] = {}
+        self._readers = threading.local()  # a reader serves one thread at a time
         self.sha256: dict[Path, str] = {}
         self.size: dict[Path, int] = {}
 
@@ -150,9 +153,42 @@ class _Opened:
             self.size[path] = path.stat().st_size
 
     def workbook(self, path: Path) -> fastexcel.ExcelReader:
-        if path not in self._readers:
-            self._readers[path] = fastexcel.read_excel(self.data(path))
-        return self._readers[path]
+        """This thread's reader of the workbook (``_loading`` reads sheets two at a time)."""
+        readers: dict[Path, fastexcel.ExcelReader] = self._readers.__dict__.setdefault(
+            "by_path", {}
+        )
+        if path not in readers:
+            readers[path] = fastexcel.read_excel(self.data(path))
+        return readers[path]
+
+
+SHEETS_AT_ONCE = 2  # the sales sheet takes most of a read; the other sheets load beside it
+
+
+def _loading(places: Sequence[_Place], opened: _Opened) -> dict[_Place, Future[_Grid]]:
+    """The grids of these workbook sheets, loading in ``SHEETS_AT_ONCE`` threads in the
+    order given, so that the tables are typed in order while the next sheets load: calamine
+    reads one sheet on one core. The threads are daemons: an interrupted run does not wait
+    for them. CSV and Parquet files are not among them (polars reads them on every core)."""
+    futures: dict[_Place, Future[_Grid]] = {place: Future() for place in places}
+    waiting: queue.SimpleQueue[_Place] = queue.SimpleQueue()
+    for place in places:
+        waiting.put(place)
+
+    def load_next() -> None:
+        while True:
+            try:
+                place = waiting.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                futures[place].set_result(_load(place, opened))
+            except BaseException as error:  # raised where the grid is asked for
+                futures[place].set_exception(error)
+
+    for _ in range(min(SHEETS_AT_ONCE, len(places))):
+        threading.Thread(target=load_next, daemon=True).start()
+    return futures
 
 
 def _workbook_sheets(path: Path, shown: str, opened: _Opened) -> list[_Place]:
@@ -878,12 +914,11 @@ def _some(error: pl.Series) -> pl.Series | None:
 
 
 def _read_table(
-    table: str, place: _Place, opened: _Opened, source: Source | None, notes: list[Msg]
+    table: str, place: _Place, grid: _Grid, source: Source | None, notes: list[Msg]
 ) -> tuple[Table, list[RowProblem], int] | None:
-    """One table from its place: loaded, header found, columns named and typed, bad rows
+    """One table from its loaded place: header found, columns named and typed, bad rows
     out. Each column's text is let go once it is typed (kept only where its problems
     need it), so that text and values are not held side by side for the whole table."""
-    grid = _load(place, opened)
     if grid.hidden:
         notes.append(msg("note.hidden_sheet", place=place.label, table=table))
     header_row = _find_header_row(table, grid, source)
@@ -1093,8 +1128,13 @@ def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = No
     problems: list[RowProblem] = []
     skipped = 0
     order = {place: i for i, place in enumerate(places)}
-    for table, place in sorted(assigned.items(), key=lambda item: order.get(item[1], len(order))):
-        read = _read_table(table, place, opened, sources.get(table), notes)
+    ordered = sorted(assigned.items(), key=lambda item: order.get(item[1], len(order)))
+    loading = _loading([place for _, place in ordered if place.kind == "sheet"], opened)
+    for table, place in ordered:
+        grid = loading[place].result() if place in loading else _load(place, opened)
+        read = _read_table(table, place, grid, sources.get(table), notes)
+        loading.pop(place, None)  # the grid goes once its table is typed
+        del grid
         if read is None:
             continue
         result, found, dropped = read

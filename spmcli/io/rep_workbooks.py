@@ -25,10 +25,9 @@ round-robin over a process pool, each process receiving only its reps' rows.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,20 +38,17 @@ import polars as pl
 from spmcli.engine.result import Evaluation
 from spmcli.io.excel import (
     MAX_WIDTH,
-    Body,
     ExactKind,
     SheetWriter,
     Styles,
-    add_body_sheet,
-    atomic_workbook,
     cell_ref,
     display_width,
-    excel_serial,
     print_setup,
     safe_sheet_name,
-    table_bodies,
 )
 from spmcli.io.files import unique_file_stems
+from spmcli.io.workers import process_pool
+from spmcli.io.xlsx import Body, atomic_workbook, excel_serial, table_bodies
 from spmcli.report.figures import (
     Figure,
     kpi_description,
@@ -211,7 +207,7 @@ def writing_rep_workbooks(
     # chunks hold one copy of the rows, not two.
     parts = [_only_reps(sources, chunk) for chunk in chunks]
     del sources
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with process_pool(workers) as pool:
         futures = [
             pool.submit(write_reps, context, chunk, part)
             for chunk, part in zip(chunks, parts, strict=True)
@@ -601,7 +597,7 @@ def write_reps(context: Context, plans: list[RepPlan], sources: list[SourceSheet
                 pay = SheetWriter(workbook.add_worksheet(statement), styles, lang, title)
                 _pay_statement(pay, context, plan)
             for sheet, (body, _) in written:
-                ws = add_body_sheet(workbook, sheet.sheet_name)
+                ws = workbook.add_worksheet(sheet.sheet_name)
                 _write_source(SheetWriter(ws, styles, lang, title), sheet, body)
     return [plan.path for plan in plans]
 
