@@ -16,6 +16,7 @@ whether that stops the run (SPEC §2 "Nothing is silently lost").
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import queue
@@ -34,7 +35,8 @@ from spmcli.encodings import decode_text
 from spmcli.errors import DataError, Problem, RowProblem, UsageError, did_you_mean
 from spmcli.io import values
 from spmcli.io.containers import workbook_refusal
-from spmcli.messages import Msg, msg
+from spmcli.io.sheet_parts import column_letters, merged_header, reach_refusal
+from spmcli.messages import Msg, joined, msg
 from spmcli.scheme.columns import (
     COLUMN_ALIASES,
     KNOWN_COLUMNS,
@@ -62,6 +64,10 @@ UNIQUE_KEYS = {"reps": "rep_id", "customers": "customer_id"}
 
 # A 1,048,576-row export inflates to about 1 GB; anything far beyond is no spreadsheet.
 MOST_INFLATED = 4 * 1024**3
+# fastexcel holds a sheet as the whole grid, empty cells too, at about 60 bytes a cell while
+# spm reads it (bench/odd_sheets.py): as many as a full-height sheet of 64 columns is 4 GB.
+MOST_CELLS = 1_048_576 * 64
+ZIPPED_WORKBOOKS = (".xlsx", ".xlsm")
 ROW = "_row"
 _HEADER_SEARCH_ROWS = 30  # a title block above the header is at most this deep
 
@@ -186,7 +192,7 @@ def _loading(places: Sequence[_Place], opened: _Opened) -> dict[_Place, Future[_
 
 
 def _workbook_sheets(path: Path, shown: str, opened: _Opened) -> list[_Place]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in ZIPPED_WORKBOOKS:
         refused = workbook_refusal(path, MOST_INFLATED)
         if refused is not None:
             raise DataError([Problem(shown, refused)])
@@ -415,37 +421,33 @@ class _Grid:
     frame: pl.DataFrame
     column_labels: list[str]  # how the file names a column position: 'C' or '3'
     headers: tuple[str | None, ...] | None = None  # Parquet: the column names, cleaned
+    hidden: bool = False  # a sheet hidden in its workbook
 
     @property
     def typed(self) -> bool:
         return self.headers is not None
 
 
-def _excel_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def _load(place: _Place, opened: _Opened) -> _Grid:
     if place.kind == "sheet":
+        if place.path.suffix.lower() in ZIPPED_WORKBOOKS:
+            refused = reach_refusal(place.path, place.sheet, MOST_CELLS)
+            if refused is not None:
+                raise DataError([Problem(place.label, refused, msg("sheet.too_large_fix"))])
         try:
             sheet = opened.workbook(place.path).load_sheet(
                 place.sheet, header_row=None, skip_rows=0, dtypes="string"
             )
-            frame = sheet.to_polars()
+            frame = _sheet_text(sheet)
         except fastexcel.FastExcelError as error:
             hint = msg("plain", text=_first_line(error))
             raise DataError([Problem(place.label, msg("read.cannot_read"), hint)]) from None
-        labels = [_excel_letters(column.absolute_index) for column in sheet.selected_columns]
-        return _Grid(_text_grid(frame), labels)
+        labels = [column_letters(column.absolute_index + 1) for column in sheet.selected_columns]
+        return _text_grid(frame, labels, hidden=sheet.visible != "visible")
     if place.kind == "csv":
         opened.digest(place.path)
         frame = _read_csv(place)
-        return _Grid(_text_grid(frame), [str(i + 1) for i in range(frame.width)])
+        return _text_grid(frame, [str(i + 1) for i in range(frame.width)])
     opened.digest(place.path)
     try:
         frame = _read_parquet(place.path)
@@ -462,6 +464,51 @@ def _load(place: _Place, opened: _Opened) -> _Grid:
     )
     labels = [str(i + 1) for i in range(frame.width)]
     return _Grid(grid, labels, headers=tuple(header.to_series().to_list()))
+
+
+# fastexcel words an error cell it could not read as text "Expected string but got
+# 'Error(Div0)'", in calamine's names of the error values; Excel shows them as these.
+_ERROR_TEXTS = {
+    "Div0": "#DIV/0!",
+    "NA": "#N/A",
+    "Name": "#NAME?",
+    "Null": "#NULL!",
+    "Num": "#NUM!",
+    "Ref": "#REF!",
+    "Value": "#VALUE!",
+    "GettingData": "#GETTING_DATA",
+}
+
+
+def _sheet_text(sheet: fastexcel.ExcelSheet) -> pl.DataFrame:
+    """A loaded sheet as text, each error cell as the text Excel shows (#DIV/0!).
+
+    fastexcel reads an error cell as an empty one, and says where the errors were only
+    beside an Arrow batch. As text, an error in cost is reported as one, not read as no
+    cost (SPEC §2); the grid's rows and columns are the batch's.
+    """
+    batch, errors = sheet.to_arrow_with_errors()
+    frame = pl.DataFrame(batch)
+    if errors is None:
+        return frame
+    found: dict[int, tuple[list[int], list[str]]] = {}
+    for error in errors.errors:
+        row, column = error.position
+        rows, texts = found.setdefault(column, ([], []))
+        rows.append(row)
+        texts.append(_error_text(error.detail))
+    return frame.with_columns(
+        frame.to_series(column).scatter(rows, texts) for column, (rows, texts) in found.items()
+    )
+
+
+@functools.cache  # a column of failed lookups says the same a million times
+def _error_text(detail: str) -> str:
+    kind = re.search(r"'Error\((\w+)\)'", detail)
+    if kind is None or kind[1] not in _ERROR_TEXTS:
+        # Only an error cell fails to read as text: fastexcel changed its wording.
+        raise RuntimeError(f"fastexcel reported a cell spm does not know: {detail}")
+    return _ERROR_TEXTS[kind[1]]
 
 
 def _read_parquet(path: Path) -> pl.DataFrame:
@@ -501,14 +548,19 @@ def _present(raw: pl.Expr, dtype: pl.DataType, grid: _Grid) -> pl.Expr:
     return raw.is_not_null()
 
 
-def _text_grid(frame: pl.DataFrame) -> pl.DataFrame:
-    names = [f"c{i}" for i in range(frame.width)]
-    columns = [
-        _cleaned(frame[old]).alias(new) for old, new in zip(frame.columns, names, strict=True)
-    ]
-    return (
-        pl.DataFrame(columns).with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-    )
+def _text_grid(frame: pl.DataFrame, labels: list[str], hidden: bool = False) -> _Grid:
+    """The cleaned text of a sheet or CSV file. Columns left blank are let go here, before
+    anything looks at them one by one: a stray value in column XFD makes 16,000 of them."""
+    kept: list[tuple[str, pl.Series]] = []
+    for label, name in zip(labels, frame.columns, strict=True):
+        column = frame[name]
+        if column.null_count() < len(column):  # cleaning may leave it blank too
+            column = _cleaned(column)
+            if column.null_count() < len(column):
+                kept.append((label, column))
+    grid = pl.DataFrame([column.alias(f"c{i}") for i, (_, column) in enumerate(kept)])
+    grid = grid.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    return _Grid(grid, [label for label, _ in kept], hidden=hidden)
 
 
 def _cleaned(column: pl.Series) -> pl.Series:
@@ -701,10 +753,17 @@ def _map_columns(
     return _Columns(names, {names[cell]: header for cell, header in headers.items()})
 
 
-def _check_required(table: str, place: _Place, columns: _Columns) -> None:
+def _merged(place: _Place, header_row: int) -> tuple[str, ...]:
+    """The merged cells of a workbook's header row: why a column has no header of its own."""
+    if place.path.suffix.lower() not in ZIPPED_WORKBOOKS:
+        return ()
+    return merged_header(place.path, place.sheet, header_row)
+
+
+def _check_required(table: str, place: _Place, columns: _Columns, merged: tuple[str, ...]) -> None:
     present = set(columns.names.values())
     missing = [column for column in REQUIRED_COLUMNS[table] if column not in present]
-    problems = [_missing_column(table, place, column, columns) for column in missing]
+    problems = [_missing_column(table, place, column, columns, merged) for column in missing]
     if table == "adjustments" and "points" not in present and not {"kpi", "value"} <= present:
         problems.append(
             Problem(
@@ -717,7 +776,9 @@ def _check_required(table: str, place: _Place, columns: _Columns) -> None:
         raise DataError(problems)
 
 
-def _missing_column(table: str, place: _Place, column: str, columns: _Columns) -> Problem:
+def _missing_column(
+    table: str, place: _Place, column: str, columns: _Columns, merged: tuple[str, ...]
+) -> Problem:
     accepted = _aliases(column)
     known = set(REQUIRED_COLUMNS[table]) | set(KNOWN_COLUMNS[table])
     loose = [header for name, header in columns.headers.items() if name not in known]
@@ -727,6 +788,9 @@ def _missing_column(table: str, place: _Place, column: str, columns: _Columns) -
         if suggestion:
             before = msg("read.header_hint", header=header, suggestion=suggestion)
             break
+    hint = msg("read.rename_header", before=before, table=table, column=column)
+    if merged:
+        hint = joined(msg("sheet.merged_header", ranges=merged), hint)
     return Problem(
         place.label,
         msg(
@@ -736,7 +800,7 @@ def _missing_column(table: str, place: _Place, column: str, columns: _Columns) -
             headers=tuple(columns.headers.values()) or msg("none"),
             accepted=tuple(accepted),
         ),
-        msg("read.rename_header", before=before, table=table, column=column),
+        hint,
     )
 
 
@@ -764,8 +828,8 @@ def _parse(column: pl.Series, table: str, source: Source | None) -> values.Parse
 # A whole number below this reads the same stored or as text: its text has at most
 # 15 characters, so the parsers' fast tier takes it as it is (values.EXCEL_DIGITS).
 _WHOLE_LIMIT = 10 ** (values.EXCEL_DIGITS - 2)
-# Text that cleaning or parse_text would change: surrounding space, '123.0'.
-_TEXT_TO_CLEAN = r"^\s|\s$|^-?[0-9]+\.0+$"
+# Text that cleaning or parse_text would change: surrounding space, '123.0', '#N/A'.
+_TEXT_TO_CLEAN = r"^\s|\s$|^-?[0-9]+\.0+$|^#"
 
 
 def _as_stored(raw: pl.Series, name: str) -> pl.Series | None:
@@ -855,6 +919,8 @@ def _read_table(
     """One table from its loaded place: header found, columns named and typed, bad rows
     out. Each column's text is let go once it is typed (kept only where its problems
     need it), so that text and values are not held side by side for the whole table."""
+    if grid.hidden:
+        notes.append(msg("note.hidden_sheet", place=place.label, table=table))
     header_row = _find_header_row(table, grid, source)
     frame = grid.frame
     if header_row == 0:
@@ -890,6 +956,7 @@ def _read_table(
         filled = ()
     headers: dict[str, str] = {}
     beyond: list[str] = []  # CSV cells right of the header: a line with more fields than it
+    unnamed: list[str] = []  # sheet columns with values and no header
     for cell, label, header, has_data in zip(
         cells, grid.column_labels, raw_headers, filled or (False,) * len(cells), strict=True
     ):
@@ -898,9 +965,16 @@ def _read_table(
         headers[cell] = header if header is not None else f"column {label}"
         if header is None and place.kind == "csv":
             beyond.append(cell)
+        elif header is None:
+            unnamed.append(headers[cell])
     columns = _map_columns(table, place, headers, source, notes)
     beyond = [columns.names[cell] for cell in beyond]
-    _check_required(table, place, columns)
+    merged = _merged(place, header_row) if unnamed else ()
+    _check_required(table, place, columns, merged)
+    if merged:
+        notes.append(
+            msg("note.merged_header", place=place.label, ranges=merged, columns=tuple(unnamed))
+        )
 
     body = body.select(ROW, *(pl.col(cell).alias(columns.names[cell]) for cell in headers))
     names = [columns.names[cell] for cell in headers]
