@@ -108,8 +108,8 @@ def main() -> None:
     data = options.data.resolve()
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 2
     spm = [sys.executable, "-m", "spmcli"]
-    times: dict[str, tuple[list[float], list[float]]] = {"tier-customers": ([], []),
-                                                          "letters --format docx": ([], [])}  # fmt: skip
+    names = ("tier-customers", "letters --format docx")
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in names}
     with tempfile.TemporaryDirectory() as scratch_dir:
         scratch = Path(scratch_dir)
         for round_ in range(options.rounds):
