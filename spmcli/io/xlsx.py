@@ -4,9 +4,9 @@ A close writes one workbook per rep: a scorecard, a pay statement and the source
 2,000 of them at bench scale. xlsxwriter spent most of that time on its per-cell
 machinery and on features these workbooks never use; the Rust-backed writers measured
 lack per-cell formats and formula conditional formats. This module writes exactly what a
-rep workbook holds, as the xlsxwriter calls ``spmcli.io.excel.SheetWriter`` makes
-(``write_string``, ``write_number``, ``set_column``, ``conditional_format`` …), so that
-the rep workbooks can go back to xlsxwriter by changing one import:
+rep workbook holds, through the xlsxwriter calls ``spmcli.io.excel.SheetWriter`` makes
+(``write_string``, ``write_number``, ``set_column``, ``conditional_format`` …): the same
+writing code runs on either library, and only the table bodies are this writer's own. It writes
 
 * cells: text (always an inline string, never a formula: ``=1+1`` stays text), numbers,
   dates, internal links; formats (font, fill, bottom border, alignment, number format);
