@@ -591,6 +591,18 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "请添加成本列（成本），或按销售额分级",
         "add the cost column (成本), or tier by revenue",
     ),
+    "sheet.too_large": (
+        "单元格范围达到 {grid}（{columns} 列 × {rows} 行，共 {cells} 个单元格），超过 spm 在一个工作表中读取的上限 {most} 个；最右边的值在 {right}，最下面的值在 {down}",
+        "its cells reach {grid} ({columns} columns × {rows} rows, {cells} cells), more than the {most} spm reads in one sheet; the value furthest right is in {right}, the one furthest down in {down}",
+    ),
+    "sheet.too_large_fix": (
+        "请删除数据右边和下面多余的列和行（选中后删除，而不只是清除内容）并保存，或把数据分到几个文件中",
+        "delete the columns and rows beyond the data (select them and delete them, not just their contents) and save, or split the data over several files",
+    ),
+    "sheet.merged_header": (
+        "表头行中有合并单元格（{ranges}）：spm 只读一行表头，每列要有自己的表头；请取消合并，给每列写上表头",
+        "the header row has merged cells ({ranges}): spm reads one header row with a header for each column; unmerge them and give every column its own header",
+    ),
     # --- notes on the inputs ---------------------------------------------------------------
     "note.workbook_in_folder": (
         "{file}：文件夹中的工作簿不会被读取；请直接把工作簿作为输入",
@@ -620,6 +632,14 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "{place}：是空的，因此没有 {table} 表",
         "{place}: empty, so there is no {table} table",
     ),
+    "note.hidden_sheet": (
+        "{place}：该工作表在工作簿中是隐藏的，仍按 {table} 表读取（不该读取的话请删除它）",
+        "{place}: the sheet is hidden in the workbook; it was read as the {table} table all the same (delete it if it is not meant to be read)",
+    ),
+    "note.merged_header": (
+        "{place}：表头行中有合并单元格（{ranges}），其下没有自己表头的列按 {columns} 读取；请取消合并，给每列写上表头",
+        "{place}: the header row has merged cells ({ranges}); the columns under them without a header of their own were read as {columns}; unmerge them and give every column its own header",
+    ),
     "note.header_below": (
         "{place}：表头在第 {row} 行；上面的行已忽略",
         "{place}: the header is on row {row}; the rows above it were ignored",
@@ -627,8 +647,8 @@ TEXTS: Mapping[str, tuple[str, str]] = {
     # --- cells that cannot be used ---------------------------------------------------------
     "cell.problem": ("{where}：{value} {reason}", "{where}: {value} {reason}"),
     "cell.empty": (
-        "为空（或是 #N/A 之类的公式错误）；{table} 表的每一行都需要 {column}",
-        "is empty (or a formula error such as #N/A); every {table} row needs {column}",
+        "为空；{table} 表的每一行都需要 {column}",
+        "is empty; every {table} row needs {column}",
     ),
     "cell.beyond_header": (
         "在表头之外：这一行的字段比表头多，多半是未加引号的分隔符（如 1,000 或地址中的逗号）"

@@ -29,11 +29,12 @@ from outputs_fixtures import (
 from spmcli.engine.result import Evaluation
 from spmcli.io.excel import atomic_workbook, safe_sheet_name
 from spmcli.io.files import MAX_STEM_BYTES, safe_file_stem, unique_file_stems
-from spmcli.io.json_result import evaluation_json, write_json
+from spmcli.io.json_result import dumps, evaluation_json, write_json
 from spmcli.io.rep_workbooks import write_rep_workbooks
 from spmcli.io.summary import write_summary
 from spmcli.report.figures import figure
 from spmcli.report.labels import LABELS, label
+from spmcli.report.records import evaluation_record
 
 # ----------------------------------------------------------------------- helpers
 
@@ -237,6 +238,28 @@ def test_json_is_byte_identical_for_the_same_evaluation() -> None:
     text = evaluation_json(small_evaluation())
     assert evaluation_json(small_evaluation()) == text
     assert evaluation_json(_shuffled(small_evaluation())) == text
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list | tuple):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+def test_the_records_hold_no_float_and_anything_else_is_refused() -> None:
+    """JSON writes decimals as their text; a float would be written as its shortest repr,
+    unrounded, so none may reach it — and a date or other object is refused, not guessed."""
+    leaves = _leaves(evaluation_record(with_pay(small_evaluation())))
+    assert not [v for v in leaves if isinstance(v, float)]
+    assert any(isinstance(v, Decimal) for v in leaves)
+    assert dumps({"a": [Decimal("1.50"), None, True, "张伟"], "b": {}}) == (
+        '{\n  "a": [\n    1.50,\n    null,\n    true,\n    "张伟"\n  ],\n  "b": {}\n}'
+    )
+    for bad in (datetime(2025, 7, 1), {1, 2}):
+        with pytest.raises(TypeError):
+            dumps({"x": bad})
 
 
 def test_json_figures_nulls_and_not_due() -> None:

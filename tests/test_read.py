@@ -255,7 +255,7 @@ def test_bad_cells_are_row_problems_with_file_sheet_row_header_value(tmp_path: P
             4,
             "代表编号",
             "",
-            "is empty (or a formula error such as #N/A); every sales row needs rep_id",
+            "is empty; every sales row needs rep_id",
         ),
         RowProblem(file, "销售", 4, "数量", "many", "is not a number; write it like 1234.5"),
         RowProblem(

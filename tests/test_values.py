@@ -170,6 +170,9 @@ def test_number_percent_not_accepted_where_not_meant() -> None:
         (["13800138000123456"], False),
         (["a", "1"], False),
         ([None, None], False),
+        (["1", "#DIV/0!"], True),  # the error is reported by parse_number
+        (["#N/A"], False),
+        (["1", "#1"], False),
     ],
 )
 def test_is_numeric(column: list[str | None], numeric: bool) -> None:
@@ -183,6 +186,22 @@ def test_text_keeps_ids_and_formulas() -> None:
     parsed = values.parse_text(cells("123", "123.0", "00123", "  R-7 ", "=1+1", "@x", None))
     assert parsed.value.to_list() == ["123", "123", "00123", "R-7", "=1+1", "@x", None]
     assert parsed.error.null_count() == len(parsed.error)
+
+
+def test_text_error_values_are_errors() -> None:
+    parsed = values.parse_text(cells("#N/A", "R1", "#REF!", "#1", "a #N/A", "120.0"))
+    assert parsed.value.to_list() == [None, "R1", None, "#1", "a #N/A", "120"]
+    assert [worded(e) for e in parsed.error] == [
+        "is a spreadsheet error value; fix the formula in the source file",
+        None,
+        "is a spreadsheet error value; fix the formula in the source file",
+        None,
+        None,
+        None,
+    ]
+    period = values.parse_period(cells("2025-Q3", "#N/A"))
+    assert period.value.to_list() == ["2025-Q3", None]
+    assert period.error.is_null().to_list() == [True, False]
 
 
 def test_period_from_excel_month_date() -> None:

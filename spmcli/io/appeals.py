@@ -20,7 +20,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from spmcli.errors import Problem
@@ -135,6 +134,14 @@ class Claim:
     received: str  # when the file was last saved (its modification time)
 
 
+def _open(path: Path) -> Any:
+    """A returned workbook, read-only, formulas as written. openpyxl (and numpy under it)
+    takes a quarter of a second to load, so only a review loads it, not every command."""
+    import openpyxl
+
+    return openpyxl.load_workbook(path, read_only=True, data_only=False)
+
+
 def read_returned(path: Path, sent_folder: Path) -> tuple[list[Claim], list[Problem]]:
     """The claims of a returned appeal workbook, or the problems that refuse it."""
     shown = str(path)
@@ -142,7 +149,7 @@ def read_returned(path: Path, sent_folder: Path) -> tuple[list[Claim], list[Prob
     if refused:
         return [], [Problem(shown, refused, msg("appeal.ask_again"))]
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        book = _open(path)
     except Exception as error:  # any unreadable workbook is refused alike
         return [], [Problem(shown, msg("appeal.unreadable", error=type(error).__name__))]
     try:
@@ -367,7 +374,7 @@ def read_decisions(path: Path) -> tuple[dict[tuple[str, str], Decision], list[Pr
     if not path.is_file():
         return {}, []
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        book = _open(path)
     except Exception:  # any unreadable register is refused alike
         return {}, [Problem(str(path), msg("appeal.register_damaged"), msg("appeal.register_how"))]
     try:

@@ -7,26 +7,20 @@
 * **Number formats** for the figures of ``spmcli.report.figures``.
 * **Shared formats** (``Styles``), column widths that fit (CJK characters count
   double) and safe sheet names.
-* **Table bodies** (``table_bodies``, ``BodySheet``): the rows of many sheets made as sheet
-  XML in one polars pass, for the thousands of source rows in the rep workbooks, where
-  one xlsxwriter call per cell cost most of a close (SPEC §6 Performance).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import polars as pl
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from spmcli.io.files import atomic_path
 from spmcli.report.figures import Figure, cell_number, exact_figure, exact_text, rate_text
@@ -328,126 +322,7 @@ class SheetWriter:
                 )
 
 
-# -------------------------------------------------------------------- table bodies
-
-MAX_TEXT = 32_767  # characters a cell holds; xlsxwriter cuts longer text there too
-EXCEL_EPOCH = date(1899, 12, 31)  # serial 1 is 1900-01-01
-PHANTOM_LEAP_DAY = 59  # serials after it count Excel's non-existent 1900-02-29
-# XML-escaped as xlsxwriter does: &, <, >; control characters (a carriage return too: XML
-# would read \r\n back as \n) and the two non-characters as _xHHHH_ (a literal _xHHHH_ gets
-# its underscore escaped first, so it reads back as is).
-_CONTROL = [chr(c) for c in range(32) if chr(c) not in "\t\n"] + ["\ufffe", "\uffff"]
-_ESCAPE_FROM = ["&", "<", ">", *_CONTROL]
-_ESCAPE_TO = ["&amp;", "&lt;", "&gt;", *[f"_x{ord(c):04X}_" for c in _CONTROL]]
-_STYLE = "\x00{}\x00"  # where a column's format index goes; \x00 cannot be in the text
-_ROW = "_body_row"
-
-
-def excel_serial(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    """Dates and date-times as the Excel serial numbers xlsxwriter would write for them."""
-    if dtype == pl.Date:
-        days = (expr - pl.lit(EXCEL_EPOCH)).dt.total_days().cast(pl.Float64)
-    else:
-        wall = expr.dt.replace_time_zone(None).cast(pl.Datetime("us"))
-        since = wall - pl.lit(EXCEL_EPOCH).cast(pl.Datetime("us"))
-        days = since.dt.total_microseconds() / 86_400_000_000
-    return pl.when(days > PHANTOM_LEAP_DAY).then(days + 1).otherwise(days)
-
-
-def _cell(name: str, dtype: pl.DataType, col: int, style: int | None) -> pl.Expr:
-    """One cell's XML per row, empty where the value is null or empty text. Text is
-    always an inline string, never a formula (``=1+1`` stays text)."""
-    value = pl.col(name)
-    ref = pl.lit(f'<c r="{xl_col_to_name(col)}')
-    attrs = "" if style is None else _STYLE.format(style)
-    if dtype == pl.Boolean:
-        body = [pl.lit(f'"{attrs} t="b"><v>'), value.cast(pl.UInt8).cast(pl.String)]
-        end = "</v></c>"
-    elif dtype.is_numeric():
-        # Written as xlsxwriter writes them: a whole number without ".0".
-        body = [pl.lit(f'"{attrs}><v>'), value.cast(pl.String).str.strip_suffix(".0")]
-        end = "</v></c>"
-    else:
-        text = value.cast(pl.String)
-        escaped = (
-            text.str.slice(0, MAX_TEXT)
-            .str.replace_all(r"(_x[0-9a-fA-F]{4}_)", "_x005F${1}")
-            .str.replace_many(_ESCAPE_FROM, _ESCAPE_TO)
-        )
-        keep = pl.when(text.str.contains(r"^\s|\s$")).then(pl.lit(' xml:space="preserve"'))
-        body = [
-            pl.lit(f'"{attrs} t="inlineStr"><is><t'),
-            keep.otherwise(pl.lit("")),
-            pl.lit(">"),
-            pl.when(text != "").then(escaped),
-        ]
-        end = "</t></is></c>"
-    return pl.concat_str([ref, pl.col(_ROW), *body, pl.lit(end)]).fill_null("")
-
-
-@dataclass(frozen=True)
-class Body:
-    """Ready-made rows of one sheet: their XML and how many they are."""
-
-    xml: str
-    rows: int
-
-
-def table_bodies(
-    frame: pl.DataFrame, key: str, columns: Sequence[str], styles: Sequence[int | None], top: int
-) -> dict[Any, Body]:
-    """Each ``key`` value's rows of ``frame`` as sheet XML, the first at sheet row ``top``
-    (0-based), ``columns`` from column A on; ``styles[c]`` indexes the formats that
-    ``SheetWriter.body`` is given for column ``c`` (None: no format). Numbers must be
-    finite or null; dates and date-times must have become serials (``excel_serial``)."""
-    if frame.is_empty():
-        return {}
-    position = pl.int_range(pl.len()).over(key) + (top + 2)  # Excel counts rows from 1
-    cells = [
-        _cell(name, frame.schema[name], c, style)
-        for c, (name, style) in enumerate(zip(columns, styles, strict=True))
-    ]
-    rows = frame.with_columns(position.cast(pl.String).alias(_ROW)).select(
-        key,
-        pl.concat_str(
-            [pl.lit('<row r="'), pl.col(_ROW), pl.lit('">'), *cells, pl.lit("</row>")]
-        ).alias("xml"),
-    )
-    joined = rows.group_by(key, maintain_order=True).agg(pl.col("xml").str.join(""), pl.len())
-    return {k: Body(xml, n) for k, xml, n in joined.iter_rows()}
-
-
-def add_body_sheet(workbook: Any, name: str) -> BodySheet:
-    """A new worksheet that can take a ``Body``."""
-    sheet: BodySheet = workbook.add_worksheet(name, worksheet_class=BodySheet)
-    return sheet
-
-
 def cell_ref(row: int, col: int) -> str:
     """``A1``-style name of a cell (0-based row and column)."""
     ref: str = xl_rowcol_to_cell(row, col)
     return ref
-
-
-class BodySheet(Worksheet):  # type: ignore[misc]
-    """An xlsxwriter worksheet that writes a ``Body`` after the cells written the usual
-    way (the lines and header above it). Relies on two internals of xlsxwriter (3.x):
-    ``_write_rows`` writes the rows into ``fh`` and ``_check_dimensions`` widens the used
-    range; the read-back tests catch a version that changes them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.body_xml = ""
-        self.body_formats: Sequence[Any] = ()
-
-    def set_body(self, body: Body, top: int, last_col: int, formats: Sequence[Any]) -> None:
-        self.body_xml = body.xml
-        self.body_formats = formats
-        self._check_dimensions(top + body.rows, last_col)
-
-    def _write_rows(self) -> None:
-        super()._write_rows()
-        xml = self.body_xml
-        for index, fmt in enumerate(self.body_formats):
-            xml = xml.replace(_STYLE.format(index), f' s="{fmt._get_xf_index()}"')
-        self.fh.write(xml)

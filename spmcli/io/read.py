@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import hashlib
 import io
+import queue
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -32,7 +36,8 @@ from spmcli.encodings import decode_text
 from spmcli.errors import DataError, Problem, RowProblem, UsageError, did_you_mean
 from spmcli.io import values
 from spmcli.io.containers import workbook_refusal
-from spmcli.messages import Msg, msg
+from spmcli.io.sheet_parts import column_letters, merged_header, reach_refusal
+from spmcli.messages import Msg, joined, msg
 from spmcli.scheme.columns import (
     COLUMN_ALIASES,
     KNOWN_COLUMNS,
@@ -60,6 +65,10 @@ UNIQUE_KEYS = {"reps": "rep_id", "customers": "customer_id"}
 
 # A 1,048,576-row export inflates to about 1 GB; anything far beyond is no spreadsheet.
 MOST_INFLATED = 4 * 1024**3
+# fastexcel holds a sheet as the whole grid, empty cells too, at about 60 bytes a cell while
+# spm reads it (bench/odd_sheets.py): as many as a full-height sheet of 64 columns is 4 GB.
+MOST_CELLS = 1_048_576 * 64
+ZIPPED_WORKBOOKS = (".xlsx", ".xlsm")
 ROW = "_row"
 FIELDS = "_fields"  # a CSV grid's: how many fields each line has, when some has more than the first
 _HEADER_SEARCH_ROWS = 30  # a title block above the header is at most this deep
@@ -127,7 +136,7 @@ class _Opened:
 
     def __init__(self) -> None:
         self._bytes: dict[Path, bytes] = {}
-        self._readers: dict[Path, fastexcel.ExcelReader] = {}
+        self._readers = threading.local()  # a reader serves one thread at a time
         self.sha256: dict[Path, str] = {}
         self.size: dict[Path, int] = {}
 
@@ -146,13 +155,46 @@ class _Opened:
             self.size[path] = path.stat().st_size
 
     def workbook(self, path: Path) -> fastexcel.ExcelReader:
-        if path not in self._readers:
-            self._readers[path] = fastexcel.read_excel(self.data(path))
-        return self._readers[path]
+        """This thread's reader of the workbook (``_loading`` reads sheets two at a time)."""
+        readers: dict[Path, fastexcel.ExcelReader] = self._readers.__dict__.setdefault(
+            "by_path", {}
+        )
+        if path not in readers:
+            readers[path] = fastexcel.read_excel(self.data(path))
+        return readers[path]
+
+
+SHEETS_AT_ONCE = 2  # the sales sheet takes most of a read; the other sheets load beside it
+
+
+def _loading(places: Sequence[_Place], opened: _Opened) -> dict[_Place, Future[_Grid]]:
+    """The grids of these workbook sheets, loading in ``SHEETS_AT_ONCE`` threads in the
+    order given, so that the tables are typed in order while the next sheets load: calamine
+    reads one sheet on one core. The threads are daemons: an interrupted run does not wait
+    for them. CSV and Parquet files are not among them (polars reads them on every core)."""
+    futures: dict[_Place, Future[_Grid]] = {place: Future() for place in places}
+    waiting: queue.SimpleQueue[_Place] = queue.SimpleQueue()
+    for place in places:
+        waiting.put(place)
+
+    def load_next() -> None:
+        while True:
+            try:
+                place = waiting.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                futures[place].set_result(_load(place, opened))
+            except BaseException as error:  # raised where the grid is asked for
+                futures[place].set_exception(error)
+
+    for _ in range(min(SHEETS_AT_ONCE, len(places))):
+        threading.Thread(target=load_next, daemon=True).start()
+    return futures
 
 
 def _workbook_sheets(path: Path, shown: str, opened: _Opened) -> list[_Place]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in ZIPPED_WORKBOOKS:
         refused = workbook_refusal(path, MOST_INFLATED)
         if refused is not None:
             raise DataError([Problem(shown, refused)])
@@ -381,40 +423,33 @@ class _Grid:
     frame: pl.DataFrame
     column_labels: list[str]  # how the file names a column position: 'C' or '3'
     headers: tuple[str | None, ...] | None = None  # Parquet: the column names, cleaned
+    hidden: bool = False  # a sheet hidden in its workbook
 
     @property
     def typed(self) -> bool:
         return self.headers is not None
 
 
-def _excel_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def _load(place: _Place, opened: _Opened) -> _Grid:
     if place.kind == "sheet":
+        if place.path.suffix.lower() in ZIPPED_WORKBOOKS:
+            refused = reach_refusal(place.path, place.sheet, MOST_CELLS)
+            if refused is not None:
+                raise DataError([Problem(place.label, refused, msg("sheet.too_large_fix"))])
         try:
             sheet = opened.workbook(place.path).load_sheet(
                 place.sheet, header_row=None, skip_rows=0, dtypes="string"
             )
-            frame = sheet.to_polars()
+            frame = _sheet_text(sheet)
         except fastexcel.FastExcelError as error:
             hint = msg("plain", text=_first_line(error))
             raise DataError([Problem(place.label, msg("read.cannot_read"), hint)]) from None
-        labels = [_excel_letters(column.absolute_index) for column in sheet.selected_columns]
-        return _Grid(_text_grid(frame), labels)
+        labels = [column_letters(column.absolute_index + 1) for column in sheet.selected_columns]
+        return _text_grid(frame, labels, hidden=sheet.visible != "visible")
     if place.kind == "csv":
         opened.digest(place.path)
         frame, fields = _read_csv(place)
-        grid = _text_grid(frame)
-        if fields is not None:
-            grid = grid.with_columns(fields.alias(FIELDS))
-        return _Grid(grid, [str(i + 1) for i in range(frame.width)])
+        return _text_grid(frame, [str(i + 1) for i in range(frame.width)], fields=fields)
     opened.digest(place.path)
     try:
         frame = _read_parquet(place.path)
@@ -431,6 +466,51 @@ def _load(place: _Place, opened: _Opened) -> _Grid:
     )
     labels = [str(i + 1) for i in range(frame.width)]
     return _Grid(grid, labels, headers=tuple(header.to_series().to_list()))
+
+
+# fastexcel words an error cell it could not read as text "Expected string but got
+# 'Error(Div0)'", in calamine's names of the error values; Excel shows them as these.
+_ERROR_TEXTS = {
+    "Div0": "#DIV/0!",
+    "NA": "#N/A",
+    "Name": "#NAME?",
+    "Null": "#NULL!",
+    "Num": "#NUM!",
+    "Ref": "#REF!",
+    "Value": "#VALUE!",
+    "GettingData": "#GETTING_DATA",
+}
+
+
+def _sheet_text(sheet: fastexcel.ExcelSheet) -> pl.DataFrame:
+    """A loaded sheet as text, each error cell as the text Excel shows (#DIV/0!).
+
+    fastexcel reads an error cell as an empty one, and says where the errors were only
+    beside an Arrow batch. As text, an error in cost is reported as one, not read as no
+    cost (SPEC §2); the grid's rows and columns are the batch's.
+    """
+    batch, errors = sheet.to_arrow_with_errors()
+    frame = pl.DataFrame(batch)
+    if errors is None:
+        return frame
+    found: dict[int, tuple[list[int], list[str]]] = {}
+    for error in errors.errors:
+        row, column = error.position
+        rows, texts = found.setdefault(column, ([], []))
+        rows.append(row)
+        texts.append(_error_text(error.detail))
+    return frame.with_columns(
+        frame.to_series(column).scatter(rows, texts) for column, (rows, texts) in found.items()
+    )
+
+
+@functools.cache  # a column of failed lookups says the same a million times
+def _error_text(detail: str) -> str:
+    kind = re.search(r"'Error\((\w+)\)'", detail)
+    if kind is None or kind[1] not in _ERROR_TEXTS:
+        # Only an error cell fails to read as text: fastexcel changed its wording.
+        raise RuntimeError(f"fastexcel reported a cell spm does not know: {detail}")
+    return _ERROR_TEXTS[kind[1]]
 
 
 def _read_parquet(path: Path) -> pl.DataFrame:
@@ -470,14 +550,25 @@ def _present(raw: pl.Expr, dtype: pl.DataType, grid: _Grid) -> pl.Expr:
     return raw.is_not_null()
 
 
-def _text_grid(frame: pl.DataFrame) -> pl.DataFrame:
-    names = [f"c{i}" for i in range(frame.width)]
-    columns = [
-        _cleaned(frame[old]).alias(new) for old, new in zip(frame.columns, names, strict=True)
-    ]
-    return (
-        pl.DataFrame(columns).with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
-    )
+def _text_grid(
+    frame: pl.DataFrame, labels: list[str], hidden: bool = False, fields: pl.Series | None = None
+) -> _Grid:
+    """The cleaned text of a sheet or CSV file. Columns left blank are let go here, before
+    anything looks at them one by one: a stray value in column XFD makes 16,000 of them.
+    A CSV file's ``fields`` (how many each line has) keep every column where it is, blank
+    or not: the one right of the header line's last field is where a wider line is said."""
+    kept: list[tuple[str, pl.Series]] = []
+    for label, name in zip(labels, frame.columns, strict=True):
+        column = frame[name]
+        if column.null_count() < len(column) or fields is not None:
+            column = _cleaned(column)  # cleaning may leave it blank too
+            if column.null_count() < len(column) or fields is not None:
+                kept.append((label, column))
+    grid = pl.DataFrame([column.alias(f"c{i}") for i, (_, column) in enumerate(kept)])
+    grid = grid.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    if fields is not None:
+        grid = grid.with_columns(fields.alias(FIELDS))
+    return _Grid(grid, [label for label, _ in kept], hidden=hidden)
 
 
 def _cleaned(column: pl.Series) -> pl.Series:
@@ -707,10 +798,17 @@ def _map_columns(
     return _Columns(names, {names[cell]: header for cell, header in headers.items()})
 
 
-def _check_required(table: str, place: _Place, columns: _Columns) -> None:
+def _merged(place: _Place, header_row: int) -> tuple[str, ...]:
+    """The merged cells of a workbook's header row: why a column has no header of its own."""
+    if place.path.suffix.lower() not in ZIPPED_WORKBOOKS:
+        return ()
+    return merged_header(place.path, place.sheet, header_row)
+
+
+def _check_required(table: str, place: _Place, columns: _Columns, merged: tuple[str, ...]) -> None:
     present = set(columns.names.values())
     missing = [column for column in REQUIRED_COLUMNS[table] if column not in present]
-    problems = [_missing_column(table, place, column, columns) for column in missing]
+    problems = [_missing_column(table, place, column, columns, merged) for column in missing]
     if table == "adjustments" and "points" not in present and not {"kpi", "value"} <= present:
         problems.append(
             Problem(
@@ -723,7 +821,9 @@ def _check_required(table: str, place: _Place, columns: _Columns) -> None:
         raise DataError(problems)
 
 
-def _missing_column(table: str, place: _Place, column: str, columns: _Columns) -> Problem:
+def _missing_column(
+    table: str, place: _Place, column: str, columns: _Columns, merged: tuple[str, ...]
+) -> Problem:
     accepted = _aliases(column)
     known = set(REQUIRED_COLUMNS[table]) | set(KNOWN_COLUMNS[table])
     loose = [header for name, header in columns.headers.items() if name not in known]
@@ -733,6 +833,9 @@ def _missing_column(table: str, place: _Place, column: str, columns: _Columns) -
         if suggestion:
             before = msg("read.header_hint", header=header, suggestion=suggestion)
             break
+    hint = msg("read.rename_header", before=before, table=table, column=column)
+    if merged:
+        hint = joined(msg("sheet.merged_header", ranges=merged), hint)
     return Problem(
         place.label,
         msg(
@@ -742,7 +845,7 @@ def _missing_column(table: str, place: _Place, column: str, columns: _Columns) -
             headers=tuple(columns.headers.values()) or msg("none"),
             accepted=tuple(accepted),
         ),
-        msg("read.rename_header", before=before, table=table, column=column),
+        hint,
     )
 
 
@@ -770,8 +873,8 @@ def _parse(column: pl.Series, table: str, source: Source | None) -> values.Parse
 # A whole number below this reads the same stored or as text: its text has at most
 # 15 characters, so the parsers' fast tier takes it as it is (values.EXCEL_DIGITS).
 _WHOLE_LIMIT = 10 ** (values.EXCEL_DIGITS - 2)
-# Text that cleaning or parse_text would change: surrounding space, '123.0'.
-_TEXT_TO_CLEAN = r"^\s|\s$|^-?[0-9]+\.0+$"
+# Text that cleaning or parse_text would change: surrounding space, '123.0', '#N/A'.
+_TEXT_TO_CLEAN = r"^\s|\s$|^-?[0-9]+\.0+$|^#"
 
 
 def _as_stored(raw: pl.Series, name: str) -> pl.Series | None:
@@ -856,12 +959,13 @@ def _some(error: pl.Series) -> pl.Series | None:
 
 
 def _read_table(
-    table: str, place: _Place, opened: _Opened, source: Source | None, notes: list[Msg]
+    table: str, place: _Place, grid: _Grid, source: Source | None, notes: list[Msg]
 ) -> tuple[Table, list[RowProblem], int] | None:
-    """One table from its place: loaded, header found, columns named and typed, bad rows
+    """One table from its loaded place: header found, columns named and typed, bad rows
     out. Each column's text is let go once it is typed (kept only where its problems
     need it), so that text and values are not held side by side for the whole table."""
-    grid = _load(place, opened)
+    if grid.hidden:
+        notes.append(msg("note.hidden_sheet", place=place.label, table=table))
     header_row = _find_header_row(table, grid, source)
     frame = grid.frame
     if header_row == 0:
@@ -897,6 +1001,7 @@ def _read_table(
         filled = ()
     headers: dict[str, str] = {}
     beyond: list[str] = []  # CSV cells right of the header: a line with more fields than it
+    unnamed: list[str] = []  # sheet columns with values and no header
     wider = _wider_lines(frame, body, header_row)
     # The cell just right of the header line's last field is where a wider line is reported,
     # even when the fields it has there are empty (an unquoted 1,000 before an empty column).
@@ -909,9 +1014,16 @@ def _read_table(
         headers[cell] = header if header is not None else f"column {label}"
         if header is None and place.kind == "csv":
             beyond.append(cell)
+        elif header is None:
+            unnamed.append(headers[cell])
     columns = _map_columns(table, place, headers, source, notes)
     beyond = [columns.names[cell] for cell in beyond]
-    _check_required(table, place, columns)
+    merged = _merged(place, header_row) if unnamed else ()
+    _check_required(table, place, columns, merged)
+    if merged:
+        notes.append(
+            msg("note.merged_header", place=place.label, ranges=merged, columns=tuple(unnamed))
+        )
 
     body = body.select(ROW, *(pl.col(cell).alias(columns.names[cell]) for cell in headers))
     names = [columns.names[cell] for cell in headers]
@@ -1077,8 +1189,13 @@ def read_inputs(paths: Sequence[Path], sources: Mapping[str, Source] | None = No
     problems: list[RowProblem] = []
     skipped = 0
     order = {place: i for i, place in enumerate(places)}
-    for table, place in sorted(assigned.items(), key=lambda item: order.get(item[1], len(order))):
-        read = _read_table(table, place, opened, sources.get(table), notes)
+    ordered = sorted(assigned.items(), key=lambda item: order.get(item[1], len(order)))
+    loading = _loading([place for _, place in ordered if place.kind == "sheet"], opened)
+    for table, place in ordered:
+        grid = loading[place].result() if place in loading else _load(place, opened)
+        read = _read_table(table, place, grid, sources.get(table), notes)
+        loading.pop(place, None)  # the grid goes once its table is typed
+        del grid
         if read is None:
             continue
         result, found, dropped = read

@@ -25,10 +25,10 @@ round-robin over a process pool, each process receiving only its reps' rows.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,20 +39,17 @@ import polars as pl
 from spmcli.engine.result import Evaluation
 from spmcli.io.excel import (
     MAX_WIDTH,
-    Body,
     ExactKind,
     SheetWriter,
     Styles,
-    add_body_sheet,
-    atomic_workbook,
     cell_ref,
     display_width,
-    excel_serial,
     print_setup,
     safe_sheet_name,
-    table_bodies,
 )
 from spmcli.io.files import unique_file_stems
+from spmcli.io.workers import process_pool
+from spmcli.io.xlsx import Body, Format, Workbook, atomic_workbook, excel_serial, table_bodies
 from spmcli.report.figures import (
     Figure,
     kpi_description,
@@ -211,7 +208,7 @@ def writing_rep_workbooks(
     # chunks hold one copy of the rows, not two.
     parts = [_only_reps(sources, chunk) for chunk in chunks]
     del sources
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with process_pool(workers) as pool:
         futures = [
             pool.submit(write_reps, context, chunk, part)
             for chunk, part in zip(chunks, parts, strict=True)
@@ -527,14 +524,19 @@ def _by_table(
     return tables, order
 
 
-SOURCE_FORMATS: tuple[CellFormat, ...] = ("money", "date", "datetime")
+def _source_formats(styles: Styles) -> dict[CellFormat, Format | None]:
+    return {"money": styles.numbers["money"], "date": styles.date, "datetime": styles.datetime,
+            None: None}  # fmt: skip
 
 
-def _source_bodies(sheet: SourceSheet) -> dict[Any, tuple[Body, list[str]]]:
-    """The sheet's rows for every rep in it, as sheet XML made in one polars pass, and
-    the KPIs that have rows among them (on a table's sheet, not every KPI has)."""
-    styles = [None if f is None else SOURCE_FORMATS.index(f) for f in sheet.formats]
-    bodies = table_bodies(sheet.frame, "rep_id", sheet.columns, styles, sheet.top)
+def _source_bodies(sheet: SourceSheet, styles: Styles) -> dict[Any, tuple[Body, list[str]]]:
+    """The sheet's rows for every rep in it, as sheet XML made in one polars pass in the
+    formats ``styles`` gives, and the KPIs that have rows among them (on a table's sheet,
+    not every KPI has)."""
+    formats = _source_formats(styles)
+    bodies = table_bodies(
+        sheet.frame, "rep_id", sheet.columns, [formats[f] for f in sheet.formats], sheet.top
+    )
     if not sheet.marks:
         return {rep: (body, list(sheet.kpis)) for rep, body in bodies.items()}
     marked = sheet.frame.group_by("rep_id").agg(
@@ -552,8 +554,7 @@ def _write_source(w: SheetWriter, sheet: SourceSheet, body: Body) -> None:
     ws.write_row(top, 0, sheet.headers, styles.header)
     for c, width in enumerate(sheet.widths):
         ws.set_column(c, c, width)
-    formats = {"money": styles.numbers["money"], "date": styles.date, "datetime": styles.datetime}
-    ws.set_body(body, top, len(sheet.columns) - 1, [formats[str(f)] for f in SOURCE_FORMATS])
+    ws.set_body(body, top, len(sheet.columns) - 1)
     w.freeze(top + 1, 0)
     ws.autofilter(top, 0, top + body.rows, len(sheet.columns) - 1)
     print_setup(ws, w.title, top + 1, 0, sum(sheet.widths))
@@ -582,7 +583,10 @@ def source_link(sheet: SourceSheet, kpi_id: str, lang: str) -> SourceLink:
 
 def write_reps(context: Context, plans: list[RepPlan], sources: list[SourceSheet]) -> list[Path]:
     """Write these reps' workbooks (also the work of one pool process)."""
-    parts = [(sheet, _source_bodies(sheet)) for sheet in sources]
+    # Every workbook's formats come in the same order: the rows are made once, in the
+    # formats of a workbook made only to give them (each workbook checks them).
+    formats = Styles.of(Workbook(Path(os.devnull)))
+    parts = [(sheet, _source_bodies(sheet, formats)) for sheet in sources]
     lang = context.locale
     statement = label("sheet.pay_statement", lang)
     for plan in plans:
@@ -601,7 +605,7 @@ def write_reps(context: Context, plans: list[RepPlan], sources: list[SourceSheet
                 pay = SheetWriter(workbook.add_worksheet(statement), styles, lang, title)
                 _pay_statement(pay, context, plan)
             for sheet, (body, _) in written:
-                ws = add_body_sheet(workbook, sheet.sheet_name)
+                ws = workbook.add_worksheet(sheet.sheet_name)
                 _write_source(SheetWriter(ws, styles, lang, title), sheet, body)
     return [plan.path for plan in plans]
 

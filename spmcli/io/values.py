@@ -105,11 +105,12 @@ def _staged(text: pl.Series, *stages: list[pl.Expr]) -> pl.DataFrame:
     return frame
 
 
+_EXCEL_ERROR = r"^#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$"
+
+
 def _excel_error(text: pl.Expr) -> pl.Expr:
     """True for a spreadsheet error value written as text, such as #N/A or #DIV/0!."""
-    return text.str.contains(
-        r"^#(?:N/A|DIV/0!|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$"
-    )
+    return text.str.contains(_EXCEL_ERROR)
 
 
 # ---------------------------------------------------------------------------------
@@ -122,17 +123,27 @@ def parse_text(text: pl.Series) -> Parsed:
     """Ids and free text, kept as text; a number cell shown as '123.0' becomes '123'.
 
     Leading zeros stay (``00123`` is an id, not a number), and text that looks like
-    a formula (``=1+1``) is just text.
+    a formula (``=1+1``) is just text. A spreadsheet error value (an error cell, or
+    its text as a CSV saves it) is no name or id: it is an error here as in every
+    other column, so that a failed lookup cannot become a customer called '#N/A'.
     """
+    error = _no_errors(text)
+    # Only text starting with '#' can be an error value: a cheap test before the regex.
+    if text.str.starts_with("#").any():
+        failed = pl.select(_excel_error(pl.lit(text)).fill_null(False)).to_series()
+        if failed.any():
+            error = error.scatter(failed.arg_true(), EXCEL_ERROR_REASON)
+            text = pl.select(pl.when(~pl.lit(failed)).then(pl.lit(text))).to_series()
     # Only text ending in 0 can be '123.0': that cheap test leaves few cells for the regex.
     if not text.filter(text.str.ends_with("0")).str.contains(_INTEGRAL).any():
-        return Parsed(text, _no_errors(text))  # nothing to change: the column itself, no copy
-    return _tiered(
+        return Parsed(text, error)  # nothing to change: the column itself, no copy
+    value = _tiered(
         text,
         [lambda t: pl.when(~t.str.ends_with("0")).then(t)],
         lambda t: Parsed(t.str.replace(_INTEGRAL, "${1}"), _no_errors(t)),
         pl.String(),
-    )
+    ).value
+    return Parsed(value, error)
 
 
 def parse_period(text: pl.Series) -> Parsed:
@@ -141,9 +152,9 @@ def parse_period(text: pl.Series) -> Parsed:
     Excel turns a typed ``2025-07`` into the date 2025-07-01, which the reader gets
     as '2025-07-01 00:00:00'; that is read back as the month it was meant to be.
     """
-    as_text = parse_text(text).value
-    month = as_text.str.replace(r"^([0-9]{4}-[0-9]{2})-01 00:00:00$", "${1}")
-    return Parsed(month, _no_errors(text))
+    as_text = parse_text(text)
+    month = as_text.value.str.replace(r"^([0-9]{4}-[0-9]{2})-01 00:00:00$", "${1}")
+    return Parsed(month, as_text.error)
 
 
 # ---------------------------------------------------------------------------------
@@ -299,9 +310,12 @@ def is_numeric(text: pl.Series) -> bool:
 
     Ids are not numbers: a column with a leading-zero value ('00123') or a whole
     number of more than 15 digits (a phone number, a national id) stays text, and
-    so does a column with no values at all.
+    so does a column with no values at all. Error values (#DIV/0!) are left out:
+    ``parse_number`` reports them as any parser does, the other cells stay numbers.
     """
     present = text.drop_nulls()
+    if present.str.starts_with("#").any():
+        present = present.filter(~present.str.contains(_EXCEL_ERROR))
     if len(present) == 0:
         return False
     if pl.select(pl.lit(present).str.contains(r"^-?0[0-9]").any()).item():

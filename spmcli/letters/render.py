@@ -24,7 +24,7 @@ import io
 import re
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -38,6 +38,7 @@ from markupsafe import Markup
 
 from spmcli.errors import Problem, UsageError
 from spmcli.io.files import atomic_path, unique_file_stems
+from spmcli.io.workers import process_pool
 from spmcli.letters.contexts import LetterContext
 from spmcli.letters.sandbox import LetterBound, LetterSandbox
 from spmcli.messages import Msg, msg
@@ -329,7 +330,7 @@ def render_letters(
         advance()
     contexts, paths_left = contexts[1:], paths[1:]
     if template.format == "docx" and workers > 1 and len(contexts) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(workers) as pool:
+        with process_pool(workers) as pool:
             futures = {
                 pool.submit(
                     _render_chunk, template, contexts[i : i + CHUNK], paths_left[i : i + CHUNK]
