@@ -8,13 +8,14 @@ What it does not bound is the work a template asks for: loops inside loops, a ma
 itself, ``'x' * 10**10``. ``LetterSandbox`` bounds each letter, far above what a letter needs
 (the shipped templates write 4,000 to 40,000 characters in a few milliseconds):
 
-* **Size**: no text, list or output of a letter longer than ``MAX_CHARS`` characters, no
-  number of more than ``MAX_DIGITS`` digits. An operation whose result can be many times its
-  inputs (``*``, ``**``, ``%`` and ``format``, padding, ``replace``, ``join``, ``indent``,
-  ``expandtabs``, ...) is checked before it runs against the size it can reach; every other
-  result, and everything written (the output, ``{% set %}`` blocks, macros), after.
+* **Size**: no text, list or output of a letter longer than ``MAX_CHARS`` characters (a
+  list counting what it shows, each time it holds it), no number of more than ``MAX_DIGITS``
+  digits. An operation whose result can be many times its inputs (``*``, ``**``, ``%`` and
+  ``format``, padding, ``replace``, ``join``, ``indent``, ``expandtabs``, ...) is checked
+  before it runs against the size it can reach; every other result, every literal, and
+  everything written (the output, ``{% set %}`` blocks, macros), after.
 * **Time**: at most ``MAX_SECONDS`` per letter, checked at every step: each loop iteration,
-  call, filter, attribute look-up, operator and piece of text written.
+  call, filter, attribute look-up and operator.
 * **Depth**: a macro calling itself without end stops at Python's recursion limit.
 * ``range()`` counts at most ``MAX_RANGE`` numbers (jinja's own bound).
 
@@ -131,7 +132,7 @@ def _formatted(template: str, fields: Sequence[str], values: Iterable[Any]) -> i
     """An upper bound on the length of ``template`` filled in: each field at most as wide as
     its widest width and its longest value (a width given by a value, ``*`` or ``{w}``, is
     taken as the largest whole number given)."""
-    shown = [value for value in values]
+    shown = list(values)
     widest = max((int(n) for field in fields for n in _WIDTH.findall(field)), default=0)
     if any("*" in field or "{" in field for field in fields):
         widest = max([widest, *(abs(v) for v in shown if isinstance(v, int))])
@@ -163,9 +164,10 @@ def format_size(template: str, args: Sequence[Any], kwargs: MutableMapping[str, 
 
 
 def _replaced(text: Any, old: Any, new: Any, count: Any) -> int:
-    if not (isinstance(text, str) and isinstance(old, str) and isinstance(new, str)):
-        return 0
-    found = text.count(old) if old else len(text) + 1
+    parts = (text, old, new)
+    if not any(all(isinstance(part, kind) for part in parts) for kind in (str, bytes)):
+        return 0  # the call will fail on its own
+    found: int = text.count(old) if old else len(text) + 1
     if isinstance(count, int) and count >= 0:
         found = min(found, count)
     return len(text) + found * max(0, len(new) - len(old))
@@ -179,6 +181,10 @@ def _width(value: Any) -> int:
     return value if isinstance(value, int) else len(value) if isinstance(value, str) else 0
 
 
+def _tabs(text: str | bytes) -> int:
+    return text.count(b"\t") if isinstance(text, bytes) else text.count("\t")
+
+
 def _lines(text: Any) -> int:
     return text.count("\n") + 1 if isinstance(text, str) else 1
 
@@ -189,7 +195,7 @@ _METHODS: dict[str, Callable[[Any, list[Any]], int]] = {
     "ljust": lambda text, a: _width(a[0]),
     "rjust": lambda text, a: _width(a[0]),
     "zfill": lambda text, a: _width(a[0]),
-    "expandtabs": lambda text, a: len(text) + text.count("\t") * _width(a[0]),
+    "expandtabs": lambda text, a: len(text) + _tabs(text) * _width(a[0]),
     "replace": lambda text, a: _replaced(text, *a[:3]),
     "join": lambda text, a: _joined(text, a[0]),
     "translate": lambda text, a: len(text) * _longest(a[0]),
@@ -279,8 +285,9 @@ class _Written(list[str]):
 
 
 class _CountingCodeGenerator(CodeGenerator):
-    """Template code that counts: every loop step, the text written into blocks, and each
-    text that ``~`` makes (Environment.code_generator_class)."""
+    """Template code that counts (Environment.code_generator_class): every loop step, the
+    text written into blocks, each text that ``~`` makes and each literal list, tuple and
+    dict."""
 
     def buffer(self, frame: Frame) -> None:
         frame.buffer = self.temporary_identifier()
@@ -408,8 +415,8 @@ class LetterSandbox(ImmutableSandboxedEnvironment):
         method = __obj if hasattr(__obj, "__self__") else getattr(__obj, "__wrapped__", __obj)
         text = getattr(method, "__self__", None)
         name = getattr(method, "__name__", "")
-        if isinstance(text, str | bytes) and name in ("format", "format_map"):
-            if format_size(str(text), args, kwargs) > MAX_CHARS:
+        if isinstance(text, str) and name in ("format", "format_map"):
+            if format_size(text, args, kwargs) > MAX_CHARS:
                 raise too_big()
         elif isinstance(text, str | bytes) and name in _METHODS:
             if name == "join" and args:
