@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spmcli.cli.app import app
+from spmcli.io.appeals import record_name
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
 
@@ -173,8 +174,8 @@ def test_a_formula_in_the_register_is_refused(appeals: Path) -> None:
 
 
 def test_a_workbook_spm_did_not_send_is_refused(appeals: Path, tmp_path: Path) -> None:
-    record = json.loads((appeals / "sent" / "R013.json").read_text(encoding="utf-8"))
-    (appeals / "sent" / "R013.json").unlink()
+    record = json.loads((appeals / "sent" / record_name("R013")).read_text(encoding="utf-8"))
+    (appeals / "sent" / record_name("R013")).unlink()
     result = spm("appeals", "review", appeals, "--lang", "en")
     assert result.exit_code == 1 and "is not an appeal workbook spm sent" in result.stderr
     assert record["rep_id"] == "R013"
@@ -227,6 +228,24 @@ def test_an_accepted_claim_shows_its_effect_and_the_next_evaluate_applies_it(
     assert rep["final_score"] == 74.94
 
 
+def test_reps_whose_ids_differ_only_in_case_keep_their_own_records(tmp_path: Path) -> None:
+    """Sent one at a time, ``r1`` and ``R1`` would once have shared ``sent/r1.json`` on a
+    case-blind disk, the second overwriting the first."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "reps.csv").write_text("rep_id,name\nr1,Lower\nR1,Upper\n", encoding="utf-8")
+    (data / "sales.csv").write_text(
+        "date,rep_id,customer_id,amount\n2025-07-01,r1,C1,1200\n2025-08-01,R1,C3,900\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert spm("appeal", data, "--rep", "r1", "--out", out).exit_code == 0
+    assert spm("appeal", data, "--rep", "R1", "--out", out, "--force").exit_code == 0
+    records = sorted(p.name for p in (out / "appeals" / "sent").iterdir())
+    assert records == sorted([record_name("r1"), record_name("R1")])
+    assert record_name("r1").casefold() != record_name("R1").casefold()
+
+
 def test_hostile_rep_ids_and_names_stay_inside_the_folder_and_stay_text(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
@@ -241,8 +260,10 @@ def test_hostile_rep_ids_and_names_stay_inside_the_folder_and_stay_text(tmp_path
     result = spm("appeal", data, "--rep", "../../x", "--rep", "CON", "--out", out)
     assert result.exit_code == 0, result.output
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert written == ["appeals/_CON.xlsx", "appeals/____x.xlsx", "appeals/sent/_CON.json",
-                       "appeals/sent/____x.json"]  # fmt: skip
+    assert written == sorted(["appeals/_CON.xlsx", "appeals/____x.xlsx",
+                              f"appeals/sent/{record_name('CON')}",
+                              f"appeals/sent/{record_name('../../x')}"])  # fmt: skip
+    assert record_name("CON").startswith("_CON-") and "/" not in record_name("../../x")
     sheet = openpyxl.load_workbook(out / "appeals" / "____x.xlsx")["填写说明"]
     assert sheet["A1"].data_type == "s" and "=HYPERLINK" in sheet["A1"].value
     fill(out / "appeals" / "____x.xlsx", {"H5": "是", "I5": 1500})
@@ -258,8 +279,8 @@ def test_a_damaged_record_or_register_is_a_message_not_a_traceback(appeals: Path
     assert register_damaged.exit_code == 1
     assert "appeals.xlsx: is not a readable appeals register" in register_damaged.stderr
     (appeals / "appeals.xlsx").unlink()
-    (appeals / "sent" / "R013.json").write_text("{bad", encoding="utf-8")
+    (appeals / "sent" / record_name("R013")).write_text("{bad", encoding="utf-8")
     record_damaged = spm("appeals", "review", appeals, "--lang", "en")
     assert record_damaged.exit_code == 1
-    assert "R013.json, is damaged — send the appeal workbook again" in record_damaged.stderr
+    assert f"{record_name('R013')}, is damaged — send the appeal workbook again" in record_damaged.stderr
     assert "Traceback" not in record_damaged.output + register_damaged.output

@@ -40,6 +40,7 @@ from spmcli.io.appeals import (
     accepted_rows,
     read_decisions,
     read_returned,
+    record_name,
     write_adjustments,
     write_appeal,
     write_register,
@@ -109,7 +110,7 @@ def appeal(
         for rep_id, path in zip(wanted, paths, strict=True):
             told = explain(ev, rep_id, places, rows=None)
             form = appeal_form(ev.scheme, told, date.today(), words)
-            write_appeal(form, path, target / SENT / f"{stems[rep_id]}.json")
+            write_appeal(form, path, target / SENT / record_name(rep_id))
     if not quiet:
         for path in paths:
             err.print(escape(str(path)))

@@ -3,7 +3,7 @@
 
 A written workbook is protected: only the fill-in cells (disputed?, claimed actual, reason,
 evidence) are unlocked, with a yes/no list, a number check and a length limit. Beside it,
-``sent/<rep>.json`` keeps every cell as given, so that a returned workbook edited anywhere
+``sent/<rep>-<hash>.json`` keeps every cell as given, so that a returned workbook edited anywhere
 else is refused with the cell named — protection without a password is no guarantee. A
 returned file is checked as a zip before it is opened: macros, external links and a zip
 that inflates beyond reason are refused. Nothing a rep typed is ever written as a formula
@@ -12,6 +12,7 @@ or used as a path.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,13 @@ META_SHEET = "spm"
 
 
 # ------------------------------------------------------------------------ writing
+
+
+def record_name(rep_id: str) -> str:
+    """The file name of a rep's record of what was sent: safe, and unique whichever reps
+    are sent together or apart (``R1`` and ``r1`` name the same file on many systems)."""
+    digest = hashlib.sha256(rep_id.encode("utf-8")).hexdigest()[:8]
+    return f"{safe_file_stem(rep_id)}-{digest}.json"
 
 
 def write_appeal(form: AppealForm, path: Path, sent: Path) -> None:
@@ -155,7 +163,7 @@ def read_returned(path: Path, sent_folder: Path) -> tuple[list[Claim], list[Prob
     try:
         meta = _sheet_cells(book, META_SHEET)
         rep_id = str(meta["B2"].value) if "B2" in meta else ""
-        record_path = sent_folder / f"{safe_file_stem(rep_id)}.json" if rep_id else None
+        record_path = sent_folder / record_name(rep_id) if rep_id else None
         if record_path is None or not record_path.is_file():
             missing = msg("appeal.not_sent")
             return [], [Problem(shown, missing, msg("appeal.record_in", folder=sent_folder))]
