@@ -282,5 +282,8 @@ def test_a_damaged_record_or_register_is_a_message_not_a_traceback(appeals: Path
     (appeals / "sent" / record_name("R013")).write_text("{bad", encoding="utf-8")
     record_damaged = spm("appeals", "review", appeals, "--lang", "en")
     assert record_damaged.exit_code == 1
-    assert f"{record_name('R013')}, is damaged — send the appeal workbook again" in record_damaged.stderr
+    assert (
+        f"{record_name('R013')}, is damaged — send the appeal workbook again"
+        in record_damaged.stderr
+    )
     assert "Traceback" not in record_damaged.output + register_damaged.output
