@@ -33,7 +33,7 @@ from spmcli.engine.evaluate import evaluate
 from spmcli.io import excel, xlsx
 from spmcli.io.excel import Styles
 from spmcli.io.read import read_inputs
-from spmcli.io.rep_workbooks import SOURCE_FORMATS, SourceSheet, prepare_sources
+from spmcli.io.rep_workbooks import SourceSheet, prepare_sources
 from spmcli.io.xlsx import table_bodies
 from spmcli.scheme.loader import load_scheme
 
@@ -59,22 +59,21 @@ def by_cells(sources: list[SourceSheet], reps: list[str], folder: Path) -> None:
 
 
 def by_bodies(sources: list[SourceSheet], reps: list[str], folder: Path) -> None:
-    styles_of = [[None if f is None else SOURCE_FORMATS.index(f) for f in s.formats]
-                 for s in sources]  # fmt: skip
+    given = Styles.of(xlsx.Workbook(folder / "never.xlsx"))
+    kinds = {"money": given.numbers["money"], "date": given.date, "datetime": given.datetime}
     bodies = [
-        table_bodies(s.frame, "rep_id", s.columns, st, 0)
-        for s, st in zip(sources, styles_of, strict=True)
+        table_bodies(s.frame, "rep_id", s.columns, [kinds.get(str(f)) for f in s.formats], 0)
+        for s in sources
     ]
     for rep in reps:
         with xlsx.atomic_workbook(folder / f"{rep}.xlsx") as book:
             styles = Styles.of(book)
-            formats = [styles.numbers["money"], styles.date, styles.datetime]
             for sheet, body in zip(sources, bodies, strict=True):
                 if rep not in body:
                     continue
                 ws = book.add_worksheet(sheet.sheet_name)
                 ws.write_row(0, 0, sheet.headers, styles.header)
-                ws.set_body(body[rep], 0, len(sheet.columns) - 1, formats)
+                ws.set_body(body[rep], 0, len(sheet.columns) - 1)
 
 
 def by_rustpy(sources: list[SourceSheet], reps: list[str], folder: Path) -> None:

@@ -79,13 +79,15 @@ def test_a_body_reads_back_as_cells_written_one_by_one(tmp_path: Path) -> None:
     serials = FRAME.with_columns(
         excel_serial(pl.col(c), FRAME.schema[c]).alias(c) for c in ("day", "moment")
     )
-    (body,) = table_bodies(serials, "key", COLUMNS, [None, None, None, None, 0, 1], 0).values()
+    given = Styles.of(xlsx.Workbook(tmp_path / "never.xlsx"))  # only to give the formats
+    styles_of = [None, None, None, None, given.date, given.datetime]
+    (body,) = table_bodies(serials, "key", COLUMNS, styles_of, 0).values()
     assert body.rows == len(HOSTILE)
     with xlsx.atomic_workbook(by_body) as book:
         styles = Styles.of(book)
         ws = book.add_worksheet("s")
         ws.write_row(0, 0, COLUMNS, styles.header)
-        ws.set_body(body, 0, len(COLUMNS) - 1, [styles.date, styles.datetime])
+        ws.set_body(body, 0, len(COLUMNS) - 1)
     assert _cells(by_body) == _cells(by_cell)
     text = _cells(by_body)
     assert text[1][0] == ("=1+1", "s", "General")  # never a formula
@@ -197,6 +199,17 @@ def test_the_writer_reads_back_as_xlsxwriter_writes(tmp_path: Path) -> None:
     assert (card["freeze"], data["freeze"], data["filter"]) == ("B6", "A4", "A3:C4")
     assert data["titles"] == ("$1:$3", "$A:$A") and data["page"][1] == "landscape"
     assert data["cells"]["C4"][0] == " padded\tbell_x0007_ "  # as Excel escapes a control
+
+
+def test_rows_go_only_into_a_workbook_with_the_formats_they_name(tmp_path: Path) -> None:
+    other = xlsx.Workbook(tmp_path / "other.xlsx")
+    money = other.add_format({"num_format": "#,##0.00"})
+    (body,) = table_bodies(pl.DataFrame({"k": [1], "n": [2.5]}), "k", ["n"], [money], 0).values()
+    assert 's="2"' in body.xml  # the link format is the workbook's first
+    book = xlsx.Workbook(tmp_path / "x.xlsx")
+    book.add_format({"bold": True})
+    with pytest.raises(ValueError, match="another workbook's format 2"):
+        book.add_worksheet("s").set_body(body, 0, 0)
 
 
 def test_a_sheet_name_is_unique_ignoring_case(tmp_path: Path) -> None:

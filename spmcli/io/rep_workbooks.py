@@ -25,6 +25,7 @@ round-robin over a process pool, each process receiving only its reps' rows.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future
@@ -48,7 +49,7 @@ from spmcli.io.excel import (
 )
 from spmcli.io.files import unique_file_stems
 from spmcli.io.workers import process_pool
-from spmcli.io.xlsx import Body, atomic_workbook, excel_serial, table_bodies
+from spmcli.io.xlsx import Body, Format, Workbook, atomic_workbook, excel_serial, table_bodies
 from spmcli.report.figures import (
     Figure,
     kpi_description,
@@ -523,14 +524,19 @@ def _by_table(
     return tables, order
 
 
-SOURCE_FORMATS: tuple[CellFormat, ...] = ("money", "date", "datetime")
+def _source_formats(styles: Styles) -> dict[CellFormat, Format | None]:
+    return {"money": styles.numbers["money"], "date": styles.date, "datetime": styles.datetime,
+            None: None}  # fmt: skip
 
 
-def _source_bodies(sheet: SourceSheet) -> dict[Any, tuple[Body, list[str]]]:
-    """The sheet's rows for every rep in it, as sheet XML made in one polars pass, and
-    the KPIs that have rows among them (on a table's sheet, not every KPI has)."""
-    styles = [None if f is None else SOURCE_FORMATS.index(f) for f in sheet.formats]
-    bodies = table_bodies(sheet.frame, "rep_id", sheet.columns, styles, sheet.top)
+def _source_bodies(sheet: SourceSheet, styles: Styles) -> dict[Any, tuple[Body, list[str]]]:
+    """The sheet's rows for every rep in it, as sheet XML made in one polars pass in the
+    formats ``styles`` gives, and the KPIs that have rows among them (on a table's sheet,
+    not every KPI has)."""
+    formats = _source_formats(styles)
+    bodies = table_bodies(
+        sheet.frame, "rep_id", sheet.columns, [formats[f] for f in sheet.formats], sheet.top
+    )
     if not sheet.marks:
         return {rep: (body, list(sheet.kpis)) for rep, body in bodies.items()}
     marked = sheet.frame.group_by("rep_id").agg(
@@ -548,8 +554,7 @@ def _write_source(w: SheetWriter, sheet: SourceSheet, body: Body) -> None:
     ws.write_row(top, 0, sheet.headers, styles.header)
     for c, width in enumerate(sheet.widths):
         ws.set_column(c, c, width)
-    formats = {"money": styles.numbers["money"], "date": styles.date, "datetime": styles.datetime}
-    ws.set_body(body, top, len(sheet.columns) - 1, [formats[str(f)] for f in SOURCE_FORMATS])
+    ws.set_body(body, top, len(sheet.columns) - 1)
     w.freeze(top + 1, 0)
     ws.autofilter(top, 0, top + body.rows, len(sheet.columns) - 1)
     print_setup(ws, w.title, top + 1, 0, sum(sheet.widths))
@@ -578,7 +583,10 @@ def source_link(sheet: SourceSheet, kpi_id: str, lang: str) -> SourceLink:
 
 def write_reps(context: Context, plans: list[RepPlan], sources: list[SourceSheet]) -> list[Path]:
     """Write these reps' workbooks (also the work of one pool process)."""
-    parts = [(sheet, _source_bodies(sheet)) for sheet in sources]
+    # Every workbook's formats come in the same order: the rows are made once, in the
+    # formats of a workbook made only to give them (each workbook checks them).
+    formats = Styles.of(Workbook(Path(os.devnull)))
+    parts = [(sheet, _source_bodies(sheet, formats)) for sheet in sources]
     lang = context.locale
     statement = label("sheet.pay_statement", lang)
     for plan in plans:
