@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -165,3 +167,29 @@ def test_the_old_set_can_be_kept_aside(tmp_path: Path) -> None:
     assert (aside / "reps" / "R1.txt").read_text() == "final"
     assert (aside / "run.txt").read_text() == "final record"
     assert not hidden(tmp_path)
+
+
+def test_ctrl_c_during_the_switch_ends_the_run_once_the_switch_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "summary.txt").write_text("old")
+    (tmp_path / "run.txt").write_text("old")
+    real = os.replace
+    moved_out: list[Path] = []
+
+    def interrupted(source: Path, target: Path) -> None:
+        if TRASH in Path(target).parts:  # the first old entry moved out: Ctrl-C
+            moved_out.append(Path(target))
+            if len(moved_out) == 1:
+                signal.raise_signal(signal.SIGINT)
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt), staged(tmp_path, ["summary.txt", "run.txt"]) as stage:
+        (stage / "summary.txt").write_text("new")
+        (stage / "run.txt").write_text("new")
+    assert len(moved_out) == 2
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {
+        "summary.txt": "new",
+        "run.txt": "new",
+    }

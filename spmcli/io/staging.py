@@ -10,7 +10,7 @@ one renamed into place, and the switch folder deleted. Every step is a rename wi
 file system, so a run killed at any moment leaves either a staging folder (the new run
 never happened: the next run deletes it) or a switch folder (the new run is complete: the
 next run finishes the switch from its journal, which is removed only once every entry is
-in place). Both happen under the folder's lock.
+in place). Both happen under the folder's lock. Ctrl-C during the switch waits for it to end.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import json
 import os
 import secrets
 import shutil
+import signal
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,8 +56,27 @@ def staged(folder: Path, owned: Sequence[str], *, aside: Path | None = None) -> 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     switching = folder / f"{SWITCH}{token}"
-    os.replace(staging, switching)  # the commit point
-    finish_switch(folder, switching)
+    with _ctrl_c_deferred():
+        os.replace(staging, switching)  # the commit point
+        finish_switch(folder, switching)
+
+
+@contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Ctrl-C waits for the few renames of a switch, then ends the run as it would have, so
+    that an interrupted run leaves the old set or the new one, not a switch to finish.
+    (Python's signal handlers belong to the main thread; elsewhere nothing is deferred.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        signal.raise_signal(signal.SIGINT)
 
 
 def finish_switch(folder: Path, switching: Path) -> None:
