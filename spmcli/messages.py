@@ -457,6 +457,23 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "模板不能读取其他文件；请把所有内容放在一个模板中",
         "templates cannot read other files; put everything in one template",
     ),
+    "template.too_big": (
+        "生成的文本、列表或数字超出了任何信函的需要（超过 {chars} 个字符或元素，或超过 {digits} 位的数字）",
+        "makes a text, list or number larger than any letter needs (more than {chars} characters or items, or a number of more than {digits} digits)",
+    ),
+    "template.too_slow": (
+        "生成一封信超过了 {seconds} 秒",
+        "takes more than {seconds} s for one letter",
+    ),
+    "template.too_deep": (
+        "调用自身没有尽头（宏或递归循环）",
+        "calls itself without end (a macro or a recursive loop)",
+    ),
+    "template.range": ("range() 最多只能数 {limit} 个数", "range() counts at most {limit} numbers"),
+    "template.bounded": (
+        "信函模板是一页文档而不是程序：请检查循环套循环、调用自身的宏或被重复很多次的文本",
+        "a letter template is a page, not a program: look for loops inside loops, a macro that calls itself, or text repeated many times",
+    ),
     "template.variables": (
         "README 的“spm letters”一节列出了所有模板变量",
         "the README's 'spm letters' section lists every template variable",
@@ -531,7 +548,14 @@ TEXTS: Mapping[str, tuple[str, str]] = {
     "read.not_parquet": ("无法作为 Parquet 读取", "cannot be read as Parquet"),
     "read.not_csv_text": ("既不是 UTF-8 也不是 GB18030 文本", "is neither UTF-8 nor GB18030 text"),
     "read.save_csv_utf8": ("请另存为 CSV UTF-8", "save it as CSV UTF-8"),
-    "read.not_csv": ("无法作为 CSV 读取", "cannot be read as CSV"),
+    "read.csv_quote": (
+        "第 {line} 行的引号没有闭合，之后的每一行都会被读进同一个字段",
+        "a quote on line {line} is never closed, so every line after it would be read into one field",
+    ),
+    "read.csv_quote_fix": (
+        '请补上闭合的引号，或把整个字段放在引号中并把其中的每个引号写两遍（""），然后重新导出',
+        'close it, or put the whole field in quotes and write every quote inside it twice (""), and export again',
+    ),
     "read.no_header": (
         "{place} 中没有表头 '{header}'；看到的表头：{headers}",
         "no header '{header}' in {place}; headers seen: {headers}",
@@ -834,12 +858,28 @@ TEXTS: Mapping[str, tuple[str, str]] = {
         "is a password-protected workbook, or an old .xls renamed: remove the password or save it as .xlsx, and run again",
     ),
     "container.not_zip": (
-        "不是有效的 .xlsx 文件（已损坏，或是改了扩展名的其他格式）",
-        "is not a valid .xlsx file (damaged, or another format renamed)",
+        "不是 .xlsx 文件（多半是改了扩展名的其他格式）：请用生成它的程序打开，另存为 .xlsx 后重试",
+        "is not an .xlsx file (another format renamed, most likely): open it in the program that made it, save it as .xlsx, and run again",
+    ),
+    "container.truncated": (
+        "已损坏或不完整（文件的结尾缺失，多半是复制或下载中断）：请重新复制、下载或导出后重试",
+        "is damaged or cut short (the end of the file is missing, as after an interrupted copy or download): copy, download or export it again",
+    ),
+    "container.web_page": (
+        "其实是网页（HTML）或 XML 文件，只是扩展名为 .xlsx（有些系统这样导出）：请用 Excel 打开，另存为 .xlsx（Excel 工作簿）后重试",
+        "is really a web page (HTML) or XML file under an .xlsx name, as some systems export: open it in Excel, save it as .xlsx (Excel Workbook), and run again",
+    ),
+    "container.text": (
+        "其实是文本文件（多半是改了扩展名的 CSV），不是工作簿：请把扩展名改为 .csv，或用 Excel 打开另存为 .xlsx 后重试",
+        "is really a text file (a CSV renamed, most likely), not a workbook: rename it to .csv, or open it in Excel and save it as .xlsx, and run again",
+    ),
+    "container.not_workbook": (
+        "是压缩包，但其中没有 Excel 工作簿（例如改了扩展名的 Word 文档）：请用生成它的程序打开，另存为 .xlsx 后重试",
+        "is a zip archive but holds no Excel workbook (a Word document renamed, for example): open it in the program that made it, save it as .xlsx, and run again",
     ),
     "container.inflates": (
-        "解压后有 {mb} MB，不可能是这样的工作簿",
-        "inflates to {mb} MB, which no such workbook does",
+        "解压后有 {mb} MB，不可能是这样的工作簿（多半是“压缩炸弹”）：请向发送方重新索取该文件",
+        "inflates to {mb} MB, which no such workbook does (a zip bomb, most likely): ask whoever sent it for the file again",
     ),
     "container.macros": (
         "含有宏：请另存为不含宏的 .xlsx（Excel 工作簿）后重试",

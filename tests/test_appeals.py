@@ -150,7 +150,7 @@ def _with_part(source: Path, target: Path, name: str, data: bytes) -> None:
         (
             "renamed.xlsx",
             lambda s, d: d.write_text("rep_id,kpi\nR013,sales\n"),
-            "is not a valid .xlsx file",
+            "is really a text file (a CSV renamed, most likely), not a workbook",
         ),
     ],
 )

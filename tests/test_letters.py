@@ -381,24 +381,92 @@ def test_a_broken_word_template_names_the_paragraph(hostile: Path) -> None:
     assert "nmae" in result.stderr
 
 
-@pytest.mark.parametrize(
-    ("text", "says"),
-    [
-        ("{{ ''.__class__.__mro__ }}", "模板中不允许"),
-        ("{{ rep.__class__.__subclasses__() }}", "模板中不允许"),
-        ("{{ kpis.pop() }}", "模板中不允许"),
-        ("{% include '/etc/passwd' %}", "模板不能读取其他文件"),
-        ("{% import '../spm.yaml' as x %}", "模板不能读取其他文件"),
-        ("{% extends 'letter.zh.md' %}", "模板不能读取其他文件"),
-    ],
+NOT_ALLOWED = "模板中不允许"
+NO_FILES = "试图包含或导入"
+TOO_BIG = (
+    "生成的文本、列表或数字超出了任何信函的需要"
+    "（超过 5,000,000 个字符或元素，或超过 3,000 位的数字）"
 )
-def test_templates_cannot_reach_files_or_python_internals(
-    hostile: Path, text: str, says: str
+BOUNDED = " — 信函模板是一页文档而不是程序：请检查循环套循环、调用自身的宏或被重复很多次的文本"
+ATTACKS = {
+    "mro": ("{{ ''.__class__.__mro__ }}", NOT_ALLOWED),
+    "subclasses": ("{{ rep.__class__.__subclasses__() }}", NOT_ALLOWED),
+    "globals": ("{{ cycler.__init__.__globals__ }}", NOT_ALLOWED),
+    "mutate": ("{{ kpis.pop() }}", NOT_ALLOWED),
+    "include": ("{% include '/etc/passwd' %}", NO_FILES),
+    "import": ("{% import '../spm.yaml' as x %}", NO_FILES),
+    "extends": ("{% extends 'letter.zh.md' %}", NO_FILES),
+}
+# Past a bound: the hint says what a template is for.
+BOUNDS = {
+    "range": ("{% for i in range(10**12) %}x{% endfor %}", "range() 最多只能数 100,000 个数"),
+    "loops": (
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        "生成一封信超过了 0.5 秒",
+    ),
+    "recursion": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "调用自身没有尽头"),
+    "fan-out": (
+        "{% macro f(n) %}{% if n < 60 %}{{ f(n + 1) }}{{ f(n + 1) }}{% endif %}{% endmacro %}"
+        "{{ f(0) }}",
+        "生成一封信超过了 0.5 秒",
+    ),
+    "huge": ("{{ 'x' * 10**10 }}", TOO_BIG),
+    "pad": ("{{ 'x'.ljust(10**9) }}", TOO_BIG),
+    "output": ("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}", TOO_BIG),
+    "doubling": (
+        "{% set n = namespace(s='x') %}{% for i in range(64) %}{% set n.s = n.s ~ n.s %}"
+        "{% endfor %}",
+        TOO_BIG,
+    ),
+    "power": ("{{ 9 ** (10 ** 8) }}", TOO_BIG),
+    "nesting": (
+        "{% set n = namespace(c=['x']) %}{% for i in range(64) %}{% set n.c = [n.c, n.c] %}"
+        "{% endfor %}{{ n.c }}",
+        TOO_BIG,
+    ),
+}
+ATTACKS |= BOUNDS
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("attack", sorted(ATTACKS))
+def test_templates_cannot_reach_files_or_python_internals_or_run_without_end(
+    hostile: Path, monkeypatch: pytest.MonkeyPatch, attack: str, fmt: str
 ) -> None:
-    result = user_template(hostile, "evil.md", f"x\n{text}\n")
+    """Each attack is refused, or stopped at a bound no letter meets, with the template and
+    where in it; exit 2 and no letter written."""
+    monkeypatch.setattr("spmcli.letters.sandbox.MAX_SECONDS", 0.5)
+    text, says = ATTACKS[attack]
+    path = hostile / f"evil.{fmt}"
+    if fmt == "docx":
+        document = docx.Document()
+        document.add_paragraph("x")
+        document.add_paragraph(text)
+        document.save(str(path))
+        where = f"evil.docx，段落 '{text[:80]}'"
+    else:
+        path.write_text(f"x\n{text}\n", encoding="utf-8")
+        where = f"evil.{fmt}，第 2 行"
+    result, folder = letters_of(hostile, fmt, "--template", str(path))
     assert result.exit_code == 2, result.output
-    assert "evil.md，第 2 行" in result.stderr and says in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"错误：模板 {path.parent / where}：") and says in line, line
+    assert line.endswith(BOUNDED) == (attack in BOUNDS), line
     assert "root:" not in result.output and "Traceback" not in result.output
+    assert not folder.exists()
+
+
+def test_a_bound_is_worded_in_the_run_language(hostile: Path) -> None:
+    path = hostile / "evil.md"
+    path.write_text("x\n{{ 'x' * 10**10 }}\n", encoding="utf-8")
+    result, _ = letters_of(hostile, "md", "--template", str(path), "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: template {path}, line 2: makes a text, list or number larger than any letter "
+        "needs (more than 5,000,000 characters or items, or a number of more than 3,000 digits)"
+        " — a letter template is a page, not a program: look for loops inside loops, a macro "
+        "that calls itself, or text repeated many times\n"
+    )
 
 
 def test_a_template_format_mismatch_is_a_usage_error(hostile: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spmcli.cli.app import app
+from spmcli.io.excel import page_header
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
 
@@ -83,3 +84,13 @@ def test_a_very_wide_sheet_prints_two_pages_wide_with_its_names_repeated(out: Pa
     assert reps.page_setup.fitToWidth == 2 and reps.print_title_cols == "$A:$C"
     scorecard = sheets(out / "reps" / "R013.xlsx")
     assert all(ws.page_setup.fitToWidth in (1, None) for ws in scorecard.values())
+
+
+@pytest.mark.parametrize("title", ["x" * 300, "&" * 200 + " · 2025-Q3", "😀" * 200 + " · 2025-Q3"])
+def test_a_title_too_long_for_the_page_header_is_cut_in_its_middle(title: str) -> None:
+    """A rep id or name of hundreds of characters: Excel keeps 255 UTF-16 units of a header,
+    and xlsxwriter would drop the whole header with a warning on the terminal."""
+    header = page_header(title)
+    assert len(header.encode("utf-16-le")) // 2 <= 255
+    assert header.startswith("&L&A&R") and "…" in header
+    assert header.endswith(title[-12:].replace("&", "&&"))

@@ -25,6 +25,7 @@ HOSTILE = [
     "<b>&amp;</b>",
     " padded ",
     "tab\tand\nnewline",
+    "carriage\r\nreturn",
     "bell\x07nul\x00",
     "_x0041_ stays",
     "\ufffe\uffff",
@@ -38,12 +39,12 @@ FRAME = pl.DataFrame(
         "key": ["a"] * len(HOSTILE),
         "text": HOSTILE,
         "number": [1.0, 2.5, -0.125, 1e20, 1.5e-7, 3661.1, None, 7.0, 0.0, -938.0, 1e-300,
-                   123456789012345.6, 42.0, None],
+                   123456789012345.6, 42.0, None, 0.5],
         "count": list(range(len(HOSTILE))),
-        "flag": [True, False, None] * 4 + [True, False],
+        "flag": [True, False, None] * 5,
         "day": [date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2025, 7, 1)] * 3
-        + [None, date(1899, 12, 31)],
-        "moment": [datetime(2025, 7, 1, 9, 30, 15), None] * 7,
+        + [None, date(1899, 12, 31), date(2025, 7, 2)],
+        "moment": [datetime(2025, 7, 1, 9, 30, 15), None] * 7 + [None],
     }
 )  # fmt: skip
 COLUMNS = ["text", "number", "count", "flag", "day", "moment"]
@@ -92,8 +93,8 @@ def test_a_body_reads_back_as_cells_written_one_by_one(tmp_path: Path) -> None:
     text = _cells(by_body)
     assert text[1][0] == ("=1+1", "s", "General")  # never a formula
     assert text[6][0][0] == " padded "
-    assert text[9][0][0] == "_x0041_ stays"
-    assert len(text[12][0][0]) == 32_767
+    assert text[10][0][0] == "_x0041_ stays"
+    assert len(text[13][0][0]) == 32_767
     assert openpyxl.load_workbook(by_body).active.dimensions == f"A1:F{len(HOSTILE) + 1}"
 
 
@@ -129,11 +130,12 @@ def _build(book: Any) -> None:
     card.colour_scores(2, 2, [1])
     card.freeze(5, 1)
     card.apply_widths()
-    data = SheetWriter(book.add_worksheet("It's data"), styles, "zh", "R001")
+    data = SheetWriter(book.add_worksheet("It's data"), styles, "zh", "R\x07001")
     data.header(2, 0, ["日期", "金额", "备注"])
     data.date(3, 0, date(2025, 7, 1))
     data.number(3, 1, 10.0, "money")
     data.text(3, 2, " padded\tbell\x07 ")
+    data.text(4, 2, "carriage\r\nreturn")
     data.ws.autofilter(2, 0, 3, 2)
     data.freeze(3, 0)
     excel.print_setup(data.ws, data.title, 3, 1, 250.0)
@@ -199,6 +201,8 @@ def test_the_writer_reads_back_as_xlsxwriter_writes(tmp_path: Path) -> None:
     assert (card["freeze"], data["freeze"], data["filter"]) == ("B6", "A4", "A3:C4")
     assert data["titles"] == ("$1:$3", "$A:$A") and data["page"][1] == "landscape"
     assert data["cells"]["C4"][0] == " padded\tbell_x0007_ "  # as Excel escapes a control
+    assert data["cells"]["C5"][0] == "carriage_x000D_\nreturn"  # not read back as \n alone
+    assert data["header"][1] == "R\x07001"  # a control character in the page header, escaped
 
 
 def test_rows_go_only_into_a_workbook_with_the_formats_they_name(tmp_path: Path) -> None:

@@ -182,8 +182,30 @@ def print_setup(
         ws.repeat_rows(0, header_rows - 1)
     if key_columns:
         ws.repeat_columns(0, key_columns - 1)
-    ws.set_header(f"&L&A&R{title.replace('&', '&&')}")
+    ws.set_header(page_header(title))
     ws.set_footer("&C&P / &N")
+
+
+HEADER_LIMIT = 255  # UTF-16 units Excel keeps of a printed page header, its codes included
+HEADER_TAIL = 12  # characters kept of the end of a title cut short: ' · 2025-Q3'
+
+
+def page_header(title: str) -> str:
+    """The printed page header: the sheet's name left and ``title`` right. A title too long
+    for Excel (a rep id or name of hundreds of characters) is cut in its middle, so that its
+    end, the period, stays (xlsxwriter would drop the whole header)."""
+
+    def size(text: str) -> int:
+        return len(text.replace("&", "&&").encode("utf-16-le")) // 2
+
+    room = HEADER_LIMIT - len("&L&A&R")
+    if size(title) > room:
+        tail = title[-HEADER_TAIL:]
+        head = title[: room - size(tail) - 1]
+        while size(head) + size(tail) + 1 > room:
+            head = head[:-1]
+        title = f"{head}…{tail}"
+    return "&L&A&R" + title.replace("&", "&&")
 
 
 class SheetWriter:

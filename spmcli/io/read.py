@@ -15,6 +15,7 @@ whether that stops the run (SPEC §2 "Nothing is silently lost").
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import functools
 import hashlib
@@ -69,6 +70,7 @@ MOST_INFLATED = 4 * 1024**3
 MOST_CELLS = 1_048_576 * 64
 ZIPPED_WORKBOOKS = (".xlsx", ".xlsm")
 ROW = "_row"
+FIELDS = "_fields"  # a CSV grid's: how many fields each line has, when some has more than the first
 _HEADER_SEARCH_ROWS = 30  # a title block above the header is at most this deep
 
 
@@ -446,8 +448,8 @@ def _load(place: _Place, opened: _Opened) -> _Grid:
         return _text_grid(frame, labels, hidden=sheet.visible != "visible")
     if place.kind == "csv":
         opened.digest(place.path)
-        frame = _read_csv(place)
-        return _text_grid(frame, [str(i + 1) for i in range(frame.width)])
+        frame, fields = _read_csv(place)
+        return _text_grid(frame, [str(i + 1) for i in range(frame.width)], fields=fields)
     opened.digest(place.path)
     try:
         frame = _read_parquet(place.path)
@@ -548,18 +550,24 @@ def _present(raw: pl.Expr, dtype: pl.DataType, grid: _Grid) -> pl.Expr:
     return raw.is_not_null()
 
 
-def _text_grid(frame: pl.DataFrame, labels: list[str], hidden: bool = False) -> _Grid:
+def _text_grid(
+    frame: pl.DataFrame, labels: list[str], hidden: bool = False, fields: pl.Series | None = None
+) -> _Grid:
     """The cleaned text of a sheet or CSV file. Columns left blank are let go here, before
-    anything looks at them one by one: a stray value in column XFD makes 16,000 of them."""
+    anything looks at them one by one: a stray value in column XFD makes 16,000 of them.
+    A CSV file's ``fields`` (how many each line has) keep every column where it is, blank
+    or not: the one right of the header line's last field is where a wider line is said."""
     kept: list[tuple[str, pl.Series]] = []
     for label, name in zip(labels, frame.columns, strict=True):
         column = frame[name]
-        if column.null_count() < len(column):  # cleaning may leave it blank too
-            column = _cleaned(column)
-            if column.null_count() < len(column):
+        if column.null_count() < len(column) or fields is not None:
+            column = _cleaned(column)  # cleaning may leave it blank too
+            if column.null_count() < len(column) or fields is not None:
                 kept.append((label, column))
     grid = pl.DataFrame([column.alias(f"c{i}") for i, (_, column) in enumerate(kept)])
     grid = grid.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    if fields is not None:
+        grid = grid.with_columns(fields.alias(FIELDS))
     return _Grid(grid, [label for label, _ in kept], hidden=hidden)
 
 
@@ -570,41 +578,78 @@ def _cleaned(column: pl.Series) -> pl.Series:
     return pl.select(values.clean(pl.lit(column))).to_series()
 
 
-def _read_csv(place: _Place) -> pl.DataFrame:
-    """A CSV file as text: UTF-8 (with or without BOM), else GB18030 as Chinese Excel saves it.
+def _read_csv(place: _Place) -> tuple[pl.DataFrame, pl.Series | None]:
+    """A CSV file as text: UTF-8 (with or without BOM), else GB18030 as Chinese Excel saves it;
+    and, when a line has more fields than the first, how many fields each line has (None
+    when none has: then no line has more than the header).
 
-    Comma, semicolon or tab separated, whichever the header line has most of.
+    Comma, semicolon or tab separated, whichever the header line has most of. A file polars
+    cannot parse (a quote inside a field that is not quoted) is read as Excel reads it.
     """
     first_line = _first_line_of(place.path)
     separator = max(",;\t", key=lambda sep: first_line.count(sep.encode()))
     try:
-        return pl.read_csv(place.path, has_header=False, infer_schema=False, separator=separator)
+        return _polars_csv(place.path, separator), None
     except pl.exceptions.NoDataError:
-        return pl.DataFrame()  # an empty file (or only a BOM): a table without a header
+        return pl.DataFrame(), None  # an empty file (or only a BOM): a table without a header
     except pl.exceptions.ComputeError:
-        pass  # not UTF-8, or a line with more fields than the first: the careful way
+        pass  # not UTF-8, a line with more fields than the first, or a stray quote
     text = decode_text(place.path.read_bytes())
     if text is None:
         raise DataError([Problem(place.file, msg("read.not_csv_text"), msg("read.save_csv_utf8"))])
-    # Room for the widest line (often just a trailing separator); columns that stay
-    # empty are dropped with the other blank columns.
-    counts = pl.Series(text.splitlines(), dtype=pl.String).str.count_matches(
-        separator, literal=True
-    )
-    width = 1 + int(counts.to_frame().select(pl.all().max()).item() or 0)
-    schema = {f"column_{i + 1}": pl.String for i in range(width)}
+    utf8 = text.encode("utf-8")
     try:
-        return pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            has_header=False,
-            schema=schema,
-            separator=separator,
-            missing_columns="insert",  # quoted separators made the count too high
-        )
-    except pl.exceptions.PolarsError as error:
+        return _polars_csv(io.BytesIO(utf8), separator), None
+    except pl.exceptions.ComputeError:
+        pass  # a line with more fields than the first, or a stray quote
+    if '"' in text:
+        return _python_csv(place, text, separator)
+    # Without quotes a line is a record, and its separators say how many fields it has.
+    lines = pl.Series(text.split("\n")[: -1 if text.endswith("\n") else None], dtype=pl.String)
+    fields = (lines.str.count_matches(separator, literal=True) + 1).cast(pl.Int64)
+    widest = fields.max()
+    schema = {f"column_{i + 1}": pl.String for i in range(widest if isinstance(widest, int) else 1)}
+    frame = pl.read_csv(
+        io.BytesIO(utf8),
+        has_header=False,
+        schema=schema,
+        separator=separator,
+        missing_columns="insert",
+    )
+    return frame, fields
+
+
+def _polars_csv(source: Path | io.BytesIO, separator: str) -> pl.DataFrame:
+    return pl.read_csv(source, has_header=False, infer_schema=False, separator=separator)
+
+
+# Put after a file's last line: the csv module reads it as a line of its own unless a quote
+# that is never closed swallows it. A noncharacter: no export writes it.
+_END = "\ufdd0"
+
+
+def _python_csv(place: _Place, text: str, separator: str) -> tuple[pl.DataFrame, pl.Series]:
+    """A CSV file that polars will not read, read as Excel reads it (Python's csv module): a
+    quote inside a field that is not quoted is text, and so is text after a closing quote.
+    A quote that is never closed would swallow every line after it: refused, with its line."""
+    ended = text if text.endswith("\n") else text + "\n"
+    reader = csv.reader(io.StringIO(ended + _END, newline=""), delimiter=separator)
+    records: list[list[str]] = []
+    start = end = 0  # the lines the last record was read from
+    for record in reader:
+        records.append(record)
+        start, end = end + 1, reader.line_num
+    if records[-1] != [_END]:
         raise DataError(
-            [Problem(place.file, msg("read.not_csv"), msg("plain", text=_first_line(error)))]
-        ) from None
+            [Problem(place.file, msg("read.csv_quote", line=start), msg("read.csv_quote_fix"))]
+        )
+    records.pop()
+    width = max((len(record) for record in records), default=0)
+    columns = [
+        pl.Series(f"column_{i + 1}", [r[i] if i < len(r) else None for r in records], pl.String)
+        for i in range(width)
+    ]
+    return pl.DataFrame(columns), pl.Series(FIELDS, [len(record) for record in records], pl.Int64)
 
 
 def _first_line_of(path: Path) -> bytes:
@@ -650,7 +695,7 @@ def _find_header_row(table: str, grid: _Grid, source: Source | None) -> int:
     if body.height == 0:
         return 0
     top = body.head(_HEADER_SEARCH_ROWS)
-    cells = [c for c in top.columns if c != ROW]
+    cells = [c for c in top.columns if c not in (ROW, FIELDS)]
     wanted = {
         normalize(alias)
         for column in (*REQUIRED_COLUMNS[table], *KNOWN_COLUMNS[table])
@@ -928,14 +973,14 @@ def _read_table(
             raise DataError([Problem(place.label, msg("read.sales_empty"))])
         notes.append(msg("note.empty_table", place=place.label, table=table))
         return None
-    cells = [c for c in frame.columns if c != ROW]
+    cells = [c for c in frame.columns if c not in (ROW, FIELDS)]
     if grid.headers is not None:
         raw_headers: tuple[str | None, ...] = grid.headers
         body = frame
     else:
         # The rows are numbered 1, 2, … in order: the header's row and those above it
         # are a slice, not a filtered copy.
-        above = frame.head(header_row - 1).drop(ROW)
+        above = frame.head(header_row - 1).select(cells)
         if above.height and above.select(pl.any_horizontal(pl.all().is_not_null()).any()).item():
             notes.append(msg("note.header_below", place=place.label, row=header_row))
         header_values = frame.slice(header_row - 1, 1).select(cells)
@@ -957,10 +1002,14 @@ def _read_table(
     headers: dict[str, str] = {}
     beyond: list[str] = []  # CSV cells right of the header: a line with more fields than it
     unnamed: list[str] = []  # sheet columns with values and no header
+    wider = _wider_lines(frame, body, header_row)
+    # The cell just right of the header line's last field is where a wider line is reported,
+    # even when the fields it has there are empty (an unquoted 1,000 before an empty column).
+    first_beyond = cells[int(frame[FIELDS][header_row - 1])] if wider is not None else None
     for cell, label, header, has_data in zip(
         cells, grid.column_labels, raw_headers, filled or (False,) * len(cells), strict=True
     ):
-        if header is None and not has_data:
+        if header is None and not has_data and cell != first_beyond:
             continue  # a blank column
         headers[cell] = header if header is not None else f"column {label}"
         if header is None and place.kind == "csv":
@@ -1003,6 +1052,7 @@ def _read_table(
             *(typed[name].value.alias(f"__value_{name}") for name in names),
             *(error.alias(f"__error_{name}") for name, error in found_errors.items()),
             *(typed[n].empty.alias(f"__empty_{n}") for n in names if n in needs_empty),
+            *([] if wider is None else [wider.alias("__wider")]),
         ]
     )
 
@@ -1016,6 +1066,8 @@ def _read_table(
     # An unquoted separator (1,000; an address) shifts a CSV line's values to the right: the
     # line is reported, never read with its values in the wrong columns.
     rules += [(name, ~pl.col(f"__empty_{name}"), "cell.beyond_header") for name in beyond]
+    if first_beyond is not None:
+        rules.append((columns.names[first_beyond], pl.col("__wider"), "cell.beyond_header"))
     if table == "adjustments":
         rules.append(_adjustment_rule(names, error_of))
     if key is not None:
@@ -1050,6 +1102,15 @@ def _read_table(
         problems,
         out.height - good.height,
     )
+
+
+def _wider_lines(frame: pl.DataFrame, body: pl.DataFrame, header_row: int) -> pl.Series | None:
+    """For each body row of a CSV grid, whether its line has more fields than the header line;
+    None when none has (or the file's lines were never counted: none is wider than the first)."""
+    if FIELDS not in frame.columns:
+        return None
+    wider = body[FIELDS] > frame[FIELDS][header_row - 1]
+    return wider if wider.any() else None
 
 
 def _adjustment_rule(

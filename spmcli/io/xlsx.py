@@ -44,7 +44,8 @@ from spmcli.io.files import atomic_path
 MAX_TEXT = 32_767  # characters a cell holds; xlsxwriter cuts longer text there too
 EXCEL_EPOCH = date(1899, 12, 31)  # serial 1 is 1900-01-01
 PHANTOM_LEAP_DAY = 59  # serials after it count Excel's non-existent 1900-02-29
-_CONTROL = [chr(c) for c in range(32) if chr(c) not in "\t\n\r"] + ["\ufffe", "\uffff"]
+# Escaped as _xHHHH_, as xlsxwriter does: a carriage return too (XML reads \r\n back as \n).
+_CONTROL = [chr(c) for c in range(32) if chr(c) not in "\t\n"] + ["\ufffe", "\uffff"]
 _ESCAPE_FROM = ["&", "<", ">", *_CONTROL]
 _ESCAPE_TO = ["&amp;", "&lt;", "&gt;", *[f"_x{ord(c):04X}_" for c in _CONTROL]]
 _ESCAPED_LITERAL = r"(_x[0-9a-fA-F]{4}_)"
@@ -70,12 +71,17 @@ def cell_text(text: str) -> str:
     """``text`` as the XML of an inline string's ``<t>`` element, as xlsxwriter escapes it."""
     text = text[:MAX_TEXT]
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f"<t{space}>{_escaped(text)}</t>"
+
+
+def _escaped(text: str) -> str:
+    """Text as XML character data that reads back as it is, as xlsxwriter escapes it."""
     if "_x" in text:
         text = re.sub(_ESCAPED_LITERAL, r"_x005F\1", text)
     text = escape(text)
     if _CONTROL_CHARACTERS.search(text):
         text = _CONTROL_CHARACTERS.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return f"<t{space}>{text}</t>"
+    return text
 
 
 def _attr(text: str) -> str:
@@ -468,8 +474,8 @@ class Worksheet:
         out = f"<pageSetup{attrs}/>"
         if p.header or p.footer:
             out += "<headerFooter>"
-            out += f"<oddHeader>{escape(p.header)}</oddHeader>" if p.header else ""
-            out += f"<oddFooter>{escape(p.footer)}</oddFooter>" if p.footer else ""
+            out += f"<oddHeader>{_escaped(p.header)}</oddHeader>" if p.header else ""
+            out += f"<oddFooter>{_escaped(p.footer)}</oddFooter>" if p.footer else ""
             out += "</headerFooter>"
         return out
 

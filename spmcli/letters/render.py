@@ -1,10 +1,11 @@
 """Letters from templates, in a sandbox (SPEC §5 ``spm letters``, §6 Reliability).
 
-* **Sandboxed.** Every template — shipped or the user's — runs in jinja2's
-  ``ImmutableSandboxedEnvironment`` (a ``SandboxedEnvironment`` that also refuses to
-  change the data): no ``__class__``/``__mro__`` walks to Python internals, no calls to
-  unsafe methods, and a loader that holds no templates at all, so ``{% include %}``,
-  ``{% import %}`` and ``{% extends %}`` cannot read a file. The context is plain data.
+* **Sandboxed and bounded.** Every template — shipped or the user's — runs in
+  ``spmcli.letters.sandbox.LetterSandbox``, jinja2's ``ImmutableSandboxedEnvironment``
+  (no ``__class__``/``__mro__`` walks to Python internals, no calls to unsafe methods, no
+  changes to the data) with a loader that holds no templates at all, so ``{% include %}``,
+  ``{% import %}`` and ``{% extends %}`` cannot read a file, and with bounds on what one
+  letter may cost (size, time, depth). The context is plain data.
 * **Strict.** ``StrictUndefined``: a misspelt variable is an error naming the
   template, its line and what is undefined (exit 2), never an empty gap in a letter.
 * **Escaped.** HTML templates autoescape every value (a rep named
@@ -18,10 +19,11 @@ Each letter's data is a ``LetterContext`` (``spmcli.letters.contexts``).
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 import traceback
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from importlib import resources
@@ -32,13 +34,13 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import DictLoader, StrictUndefined, Template, TemplateError, TemplateNotFound
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from spmcli.errors import Problem, UsageError
 from spmcli.io.files import atomic_path, unique_file_stems
 from spmcli.io.workers import process_pool
 from spmcli.letters.contexts import LetterContext
+from spmcli.letters.sandbox import LetterBound, LetterSandbox
 from spmcli.messages import Msg, msg
 
 FORMATS = ("md", "html", "docx")
@@ -139,31 +141,10 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(str(svg).encode("utf-8")).decode()
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The sandbox, remembering what it compiled from a string: docxtpl compiles each
-    part of the Word document again for every letter, which would double its time."""
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._compiled: dict[str, Template] = {}
-
-    def from_string(
-        self,
-        source: str | Any,
-        globals: MutableMapping[str, Any] | None = None,
-        template_class: type[Template] | None = None,
-    ) -> Template:
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        if source not in self._compiled:
-            self._compiled[source] = super().from_string(source)
-        return self._compiled[source]
-
-
-def environment(fmt: str) -> ImmutableSandboxedEnvironment:
+def environment(fmt: str) -> LetterSandbox:
     """The sandbox a template of this format runs in (see the module docstring)."""
     text = fmt != "docx"
-    env = _Sandbox(
+    env = LetterSandbox(
         loader=DictLoader({}),  # nothing to include, import or extend
         undefined=StrictUndefined,
         autoescape=fmt in ("html", "docx"),
@@ -215,6 +196,7 @@ class Renderer:
             )
 
     def render(self, context: LetterContext) -> bytes:
+        self.env.start_letter()
         try:
             if self._compiled is not None:
                 return self._compiled.render(context).encode("utf-8")
@@ -257,7 +239,8 @@ def _docx_paragraph(document: Any, exc: Exception) -> str:
     lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml).splitlines()
     if not 0 < line <= len(lines):
         return ""
-    return re.sub(r"<[^>]+>", "", lines[line - 1]).strip()
+    # Word's tags have a namespace (<w:t>); a '<' in the template's own text is no tag.
+    return html.unescape(re.sub(r"</?[A-Za-z][\w.-]*:[^>]*>", "", lines[line - 1])).strip()
 
 
 def _template_line(exc: BaseException, name: str) -> int | None:
@@ -283,7 +266,9 @@ def template_problem(template: LetterTemplate, exc: Exception) -> UsageError:
         if line:
             place = msg("template.line", line=line)
     hint: Msg | None
-    if isinstance(exc, SecurityError) or "unsafe" in str(exc):
+    if isinstance(exc, LetterBound):
+        what, hint = exc.reason, msg("template.bounded")
+    elif isinstance(exc, SecurityError) or "unsafe" in str(exc):
         what, hint = msg("template.not_allowed", reason=str(exc)), msg("template.data_only")
     elif isinstance(exc, TemplateNotFound):
         what, hint = msg("template.include", name=exc.name), msg("template.one_file")

@@ -144,8 +144,20 @@ def _by_rep(frame: pl.DataFrame | None) -> dict[str, dict[str, Any]]:
 
 
 def sorted_warnings(warnings: Sequence[RunWarning]) -> list[RunWarning]:
-    """Warnings in a stable order, whatever order the engine found them in."""
-    return sorted(warnings, key=lambda w: (w.code, w.rep_id or "", w.kpi or "", repr(w.params)))
+    """Warnings in a stable order, whatever order the engine found them in; numbers in
+    their parameters by value, so that skipped row 9 comes before row 10."""
+    return sorted(warnings, key=lambda w: (w.code, w.rep_id or "", w.kpi or "", _order(w.params)))
+
+
+def _order(value: object) -> tuple[Any, ...]:
+    """A warning's parameter as a sort key: numbers before texts, each compared as such."""
+    if isinstance(value, Msg):
+        return (3, value.code, _order(value.params))
+    if isinstance(value, tuple):
+        return (2, tuple(_order(item) for item in value))
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return (0, value)
+    return (1, "" if value is None else str(value))
 
 
 def warning_records(warnings: Sequence[RunWarning], lang: str) -> list[dict[str, Any]]:
