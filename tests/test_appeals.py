@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from spmcli.cli.app import app
 from spmcli.io.appeals import record_name
+from spmcli.io.staging import STAGING, SWITCH
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "q3.xlsx"
 
@@ -287,3 +288,15 @@ def test_a_damaged_record_or_register_is_a_message_not_a_traceback(appeals: Path
         in record_damaged.stderr
     )
     assert "Traceback" not in record_damaged.output + register_damaged.output
+
+
+def test_a_review_cleans_up_after_a_killed_one_and_switches_in_both_files(appeals: Path) -> None:
+    """A killed review left its staging folder (the register and adjustments it was writing);
+    the next one removes it, and writes the register and the adjustments as one set."""
+    left = appeals / f"{STAGING}0123456789ab"
+    left.mkdir()
+    (left / "appeals.xlsx").write_bytes(b"PK half")
+    result = spm("appeals", "review", appeals)
+    assert result.exit_code == 0, result.output
+    assert not [p.name for p in appeals.iterdir() if p.name.startswith((STAGING, SWITCH))]
+    assert register(appeals)[0][0] and (appeals / "appeal_adjustments.csv").is_file()

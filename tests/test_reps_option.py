@@ -59,6 +59,16 @@ def test_ids_write_only_those_workbooks_as_a_full_run_does(work: Path) -> None:
     assert (out / "evaluation.json").read_bytes() == (work / "all" / "evaluation.json").read_bytes()
 
 
+def test_a_run_into_a_full_folder_replaces_reps_as_a_whole(work: Path) -> None:
+    """Another run's workbooks are not left beside this run's summary and run.json."""
+    shutil.copytree(work / "all", work / "again")
+    result = evaluate(work, "again", "--reps", "R001", "--force", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (work / "again" / "reps").iterdir()] == ["R001.xlsx"]
+    assert evaluate(work, "again", "--reps", "none", "--force").exit_code == 0
+    assert not (work / "again" / "reps").exists()
+
+
 def test_an_unknown_id_is_a_usage_error_naming_it_before_anything_is_written(work: Path) -> None:
     result = evaluate(work, "bad", "--reps", "R001,R13", "--lang", "en")
     assert result.exit_code == 2

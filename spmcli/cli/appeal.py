@@ -23,6 +23,7 @@ from spmcli.cli.common import (
     SchemeOpt,
     SkipOpt,
     err,
+    locked,
     prepare,
     report_problems,
     stop_on_problems,
@@ -46,6 +47,7 @@ from spmcli.io.appeals import (
     write_register,
 )
 from spmcli.io.files import unique_file_stems
+from spmcli.io.staging import staged
 from spmcli.messages import msg
 from spmcli.report.appeal import appeal_form, effect
 from spmcli.report.explain import explain
@@ -102,15 +104,20 @@ def appeal(
         target = (out_dir or Path("spm-out") / ev.period.label) / APPEALS
         stems = unique_file_stems(wanted)
         paths = [target / f"{stems[r]}.xlsx" for r in wanted]
-        existing = [p for p in paths if p.exists()]
-        if existing and not force:
-            raise UsageError(msg("appeal.exists", path=existing[0]))
         words = ev.scheme.locale
         places = origins(prepared)
-        for rep_id, path in zip(wanted, paths, strict=True):
-            told = explain(ev, rep_id, places, rows=None)
-            form = appeal_form(ev.scheme, told, date.today(), words)
-            write_appeal(form, path, target / SENT / record_name(rep_id))
+        # A rep's workbook and its record of what was sent are switched in together.
+        owned = [name for r in wanted for name in (f"{stems[r]}.xlsx", f"{SENT}/{record_name(r)}")]
+        with locked(target, words):
+            existing = [p for p in paths if p.exists()]
+            if existing and not force:
+                raise UsageError(msg("appeal.exists", path=existing[0]))
+            with staged(target, owned) as stage:
+                for rep_id in wanted:
+                    told = explain(ev, rep_id, places, rows=None)
+                    form = appeal_form(ev.scheme, told, date.today(), words)
+                    path = stage / f"{stems[rep_id]}.xlsx"
+                    write_appeal(form, path, stage / SENT / record_name(rep_id))
     if not quiet:
         for path in paths:
             err.print(escape(str(path)))
@@ -174,8 +181,10 @@ def review(
         rows, undecided = accepted_rows(claims, decisions, words)
         problems += undecided
         effects = _effects(rows, inputs or [], scheme, period, lang, words)
-        write_register(folder / REGISTER, claims, decisions, effects, words)
-        write_adjustments(folder / ADJUSTMENTS, rows)
+        # The register and the adjustments it decided are switched in together.
+        with locked(folder, words), staged(folder, [REGISTER, ADJUSTMENTS]) as stage:
+            write_register(stage / REGISTER, claims, decisions, effects, words)
+            write_adjustments(stage / ADJUSTMENTS, rows)
     if problems:
         report_problems(problems, words)
     if not quiet:

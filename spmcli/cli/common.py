@@ -29,6 +29,7 @@ from spmcli.errors import Problem, RowProblem, SpmError, UsageError, did_you_mea
 from spmcli.io.errors_file import write_errors
 from spmcli.io.files import remove_leftovers
 from spmcli.io.lock import output_lock
+from spmcli.io.staging import recover_switches
 from spmcli.messages import DEFAULT_LANGUAGE, LANGUAGES, msg
 from spmcli.report.labels import label
 from spmcli.report.wording import warning_summary
@@ -326,4 +327,5 @@ def locked(folder: Path, lang: str) -> Iterator[None]:
         if stale:
             err.print(escape(msg("lock.stale", folder=folder).text(lang)))
         remove_leftovers(folder)  # a killed run's half-written temporary files
+        recover_switches(folder)  # and its staged outputs, or its switch left halfway
         yield

@@ -41,18 +41,18 @@ from spmcli.cli.common import (
 from spmcli.cli.console import show_evaluation, what_if_table
 from spmcli.engine.result import Evaluation
 from spmcli.errors import Problem, UsageError, did_you_mean
-from spmcli.io.close import archive, earlier_reopenings, final_mark, make_read_only, who
+from spmcli.io.close import earlier_reopenings, final_mark, make_read_only, reopening, who
 from spmcli.io.files import write_text_atomic
 from spmcli.io.json_result import evaluation_json
 from spmcli.io.manifest import (
     MANIFEST,
     SOURCES,
     RunRecord,
-    forget_run,
     write_manifest,
     write_sources,
 )
 from spmcli.io.rep_workbooks import writing_rep_workbooks
+from spmcli.io.staging import staged
 from spmcli.io.summary import RunInfo, write_summary
 from spmcli.messages import msg
 from spmcli.report.labels import label
@@ -161,43 +161,46 @@ def evaluate(
                 keep = ERRORS_FILE if prepared.unreadable else None
                 reopened = earlier_reopenings(target)
                 if reopen:
-                    reopened.append(archive(target, OUTPUTS, reason or ""))
-                prepare_out_dir(target, force, OUTPUTS, keep=keep)
-                forget_run(target)
+                    reopened.append(reopening(reason or ""))
+                aside = target / reopened[-1]["previous"] if reopen else None
+                prepare_out_dir(target, force or reopen, OUTPUTS, keep=keep)
                 count = ev.reps.height if chosen is None else len(chosen)
                 done = None
                 if count:
                     done = steps.step("workbooks", words, total=count)
                 else:
                     steps.show("summary", words)
-                # The summary and the JSON are written while the workers write the workbooks,
+                # Everything is written into a staging folder and switched in at the end, so
+                # the folder holds the previous complete run or this one, never a mix. The
+                # summary and the JSON are written while the workers write the workbooks,
                 # and the tables for `spm diff` beside them (polars writes them without the GIL).
-                with (
-                    writing_rep_workbooks(
-                        ev, target / "reps", cpu_workers(workers), advance=done, only=chosen
-                    ),
-                    ThreadPoolExecutor(1) as beside,
-                ):
-                    tables = beside.submit(write_sources, prepared.inputs, target)
-                    write_summary(ev, target / "summary.xlsx", _run_info(run))
-                    text = evaluation_json(ev)  # once, for the file and for --json
-                    write_text_atomic(target / "evaluation.json", text + "\n")
-                    tables.result()
-                options: dict[str, object] = {
-                    "scheme": str(scheme) if scheme else None,
-                    "period": period,
-                    "lang": lang,
-                    "skip_invalid": skip_invalid,
-                    "reps": reps,
-                }
-                final = {
-                    "at": datetime.now().astimezone().isoformat(timespec="seconds"),
-                    "by": who(),
-                }
-                record = _run_record(run, options, final if finalize else None, reopened)
-                write_manifest(record, target, RECORDED)
-                if finalize:
-                    make_read_only(target, OUTPUTS)
+                with staged(target, OUTPUTS, aside=aside) as stage:
+                    with (
+                        writing_rep_workbooks(
+                            ev, stage / "reps", cpu_workers(workers), advance=done, only=chosen
+                        ),
+                        ThreadPoolExecutor(1) as beside,
+                    ):
+                        tables = beside.submit(write_sources, prepared.inputs, stage)
+                        write_summary(ev, stage / "summary.xlsx", _run_info(run))
+                        text = evaluation_json(ev)  # once, for the file and for --json
+                        write_text_atomic(stage / "evaluation.json", text + "\n")
+                        tables.result()
+                    options: dict[str, object] = {
+                        "scheme": str(scheme) if scheme else None,
+                        "period": period,
+                        "lang": lang,
+                        "skip_invalid": skip_invalid,
+                        "reps": reps,
+                    }
+                    final = {
+                        "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                        "by": who(),
+                    }
+                    record = _run_record(run, options, final if finalize else None, reopened)
+                    write_manifest(record, stage, RECORDED)
+                    if finalize:
+                        make_read_only(stage, OUTPUTS)
 
     if run.scaled is not None:  # a what-if writes nothing
         if json_out:

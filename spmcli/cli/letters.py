@@ -39,6 +39,7 @@ from spmcli.engine.evaluate import evaluate
 from spmcli.engine.periods import previous as previous_period
 from spmcli.engine.result import Evaluation
 from spmcli.errors import DataError, Problem, UsageError, did_you_mean
+from spmcli.io.staging import staged
 from spmcli.letters.context import Previous, letter_contexts
 from spmcli.letters.contexts import LetterContext
 from spmcli.letters.pdf import convert_to_pdf, require_soffice
@@ -153,10 +154,14 @@ def letters(
             keep = ERRORS_FILE if prepared.unreadable else None
             prepare_out_dir(target, force, [LETTERS_DIR], keep=keep)
             done = steps.step("letters", words, total=len(contexts))
-            paths = render_letters(
-                contexts, chosen, folder, workers=cpu_workers(), advance=lambda: done(1)
-            )
-            pdfs = convert_to_pdf(soffice, paths) if soffice else []
+            with staged(target, [LETTERS_DIR]) as stage:  # the whole set, or the old one
+                written = render_letters(
+                    contexts, chosen, stage / LETTERS_DIR, workers=cpu_workers(),
+                    advance=lambda: done(1),
+                )  # fmt: skip
+                converted = convert_to_pdf(soffice, written) if soffice else []
+            paths = [folder / p.name for p in written]
+            pdfs = [folder / p.name for p in converted]
 
     not_due = ev.reps.filter(~pl.col("due"))["rep_id"].to_list() if not rep else []
     if json_out:

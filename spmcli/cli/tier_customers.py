@@ -35,6 +35,7 @@ from spmcli.cli.common import (
 from spmcli.cli.tier_console import show_tiers
 from spmcli.errors import DataError, Problem, UsageError, did_you_mean
 from spmcli.io.read import Inputs
+from spmcli.io.staging import staged
 from spmcli.io.tiers_json import tiers_json
 from spmcli.io.tiers_workbook import TIERS_FILE, write_tiers_workbook
 from spmcli.messages import msg
@@ -102,7 +103,8 @@ def tier_customers(
         tiers = prepared.tier_customers(settings, skip_invalid=skip_invalid)
         with locked(target, prepared.scheme.locale):
             prepare_out_dir(target, force, [TIERS_FILE])
-            write_tiers_workbook(tiers, target / TIERS_FILE)
+            with staged(target, [TIERS_FILE]) as stage:
+                write_tiers_workbook(tiers, stage / TIERS_FILE)
 
     if json_out:
         sys.stdout.write(tiers_json(tiers) + "\n")

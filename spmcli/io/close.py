@@ -3,15 +3,15 @@
 
 A final folder's ``run.json`` says when and by whom it was finalized, and its files are
 read-only. Evaluating into it again is refused; ``--reopen --reason`` moves the final run
-under ``history/`` (where ``spm diff`` can compare it with the new one) and the new
-``run.json`` carries every reopening: who, when, why, and where the earlier run is.
+under ``history/`` (where ``spm diff`` can compare it with the new one) in the same switch
+that puts the new run in its place (``spmcli.io.staging``), and the new ``run.json`` carries
+every reopening: who, when, why, and where the earlier run is.
 """
 
 from __future__ import annotations
 
 import getpass
 import json
-import os
 import stat
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -48,16 +48,12 @@ def final_mark(folder: Path) -> Mapping[str, Any] | None:
     return mark if isinstance(mark, dict) else None
 
 
-def archive(folder: Path, outputs: Sequence[str], reason: str) -> dict[str, str]:
-    """Move the final run's outputs to ``history/<when>/`` and say so: the reopening's
-    record (who, when, why, where the earlier run now is)."""
+def reopening(reason: str) -> dict[str, str]:
+    """The reopening's record (who, when, why, and ``previous``: the ``history/<when>/``
+    folder, relative to the output folder, that the final run's outputs move to when the
+    new run's replace them)."""
     now = datetime.now().astimezone()
     place = Path(HISTORY) / now.strftime("%Y%m%dT%H%M%S")
-    target = folder / place
-    target.mkdir(parents=True)
-    for name in outputs:
-        if (folder / name).exists():
-            os.replace(folder / name, target / name)
     return {
         "at": now.isoformat(timespec="seconds"),
         "by": who(),

@@ -7,7 +7,8 @@ headers), the options, the warnings, and every output file with its SHA-256. It 
 run's wall-clock time; ``evaluation.json`` holds none, so the same inputs give it
 byte-identical. ``sources/<table>.parquet`` keeps each table as read (canonical columns
 and the Excel row ``_row``), which is what lets a later diff name the rows that changed.
-It is written last: a folder whose ``run.json`` lists outputs that match is a complete run.
+It is written last into the run's staging folder, and switched in with the other outputs
+(``spmcli.io.staging``): a folder whose ``run.json`` lists outputs that match is a complete run.
 """
 
 from __future__ import annotations
@@ -164,9 +165,3 @@ def read_run(folder: Path) -> StoredRun:
             raise ValueError(msg("run.bad_json", file=path, reason=error)) from None
         places[name] = f"{file} [{sheet}]" if sheet else file
     return StoredRun(folder, manifest, texts["evaluation.json"], tables, places)
-
-
-def forget_run(folder: Path) -> None:
-    """Remove the earlier run's ``run.json`` before writing a new run: until the new one is
-    written last, the folder holds no run that a reader would trust."""
-    (folder / MANIFEST).unlink(missing_ok=True)
