@@ -503,7 +503,9 @@ def test_texts_come_back_as_they_went_in(
              "--out", str(out), "--lang", "en", "--quiet", "--workers", "1"],
         )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert [str(w.message) for w in warned] == []  # xlsxwriter says when it cuts a text
+    # xlsxwriter says when it cuts a text; other warnings (a file another test left for the
+    # garbage collector, say) are not this case's.
+    assert [str(w.message) for w in warned if "xlsxwriter" in w.filename] == []
     record = json.loads((out / "evaluation.json").read_text("utf-8"))
     by_id = {rep["rep_id"]: rep for rep in record["reps"]}
     assert set(by_id) == {rep.expected for rep in reps}
