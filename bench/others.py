@@ -30,18 +30,13 @@ from typing import Any
 
 import fastexcel
 import xlsxwriter
+from compare import read_once
 from docxtpl import DocxTemplate
 
 from spmcli.letters import letter_contexts, shipped_template
 from spmcli.run import prepare
 
 _job: dict[str, Any] = {}  # shared with forked workers, never pickled
-
-
-def bare_read(data: Path) -> None:
-    reader = fastexcel.read_excel(data)
-    for name in reader.sheet_names:
-        reader.load_sheet(name).to_polars()
 
 
 def timed(command: list[str]) -> float:
@@ -55,7 +50,7 @@ def tiers_floor(data: Path, written: Path, scratch: Path) -> float:
     reader = fastexcel.read_excel(written)
     sheets = {n: reader.load_sheet(n, header_row=None).to_polars() for n in reader.sheet_names}
     start = time.perf_counter()
-    bare_read(data)
+    read_once(data)  # the bare fastexcel read, as bench/compare.py times it
     book = xlsxwriter.Workbook(str(scratch / "bare.xlsx"), {"constant_memory": True})
     for name, frame in sheets.items():
         ws = book.add_worksheet(name)
@@ -85,7 +80,7 @@ def letters_floor(data: Path, scratch: Path, workers: int) -> float:
     )
     count = len(_job["contexts"])
     start = time.perf_counter()
-    bare_read(data)
+    read_once(data)  # the bare fastexcel read, as bench/compare.py times it
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         pool.map(_render, [range(i, count, workers) for i in range(workers)])
     return time.perf_counter() - start
